@@ -1,0 +1,175 @@
+//! [`Settings`]: every knob of the service, read from defaults < an optional TOML file
+//! (`--config`) < `TWOFOLD_*` environment variables < command-line flags.
+
+use std::path::{Path, PathBuf};
+
+use figment::providers::{Env, Format, Toml};
+use figment::Figment;
+use secrecy::SecretString;
+use serde::Deserialize;
+
+/// The settings of one twofold instance. Field names are the TOML keys; the environment
+/// variable of each is `TWOFOLD_` + the name in upper case.
+#[derive(Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Settings {
+    /// Address to listen on.
+    pub listen: String,
+    /// `sqlite://...` or `postgres://...`; default: an SQLite file in `data_dir`.
+    pub database_url: Option<String>,
+    /// Folder for the default SQLite database and the generated master key.
+    pub data_dir: PathBuf,
+    /// 32 bytes, base64. When unset, one is generated into `data_dir/master.key`.
+    pub master_key: Option<SecretString>,
+    /// `iss` of access tokens and the issuer shown in authenticator apps.
+    pub issuer: String,
+    /// Lifetime of access tokens, seconds.
+    pub access_token_ttl: i64,
+    /// Lifetime of a refresh token (and so of an idle session), seconds.
+    pub refresh_token_ttl: i64,
+    /// Lifetime of an MFA challenge token, seconds.
+    pub mfa_challenge_ttl: i64,
+    /// Lifetime of a pending (unconfirmed) TOTP setup, seconds.
+    pub mfa_setup_ttl: i64,
+    /// Argon2id memory cost in KiB (passwords and recovery codes).
+    pub argon2_memory_kib: u32,
+    /// Argon2id iterations.
+    pub argon2_iterations: u32,
+    /// Argon2id lanes.
+    pub argon2_parallelism: u32,
+    /// How many Argon2 hashes may run at once; default: the number of cores.
+    pub hash_concurrency: Option<usize>,
+    /// Failed MFA codes before a purpose is locked.
+    pub mfa_max_failures: u32,
+    /// Failed passwords before an account's password login is locked.
+    pub password_max_failures: u32,
+    /// The first lock's duration, seconds; each further lock doubles it.
+    pub lockout_base_seconds: i64,
+    /// The longest lock, seconds.
+    pub lockout_max_seconds: i64,
+    /// Largest number of database connections in the pool.
+    pub db_max_connections: u32,
+    /// How long a request waits for a database connection before failing with 503, seconds.
+    pub db_acquire_timeout_seconds: u64,
+    /// Log filter (tracing `EnvFilter` syntax).
+    pub log: String,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            listen: "127.0.0.1:8080".into(),
+            database_url: None,
+            data_dir: PathBuf::from("./twofold-data"),
+            master_key: None,
+            issuer: "twofold".into(),
+            access_token_ttl: 3600,
+            refresh_token_ttl: 30 * 24 * 3600,
+            mfa_challenge_ttl: 300,
+            mfa_setup_ttl: 600,
+            // OWASP Password Storage Cheat Sheet: m=19 MiB, t=2, p=1.
+            argon2_memory_kib: 19 * 1024,
+            argon2_iterations: 2,
+            argon2_parallelism: 1,
+            hash_concurrency: None,
+            mfa_max_failures: 3,
+            password_max_failures: 10,
+            lockout_base_seconds: 60,
+            lockout_max_seconds: 24 * 3600,
+            db_max_connections: 16,
+            db_acquire_timeout_seconds: 5,
+            log: "info".into(),
+        }
+    }
+}
+
+/// Variables of the `TWOFOLD_` prefix that are not settings (used by the test suite).
+const NOT_SETTINGS: &[&str] = &["test_postgres_url"];
+
+impl Settings {
+    /// Reads defaults, then `config_file` if given, then the `TWOFOLD_*` environment.
+    pub fn load(config_file: Option<&Path>) -> Result<Self, Box<figment::Error>> {
+        let mut figment = Figment::new();
+        if let Some(path) = config_file {
+            figment = figment.merge(Toml::file_exact(path));
+        }
+        figment
+            .merge(Env::prefixed("TWOFOLD_").ignore(NOT_SETTINGS))
+            .extract()
+            .map_err(Box::new)
+    }
+
+    /// The database URL in effect: the setting, or an SQLite file in the data folder.
+    pub fn effective_database_url(&self) -> String {
+        match &self.database_url {
+            Some(url) if !url.trim().is_empty() => url.clone(),
+            _ => format!(
+                "sqlite://{}?mode=rwc",
+                self.data_dir.join("twofold.db").display()
+            ),
+        }
+    }
+
+    /// Whether cookies may omit `Secure`: only when listening on a loopback address.
+    pub fn listens_on_loopback(&self) -> bool {
+        let host = self
+            .listen
+            .rsplit_once(':')
+            .map_or(self.listen.as_str(), |(h, _)| h);
+        let host = host.trim_start_matches('[').trim_end_matches(']');
+        host == "localhost"
+            || host
+                .parse::<std::net::IpAddr>()
+                .is_ok_and(|ip| ip.is_loopback())
+    }
+}
+
+/// Hides the password of a database URL, for logs.
+pub fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            let creds = &url[scheme_end + 3..at];
+            match creds.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme_end + 3], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn loopback_detection() {
+        let mut s = Settings::default();
+        for (listen, expected) in [
+            ("127.0.0.1:8080", true),
+            ("[::1]:80", true),
+            ("localhost:1", true),
+            ("0.0.0.0:8080", false),
+            ("10.1.2.3:443", false),
+        ] {
+            s.listen = listen.into();
+            assert_eq!(s.listens_on_loopback(), expected, "{listen}");
+        }
+    }
+
+    #[test]
+    fn database_url_password_is_redacted() {
+        assert_eq!(
+            redact_url("postgres://app:hunter2@db:5432/x"),
+            "postgres://app:***@db:5432/x"
+        );
+        assert_eq!(redact_url("sqlite://a.db"), "sqlite://a.db");
+    }
+
+    #[test]
+    fn default_database_is_sqlite_in_data_dir() {
+        let s = Settings::default();
+        assert!(s.effective_database_url().starts_with("sqlite://"));
+        assert!(s.effective_database_url().contains("twofold-data"));
+    }
+}

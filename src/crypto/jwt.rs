@@ -1,0 +1,227 @@
+//! Access tokens: JWTs signed with Ed25519 (`alg: EdDSA`), the `kid` in the header being
+//! the key's RFC 7638 thumbprint. [`KeyRing`] signs with the newest key and verifies with
+//! any key it holds; [`KeyRing::jwks`] is what `/.well-known/jwks.json` serves.
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use ed25519_dalek::pkcs8::EncodePrivateKey;
+use ed25519_dalek::SigningKey;
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use zeroize::Zeroizing;
+
+/// The claims of an access token.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Claims {
+    /// Issuer (setting `issuer`).
+    pub iss: String,
+    /// User id.
+    pub sub: String,
+    /// Session id.
+    pub sid: String,
+    /// Issued at, Unix seconds.
+    pub iat: i64,
+    /// Expiry, Unix seconds.
+    pub exp: i64,
+    /// Unique token id.
+    pub jti: String,
+    /// Authentication methods (RFC 8176, plus `rcv`).
+    pub amr: Vec<String>,
+}
+
+/// One Ed25519 key pair, ready to sign and verify.
+struct Key {
+    kid: String,
+    x: String,
+    encoding: EncodingKey,
+    decoding: DecodingKey,
+}
+
+/// The signing keys of this deployment, newest first.
+pub struct KeyRing {
+    keys: Vec<Key>,
+    issuer: String,
+}
+
+/// Why a token was refused. Deliberately coarse: the client only learns "401".
+#[derive(Debug, thiserror::Error)]
+#[error("invalid access token")]
+pub struct InvalidToken;
+
+/// A fresh Ed25519 private key seed from the OS random number generator.
+pub fn generate_seed() -> Zeroizing<[u8; 32]> {
+    let key = SigningKey::generate(&mut rand::rngs::OsRng);
+    Zeroizing::new(key.to_bytes())
+}
+
+/// The RFC 7638 thumbprint of the public key of `seed`, used as its `kid`.
+pub fn kid_of(seed: &[u8; 32]) -> String {
+    thumbprint(&public_x(seed))
+}
+
+fn public_x(seed: &[u8; 32]) -> String {
+    URL_SAFE_NO_PAD.encode(SigningKey::from_bytes(seed).verifying_key().as_bytes())
+}
+
+fn thumbprint(x: &str) -> String {
+    let canonical = format!(r#"{{"crv":"Ed25519","kty":"OKP","x":"{x}"}}"#);
+    URL_SAFE_NO_PAD.encode(Sha256::digest(canonical.as_bytes()))
+}
+
+impl KeyRing {
+    /// A key ring from private key seeds, newest first (the first one signs).
+    pub fn new(seeds: &[Zeroizing<[u8; 32]>], issuer: &str) -> anyhow::Result<Self> {
+        anyhow::ensure!(!seeds.is_empty(), "no signing key");
+        let keys = seeds
+            .iter()
+            .map(|seed| {
+                let signing = SigningKey::from_bytes(seed);
+                let der = signing
+                    .to_pkcs8_der()
+                    .map_err(|e| anyhow::anyhow!("encoding signing key: {e}"))?;
+                let x = public_x(seed);
+                Ok(Key {
+                    kid: thumbprint(&x),
+                    encoding: EncodingKey::from_ed_der(der.as_bytes()),
+                    decoding: DecodingKey::from_ed_components(&x)?,
+                    x,
+                })
+            })
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        Ok(Self {
+            keys,
+            issuer: issuer.to_owned(),
+        })
+    }
+
+    /// The issuer put in and required of every token.
+    pub fn issuer(&self) -> &str {
+        &self.issuer
+    }
+
+    /// Signs `claims` with the current key.
+    pub fn sign(&self, claims: &Claims) -> anyhow::Result<String> {
+        let key = &self.keys[0];
+        let mut header = Header::new(Algorithm::EdDSA);
+        header.kid = Some(key.kid.clone());
+        Ok(jsonwebtoken::encode(&header, claims, &key.encoding)?)
+    }
+
+    /// Checks signature, algorithm, issuer and expiry (against `now`, our clock).
+    pub fn verify(&self, token: &str, now: i64) -> Result<Claims, InvalidToken> {
+        let header = jsonwebtoken::decode_header(token).map_err(|_| InvalidToken)?;
+        if header.alg != Algorithm::EdDSA {
+            return Err(InvalidToken);
+        }
+        let kid = header.kid.ok_or(InvalidToken)?;
+        let key = self
+            .keys
+            .iter()
+            .find(|k| k.kid == kid)
+            .ok_or(InvalidToken)?;
+        let mut validation = Validation::new(Algorithm::EdDSA);
+        // Expiry is checked below against the application clock, not the OS clock.
+        validation.validate_exp = false;
+        validation.required_spec_claims.clear();
+        validation.set_issuer(&[&self.issuer]);
+        let claims = jsonwebtoken::decode::<Claims>(token, &key.decoding, &validation)
+            .map_err(|_| InvalidToken)?
+            .claims;
+        if claims.exp <= now {
+            return Err(InvalidToken);
+        }
+        Ok(claims)
+    }
+
+    /// The public keys as a JSON Web Key Set.
+    pub fn jwks(&self) -> serde_json::Value {
+        let keys: Vec<_> = self
+            .keys
+            .iter()
+            .map(|k| {
+                serde_json::json!({
+                    "kty": "OKP", "crv": "Ed25519", "x": k.x, "kid": k.kid,
+                    "use": "sig", "alg": "EdDSA",
+                })
+            })
+            .collect();
+        serde_json::json!({ "keys": keys })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn claims(exp: i64) -> Claims {
+        Claims {
+            iss: "twofold".into(),
+            sub: "u1".into(),
+            sid: "s1".into(),
+            iat: 100,
+            exp,
+            jti: "j1".into(),
+            amr: vec!["pwd".into()],
+        }
+    }
+
+    #[test]
+    fn sign_then_verify() {
+        let ring = KeyRing::new(&[generate_seed()], "twofold").unwrap();
+        let token = ring.sign(&claims(1000)).unwrap();
+        assert_eq!(ring.verify(&token, 999).unwrap(), claims(1000));
+        assert!(ring.verify(&token, 1000).is_err(), "expired");
+        let header = jsonwebtoken::decode_header(&token).unwrap();
+        assert_eq!(header.alg, Algorithm::EdDSA);
+        assert_eq!(header.kid.as_deref(), Some(ring.keys[0].kid.as_str()));
+    }
+
+    #[test]
+    fn refuses_other_keys_issuers_and_tampering() {
+        let ring = KeyRing::new(&[generate_seed()], "twofold").unwrap();
+        let other = KeyRing::new(&[generate_seed()], "twofold").unwrap();
+        let token = other.sign(&claims(1000)).unwrap();
+        assert!(ring.verify(&token, 0).is_err());
+        let seed = generate_seed();
+        let ring2 = KeyRing::new(std::slice::from_ref(&seed), "twofold").unwrap();
+        let evil = KeyRing::new(std::slice::from_ref(&seed), "evil").unwrap();
+        assert!(
+            ring2.verify(&evil.sign(&claims(1000)).unwrap(), 0).is_err(),
+            "issuer checked"
+        );
+        let good = ring2.sign(&claims(1000)).unwrap();
+        let mut parts: Vec<&str> = good.split('.').collect();
+        let forged = URL_SAFE_NO_PAD.encode(br#"{"iss":"twofold","sub":"admin","sid":"s1","iat":1,"exp":1000,"jti":"j","amr":["pwd"]}"#);
+        parts[1] = &forged;
+        assert!(ring2.verify(&parts.join("."), 0).is_err());
+        assert!(ring2.verify("garbage", 0).is_err());
+    }
+
+    #[test]
+    fn refuses_alg_none_and_hs256() {
+        let seed = generate_seed();
+        let ring = KeyRing::new(std::slice::from_ref(&seed), "twofold").unwrap();
+        let kid = kid_of(&seed);
+        let mut header = Header::new(Algorithm::HS256);
+        header.kid = Some(kid);
+        let x = ring.keys[0].x.clone();
+        let hs = jsonwebtoken::encode(
+            &header,
+            &claims(1000),
+            &EncodingKey::from_secret(x.as_bytes()),
+        )
+        .unwrap();
+        assert!(ring.verify(&hs, 0).is_err());
+    }
+
+    #[test]
+    fn jwks_lists_the_public_key() {
+        let seed = generate_seed();
+        let ring = KeyRing::new(std::slice::from_ref(&seed), "twofold").unwrap();
+        let jwks = ring.jwks();
+        assert_eq!(jwks["keys"][0]["kid"], kid_of(&seed));
+        assert_eq!(jwks["keys"][0]["crv"], "Ed25519");
+        assert!(jwks["keys"][0].get("d").is_none());
+    }
+}

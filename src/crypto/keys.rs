@@ -1,0 +1,163 @@
+//! The master key (from `TWOFOLD_MASTER_KEY` or generated into the data folder) and the
+//! independent keys derived from it with HKDF-SHA256, one per purpose.
+
+use std::io::Write;
+use std::path::Path;
+
+use anyhow::Context;
+use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+use base64::Engine;
+use hkdf::Hkdf;
+use rand::RngCore;
+use secrecy::{ExposeSecret, SecretString};
+use sha2::Sha256;
+use zeroize::Zeroizing;
+
+/// File name of a generated master key inside the data folder.
+pub const MASTER_KEY_FILE: &str = "master.key";
+
+/// 32 secret bytes from which every server key is derived.
+pub struct MasterKey(Zeroizing<[u8; 32]>);
+
+impl std::fmt::Debug for MasterKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("MasterKey(***)")
+    }
+}
+
+/// The keys derived from the master key.
+pub struct DerivedKeys {
+    /// AES-256-GCM key for sealing secrets at rest.
+    pub seal: Zeroizing<[u8; 32]>,
+    /// HMAC-SHA256 key for hashing refresh and challenge tokens.
+    pub token_hmac: Zeroizing<[u8; 32]>,
+    /// Argon2 secret (pepper) for recovery codes.
+    pub recovery_pepper: Zeroizing<[u8; 32]>,
+}
+
+impl MasterKey {
+    /// Parses 32 bytes given in base64 (standard or URL-safe, padded or not).
+    pub fn from_base64(text: &str) -> anyhow::Result<Self> {
+        let text = text.trim();
+        let bytes = Zeroizing::new(
+            STANDARD
+                .decode(text)
+                .or_else(|_| URL_SAFE_NO_PAD.decode(text.trim_end_matches('=')))
+                .context("TWOFOLD_MASTER_KEY is not valid base64")?,
+        );
+        let key: [u8; 32] = bytes.as_slice().try_into().map_err(|_| {
+            anyhow::anyhow!("TWOFOLD_MASTER_KEY must be 32 bytes, got {}", bytes.len())
+        })?;
+        Ok(Self(Zeroizing::new(key)))
+    }
+
+    /// The configured key, or the one in `data_dir/master.key`, generating that file
+    /// (mode 0600) with a warning when it does not exist yet.
+    pub fn load_or_generate(
+        configured: Option<&SecretString>,
+        data_dir: &Path,
+    ) -> anyhow::Result<Self> {
+        if let Some(key) = configured {
+            return Self::from_base64(key.expose_secret());
+        }
+        let path = data_dir.join(MASTER_KEY_FILE);
+        match std::fs::read_to_string(&path) {
+            Ok(text) => {
+                return Self::from_base64(&text)
+                    .with_context(|| format!("reading master key from {}", path.display()))
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(e).with_context(|| format!("reading {}", path.display())),
+        }
+        std::fs::create_dir_all(data_dir)
+            .with_context(|| format!("creating data folder {}", data_dir.display()))?;
+        let mut key = Zeroizing::new([0u8; 32]);
+        rand::rngs::OsRng.fill_bytes(key.as_mut());
+        let encoded = Zeroizing::new(STANDARD.encode(key.as_ref()));
+        write_new_private_file(&path, encoded.as_bytes())?;
+        tracing::warn!(
+            path = %path.display(),
+            "TWOFOLD_MASTER_KEY is not set: generated a new master key into the data folder; \
+             back it up, since without it sealed secrets cannot be read"
+        );
+        Ok(Self(key))
+    }
+
+    /// Derives the purpose keys (HKDF-SHA256, distinct `info` per purpose).
+    pub fn derive(&self) -> DerivedKeys {
+        let hk = Hkdf::<Sha256>::new(Some(b"twofold/v1"), self.0.as_ref());
+        let expand = |info: &[u8]| {
+            let mut out = Zeroizing::new([0u8; 32]);
+            hk.expand(info, out.as_mut())
+                .expect("32 bytes is a valid HKDF-SHA256 output length");
+            out
+        };
+        DerivedKeys {
+            seal: expand(b"seal/aes-256-gcm"),
+            token_hmac: expand(b"token/hmac-sha256"),
+            recovery_pepper: expand(b"recovery/argon2-secret"),
+        }
+    }
+
+    /// A fresh random key, base64-encoded (for `twofold gen-key` and tests).
+    pub fn generate_base64() -> String {
+        let mut key = Zeroizing::new([0u8; 32]);
+        rand::rngs::OsRng.fill_bytes(key.as_mut());
+        STANDARD.encode(key.as_ref())
+    }
+}
+
+/// Creates `path` exclusively with mode 0600 and writes `contents`.
+fn write_new_private_file(path: &Path, contents: &[u8]) -> anyhow::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut file = options
+        .open(path)
+        .with_context(|| format!("creating {}", path.display()))?;
+    file.write_all(contents)?;
+    file.sync_all()?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn derived_keys_are_distinct_and_deterministic() {
+        let b64 = MasterKey::generate_base64();
+        let a = MasterKey::from_base64(&b64).unwrap().derive();
+        let b = MasterKey::from_base64(&b64).unwrap().derive();
+        assert_eq!(*a.seal, *b.seal);
+        assert_ne!(*a.seal, *a.token_hmac);
+        assert_ne!(*a.token_hmac, *a.recovery_pepper);
+    }
+
+    #[test]
+    fn rejects_wrong_length_and_garbage() {
+        assert!(MasterKey::from_base64("AAAA").is_err());
+        assert!(MasterKey::from_base64("not base64 !!").is_err());
+    }
+
+    #[test]
+    fn generated_key_file_is_private_and_reused() {
+        let dir = tempfile::tempdir().unwrap();
+        let k1 = MasterKey::load_or_generate(None, dir.path()).unwrap();
+        let k2 = MasterKey::load_or_generate(None, dir.path()).unwrap();
+        assert_eq!(*k1.derive().seal, *k2.derive().seal);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(dir.path().join(MASTER_KEY_FILE))
+                .unwrap()
+                .permissions()
+                .mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+    }
+}

@@ -1,0 +1,13 @@
+//! Cryptography: the master key and what is derived from it, sealing secrets at rest,
+//! keyed hashes of tokens, Argon2id hashing, and EdDSA access tokens.
+
+/// Argon2id hashing of passwords (and, peppered, of recovery codes) off the async runtime.
+pub mod argon;
+/// EdDSA-signed JWT access tokens and the JWKS.
+pub mod jwt;
+/// The master key and the keys derived from it.
+pub mod keys;
+/// Authenticated encryption of secrets at rest.
+pub mod seal;
+/// Random opaque tokens and their keyed (HMAC-SHA256) hashes.
+pub mod token;

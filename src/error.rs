@@ -1,0 +1,201 @@
+//! [`ApiError`]: every failure a handler can return, rendered in the contract's shape
+//! `{"error", "message", "status", "details"?, "retryAfter"?}`. Internal causes are logged
+//! with their chain and shown to the client only as `internal_error`.
+
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+
+use crate::store::StoreError;
+
+/// One field-level validation problem.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct FieldError {
+    /// The JSON field name (camelCase, as the client sent it).
+    pub field: String,
+    /// What is wrong with it.
+    pub message: String,
+}
+
+impl FieldError {
+    /// A validation problem on `field`.
+    pub fn new(field: &str, message: impl Into<String>) -> Self {
+        Self {
+            field: field.to_owned(),
+            message: message.into(),
+        }
+    }
+}
+
+/// Everything an endpoint can fail with.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("{message}")]
+    InvalidInput {
+        message: String,
+        details: Vec<FieldError>,
+    },
+    #[error("the request body is larger than 64 KiB")]
+    PayloadTooLarge,
+    #[error("an account with this email already exists")]
+    EmailTaken,
+    #[error("invalid email or password")]
+    InvalidCredentials,
+    #[error("the access token is missing, invalid, expired or revoked")]
+    Unauthorized,
+    #[error("the refresh token is invalid, expired or revoked")]
+    InvalidToken,
+    #[error("the MFA challenge is invalid, expired or already used")]
+    InvalidChallenge,
+    /// A code that is well formed but does not verify; `status` is 401 on login, 400 elsewhere.
+    #[error("the code is not valid")]
+    InvalidCode { status: StatusCode },
+    #[error("the secret does not match the pending setup")]
+    SecretMismatch,
+    #[error("there is no pending MFA setup, or it has expired")]
+    NoPendingSetup,
+    #[error("MFA is already enabled for this account")]
+    MfaAlreadyEnabled,
+    #[error("MFA is not enabled for this account")]
+    MfaNotEnabled,
+    #[error("too many attempts; try again later")]
+    TooManyAttempts { retry_after: u64 },
+    #[error("not found")]
+    NotFound,
+    #[error("method not allowed")]
+    MethodNotAllowed,
+    #[error("the service is temporarily unavailable")]
+    Unavailable,
+    #[error("internal error")]
+    Internal(#[source] anyhow::Error),
+}
+
+impl ApiError {
+    /// A 400 `invalid_input` with one field detail.
+    pub fn invalid_field(field: &str, message: impl Into<String>) -> Self {
+        let message = message.into();
+        Self::InvalidInput {
+            message: format!("{field}: {message}"),
+            details: vec![FieldError::new(field, message)],
+        }
+    }
+
+    /// A 400 `invalid_input` without field details (e.g. a body that is not JSON).
+    pub fn invalid_body(message: impl Into<String>) -> Self {
+        Self::InvalidInput {
+            message: message.into(),
+            details: Vec::new(),
+        }
+    }
+
+    /// The HTTP status of this error.
+    pub fn status(&self) -> StatusCode {
+        match self {
+            Self::InvalidInput { .. }
+            | Self::SecretMismatch
+            | Self::NoPendingSetup
+            | Self::MfaNotEnabled => StatusCode::BAD_REQUEST,
+            Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::EmailTaken | Self::MfaAlreadyEnabled => StatusCode::CONFLICT,
+            Self::InvalidCredentials
+            | Self::Unauthorized
+            | Self::InvalidToken
+            | Self::InvalidChallenge => StatusCode::UNAUTHORIZED,
+            Self::InvalidCode { status } => *status,
+            Self::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Self::NotFound => StatusCode::NOT_FOUND,
+            Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            Self::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// The stable snake_case error code of the contract.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::InvalidInput { .. } => "invalid_input",
+            Self::PayloadTooLarge => "payload_too_large",
+            Self::EmailTaken => "email_taken",
+            Self::InvalidCredentials => "invalid_credentials",
+            Self::Unauthorized => "unauthorized",
+            Self::InvalidToken => "invalid_token",
+            Self::InvalidChallenge => "invalid_challenge",
+            Self::InvalidCode { .. } => "invalid_code",
+            Self::SecretMismatch => "secret_mismatch",
+            Self::NoPendingSetup => "no_pending_setup",
+            Self::MfaAlreadyEnabled => "mfa_already_enabled",
+            Self::MfaNotEnabled => "mfa_not_enabled",
+            Self::TooManyAttempts { .. } => "too_many_attempts",
+            Self::NotFound => "not_found",
+            Self::MethodNotAllowed => "method_not_allowed",
+            Self::Unavailable => "service_unavailable",
+            Self::Internal(_) => "internal_error",
+        }
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(err: StoreError) -> Self {
+        match err {
+            StoreError::Unavailable(_) => {
+                tracing::error!(error = %err, "database unavailable");
+                Self::Unavailable
+            }
+            other => Self::Internal(other.into()),
+        }
+    }
+}
+
+impl From<anyhow::Error> for ApiError {
+    fn from(err: anyhow::Error) -> Self {
+        match err.downcast::<StoreError>() {
+            Ok(store) => store.into(),
+            Err(other) => Self::Internal(other),
+        }
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ErrorBody<'a> {
+    error: &'a str,
+    message: String,
+    status: u16,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    details: Option<&'a [FieldError]>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    retry_after: Option<u64>,
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        if let Self::Internal(cause) = &self {
+            tracing::error!(error = ?cause, "internal error");
+        }
+        let status = self.status();
+        let (details, retry_after) = match &self {
+            Self::InvalidInput { details, .. } if !details.is_empty() => {
+                (Some(details.as_slice()), None)
+            }
+            Self::TooManyAttempts { retry_after } => (None, Some(*retry_after)),
+            _ => (None, None),
+        };
+        let body = ErrorBody {
+            error: self.code(),
+            message: self.to_string(),
+            status: status.as_u16(),
+            details,
+            retry_after,
+        };
+        let mut response = (status, axum::Json(body)).into_response();
+        if let Some(secs) = retry_after {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+        }
+        response
+    }
+}
+
+/// Result alias for handlers and services.
+pub type ApiResult<T> = Result<T, ApiError>;

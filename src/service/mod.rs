@@ -1,0 +1,92 @@
+//! The use cases of twofold, on top of the [`Store`]: accounts and sessions, MFA, audit.
+//! Handlers in `http/` parse input and call these; nothing here knows about HTTP.
+
+use std::sync::Arc;
+
+use crate::clock::SharedClock;
+use crate::config::Settings;
+use crate::crypto::argon::Argon;
+use crate::crypto::jwt::KeyRing;
+use crate::crypto::seal::Sealer;
+use crate::crypto::token::TokenHasher;
+use crate::domain::lockout::LockPolicy;
+use crate::store::{AuditEvent, Store};
+
+/// Accounts, login, sessions and tokens.
+pub mod accounts;
+
+/// The keys of a running instance.
+pub struct Keys {
+    /// Signs and verifies access tokens.
+    pub ring: KeyRing,
+    /// Seals secrets at rest.
+    pub sealer: Sealer,
+    /// Hashes refresh and challenge tokens.
+    pub tokens: TokenHasher,
+}
+
+/// Everything a request needs, cloned cheaply into every handler.
+#[derive(Clone)]
+pub struct AppState {
+    /// The database.
+    pub store: Arc<dyn Store>,
+    /// Server keys.
+    pub keys: Arc<Keys>,
+    /// Settings in effect.
+    pub settings: Arc<Settings>,
+    /// The time source.
+    pub clock: SharedClock,
+    /// Argon2id hashing with bounded concurrency.
+    pub argon: Argon,
+}
+
+/// Who is making a request, for the audit trail.
+#[derive(Debug, Clone, Default)]
+pub struct RequestMeta {
+    /// The peer's IP address.
+    pub ip: Option<String>,
+    /// The `User-Agent` header.
+    pub user_agent: Option<String>,
+}
+
+impl AppState {
+    /// Current Unix time from the application clock.
+    pub fn now(&self) -> i64 {
+        self.clock.now()
+    }
+
+    /// An audit event of `kind` for `user_id`, stamped now.
+    pub fn event(
+        &self,
+        kind: &'static str,
+        user_id: Option<&str>,
+        meta: &RequestMeta,
+        details: serde_json::Value,
+    ) -> AuditEvent {
+        AuditEvent {
+            user_id: user_id.map(str::to_owned),
+            kind,
+            at: self.now(),
+            ip: meta.ip.clone(),
+            user_agent: meta.user_agent.clone(),
+            details,
+        }
+    }
+
+    /// The lock policy for MFA codes.
+    pub fn mfa_policy(&self) -> LockPolicy {
+        LockPolicy {
+            max_failures: self.settings.mfa_max_failures,
+            base_seconds: self.settings.lockout_base_seconds,
+            max_seconds: self.settings.lockout_max_seconds,
+        }
+    }
+
+    /// The lock policy for passwords.
+    pub fn password_policy(&self) -> LockPolicy {
+        LockPolicy {
+            max_failures: self.settings.password_max_failures,
+            ..self.mfa_policy()
+        }
+    }
+}

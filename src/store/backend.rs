@@ -1,0 +1,326 @@
+//! The SQL of the store, written once for both backends. SQLite accepts PostgreSQL's `$N`
+//! placeholders, `ON CONFLICT` and `RETURNING`, so each statement is one `const`; the
+//! [`impl_store!`] macro instantiates the [`super::Store`] trait for a backend's pool type,
+//! because sqlx's compile-time checked macros cannot serve two databases (sqlx issue 1458).
+
+pub(super) const USER_COLUMNS: &str = "SELECT u.id, u.email, u.password_hash, u.created_at, \
+     t.enabled_at AS mfa_enabled_at FROM users u LEFT JOIN totp_credentials t ON t.user_id = u.id";
+pub(super) const INSERT_USER: &str =
+    "INSERT INTO users (id, email, password_hash, created_at) VALUES ($1, $2, $3, $4)";
+pub(super) const INSERT_AUDIT: &str =
+    "INSERT INTO audit_events (user_id, type, at, ip, user_agent, details) \
+     VALUES ($1, $2, $3, $4, $5, $6)";
+pub(super) const SELECT_AUDIT: &str =
+    "SELECT id, type, at, ip, user_agent, details FROM audit_events \
+     WHERE user_id = $1 AND id < $2 ORDER BY id DESC LIMIT $3";
+pub(super) const INSERT_SIGNING_KEY: &str =
+    "INSERT INTO signing_keys (id, kid, key_id, sealed_seed, created_at) \
+     VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO NOTHING";
+pub(super) const SELECT_SIGNING_KEYS: &str =
+    "SELECT id, kid, key_id, sealed_seed, created_at FROM signing_keys ORDER BY id DESC";
+pub(super) const INSERT_SESSION: &str =
+    "INSERT INTO sessions (id, user_id, amr, created_at, expires_at) \
+     VALUES ($1, $2, $3, $4, $5)";
+pub(super) const SELECT_SESSION: &str =
+    "SELECT id, user_id, amr, created_at, expires_at, revoked_at FROM sessions WHERE id = $1";
+pub(super) const INSERT_REFRESH: &str =
+    "INSERT INTO refresh_tokens (token_hash, session_id, created_at, expires_at) \
+     VALUES ($1, $2, $3, $4)";
+pub(super) const USE_REFRESH: &str = "UPDATE refresh_tokens SET used_at = $2 \
+     WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2";
+pub(super) const SESSION_OF_REFRESH: &str =
+    "SELECT s.id, s.user_id, s.amr, s.created_at, s.expires_at, s.revoked_at \
+     FROM sessions s JOIN refresh_tokens r ON r.session_id = s.id WHERE r.token_hash = $1";
+pub(super) const USED_REFRESH: &str = "SELECT s.id, s.user_id FROM refresh_tokens r \
+     JOIN sessions s ON s.id = r.session_id WHERE r.token_hash = $1 AND r.used_at IS NOT NULL";
+pub(super) const REVOKE_SESSION: &str =
+    "UPDATE sessions SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL";
+pub(super) const SELECT_LOCK: &str =
+    "SELECT locked_until FROM attempt_counters WHERE user_id = $1 AND purpose = $2";
+/// Creates the counter row if needed and takes its row lock (PostgreSQL) or the write
+/// lock (SQLite), returning the current state: the read of a read-modify-write that no
+/// concurrent failure can interleave with.
+pub(super) const LOCK_COUNTER: &str =
+    "INSERT INTO attempt_counters (user_id, purpose) VALUES ($1, $2) \
+     ON CONFLICT (user_id, purpose) DO UPDATE SET failures = attempt_counters.failures \
+     RETURNING failures, lockouts, locked_until";
+pub(super) const UPDATE_COUNTER: &str =
+    "UPDATE attempt_counters SET failures = $3, lockouts = $4, locked_until = $5 \
+     WHERE user_id = $1 AND purpose = $2";
+pub(super) const RESET_COUNTER: &str =
+    "UPDATE attempt_counters SET failures = 0, lockouts = 0, locked_until = 0 \
+     WHERE user_id = $1 AND purpose = $2 AND (failures <> 0 OR lockouts <> 0 OR locked_until <> 0)";
+
+/// Implements [`super::Store`] for `$store`, whose `reader()` and `writer()` return a
+/// `sqlx::Pool<$db>`.
+macro_rules! impl_store {
+    ($store:ty, $db:ty, $backend:literal, $migrator:expr) => {
+        use async_trait::async_trait;
+        use sqlx::Row as _;
+
+        use crate::domain::lockout::{AttemptState, LockPolicy};
+        use crate::store::backend::*;
+        use crate::store::*;
+
+        async fn insert_audit(
+            conn: &mut <$db as sqlx::Database>::Connection,
+            e: &AuditEvent,
+        ) -> Result<(), sqlx::Error> {
+            sqlx::query(INSERT_AUDIT)
+                .bind(&e.user_id)
+                .bind(e.kind)
+                .bind(e.at)
+                .bind(&e.ip)
+                .bind(&e.user_agent)
+                .bind(e.details.to_string())
+                .execute(&mut *conn)
+                .await?;
+            Ok(())
+        }
+
+        #[async_trait]
+        impl Store for $store {
+            fn backend(&self) -> &'static str {
+                $backend
+            }
+
+            async fn migrate(&self) -> StoreResult<()> {
+                $migrator
+                    .run(self.writer())
+                    .await
+                    .map_err(|e| StoreError::Other(e.into()))
+            }
+
+            async fn ping(&self) -> StoreResult<()> {
+                sqlx::query("SELECT 1").execute(self.reader()).await?;
+                Ok(())
+            }
+
+            async fn insert_signing_key_if_absent(&self, k: &SigningKeyRecord) -> StoreResult<()> {
+                sqlx::query(INSERT_SIGNING_KEY)
+                    .bind(k.id)
+                    .bind(&k.kid)
+                    .bind(k.key_id)
+                    .bind(&k.sealed_seed)
+                    .bind(k.created_at)
+                    .execute(self.writer())
+                    .await?;
+                Ok(())
+            }
+
+            async fn signing_keys(&self) -> StoreResult<Vec<SigningKeyRecord>> {
+                Ok(sqlx::query_as(SELECT_SIGNING_KEYS).fetch_all(self.writer()).await?)
+            }
+
+            async fn create_user(&self, u: &NewUser, audit: &AuditEvent) -> StoreResult<()> {
+                let mut tx = self.writer().begin().await?;
+                sqlx::query(INSERT_USER)
+                    .bind(&u.id)
+                    .bind(&u.email)
+                    .bind(&u.password_hash)
+                    .bind(u.created_at)
+                    .execute(&mut *tx)
+                    .await?;
+                insert_audit(&mut tx, audit).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn user_by_email(&self, email: &str) -> StoreResult<Option<UserRecord>> {
+                let sql = format!("{USER_COLUMNS} WHERE u.email = $1");
+                Ok(sqlx::query_as(&sql).bind(email).fetch_optional(self.reader()).await?)
+            }
+
+            async fn user_by_id(&self, id: &str) -> StoreResult<Option<UserRecord>> {
+                let sql = format!("{USER_COLUMNS} WHERE u.id = $1");
+                Ok(sqlx::query_as(&sql).bind(id).fetch_optional(self.reader()).await?)
+            }
+
+            async fn create_session(
+                &self,
+                s: &SessionRecord,
+                refresh: &NewRefreshToken,
+                audit: &[AuditEvent],
+            ) -> StoreResult<()> {
+                let mut tx = self.writer().begin().await?;
+                sqlx::query(INSERT_SESSION)
+                    .bind(&s.id)
+                    .bind(&s.user_id)
+                    .bind(&s.amr)
+                    .bind(s.created_at)
+                    .bind(s.expires_at)
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query(INSERT_REFRESH)
+                    .bind(&refresh.token_hash)
+                    .bind(&s.id)
+                    .bind(refresh.created_at)
+                    .bind(refresh.expires_at)
+                    .execute(&mut *tx)
+                    .await?;
+                for e in audit {
+                    insert_audit(&mut tx, e).await?;
+                }
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn session(&self, id: &str) -> StoreResult<Option<SessionRecord>> {
+                Ok(sqlx::query_as(SELECT_SESSION).bind(id).fetch_optional(self.reader()).await?)
+            }
+
+            async fn rotate_refresh_token(
+                &self,
+                old_hash: &[u8],
+                new: &NewRefreshToken,
+                now: i64,
+                mut reuse_audit: AuditEvent,
+            ) -> StoreResult<RotateOutcome> {
+                let mut tx = self.writer().begin().await?;
+                let used = sqlx::query(USE_REFRESH)
+                    .bind(old_hash)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+                if used == 1 {
+                    let session: SessionRecord = sqlx::query_as(SESSION_OF_REFRESH)
+                        .bind(old_hash)
+                        .fetch_one(&mut *tx)
+                        .await?;
+                    if session.revoked_at.is_some() || session.expires_at <= now {
+                        tx.rollback().await?;
+                        return Ok(RotateOutcome::Invalid);
+                    }
+                    sqlx::query(INSERT_REFRESH)
+                        .bind(&new.token_hash)
+                        .bind(&session.id)
+                        .bind(new.created_at)
+                        .bind(new.expires_at)
+                        .execute(&mut *tx)
+                        .await?;
+                    tx.commit().await?;
+                    return Ok(RotateOutcome::Rotated(session));
+                }
+                let reused = sqlx::query(USED_REFRESH)
+                    .bind(old_hash)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                let Some(row) = reused else {
+                    tx.rollback().await?;
+                    return Ok(RotateOutcome::Invalid);
+                };
+                let session_id: String = row.try_get(0)?;
+                let user_id: String = row.try_get(1)?;
+                sqlx::query(REVOKE_SESSION)
+                    .bind(&session_id)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+                reuse_audit.user_id = Some(user_id.clone());
+                reuse_audit.details = serde_json::json!({ "sessionId": session_id });
+                insert_audit(&mut tx, &reuse_audit).await?;
+                tx.commit().await?;
+                Ok(RotateOutcome::ReuseDetected { session_id, user_id })
+            }
+
+            async fn revoke_session(&self, id: &str, now: i64, audit: &AuditEvent) -> StoreResult<bool> {
+                let mut tx = self.writer().begin().await?;
+                let revoked = sqlx::query(REVOKE_SESSION)
+                    .bind(id)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected()
+                    == 1;
+                if revoked {
+                    insert_audit(&mut tx, audit).await?;
+                }
+                tx.commit().await?;
+                Ok(revoked)
+            }
+
+            async fn append_audit(&self, event: &AuditEvent) -> StoreResult<()> {
+                let mut conn = self.writer().acquire().await?;
+                insert_audit(&mut conn, event).await?;
+                Ok(())
+            }
+
+            async fn audit_events(
+                &self,
+                user_id: &str,
+                before: Option<i64>,
+                limit: i64,
+            ) -> StoreResult<Vec<AuditRecord>> {
+                Ok(sqlx::query_as(SELECT_AUDIT)
+                    .bind(user_id)
+                    .bind(before.unwrap_or(i64::MAX))
+                    .bind(limit)
+                    .fetch_all(self.reader())
+                    .await?)
+            }
+
+            async fn throttle(&self, user_id: &str, purpose: &str, now: i64) -> StoreResult<Throttle> {
+                let locked_until: Option<i64> = sqlx::query_scalar(SELECT_LOCK)
+                    .bind(user_id)
+                    .bind(purpose)
+                    .fetch_optional(self.reader())
+                    .await?;
+                Ok(match locked_until {
+                    Some(until) if until > now => Throttle::Locked((until - now) as u64),
+                    _ => Throttle::Open,
+                })
+            }
+
+            async fn record_failure(
+                &self,
+                user_id: &str,
+                purpose: &str,
+                now: i64,
+                policy: LockPolicy,
+                audit: &[AuditEvent],
+            ) -> StoreResult<(AttemptState, AttemptState)> {
+                let mut tx = self.writer().begin().await?;
+                for e in audit {
+                    insert_audit(&mut tx, e).await?;
+                }
+                let row = sqlx::query(LOCK_COUNTER)
+                    .bind(user_id)
+                    .bind(purpose)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                let before = AttemptState {
+                    failures: row.try_get(0)?,
+                    lockouts: row.try_get(1)?,
+                    locked_until: row.try_get(2)?,
+                };
+                if before.retry_after(now).is_some() {
+                    tx.commit().await?;
+                    return Ok((before, before));
+                }
+                let after = policy.after_failure(before, now);
+                sqlx::query(UPDATE_COUNTER)
+                    .bind(user_id)
+                    .bind(purpose)
+                    .bind(after.failures)
+                    .bind(after.lockouts)
+                    .bind(after.locked_until)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok((before, after))
+            }
+
+            async fn reset_attempts(&self, user_id: &str, purpose: &str) -> StoreResult<()> {
+                sqlx::query(RESET_COUNTER)
+                    .bind(user_id)
+                    .bind(purpose)
+                    .execute(self.writer())
+                    .await?;
+                Ok(())
+            }
+        }
+    };
+}
+
+pub(super) use impl_store;

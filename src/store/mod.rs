@@ -1,0 +1,236 @@
+//! Persistence. [`Store`] is the one interface the services use; [`connect`] picks the
+//! backend from the URL scheme at run time (`sqlite:` or `postgres:`/`postgresql:`).
+//! Anything single-use is decided by the database in one conditional statement, and every
+//! change of more than one row is one transaction.
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+
+use crate::domain::lockout::{AttemptState, LockPolicy};
+
+mod backend;
+#[cfg(feature = "postgres")]
+pub mod postgres;
+#[cfg(feature = "sqlite")]
+pub mod sqlite;
+
+/// Errors of the storage layer, independent of the backend.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// A unique constraint was violated (e.g. the email is taken).
+    #[error("unique constraint violated")]
+    UniqueViolation,
+    /// The database cannot be reached (connection refused, pool timed out...).
+    #[error("database unavailable: {0}")]
+    Unavailable(#[source] sqlx::Error),
+    /// Anything else.
+    #[error("database error: {0}")]
+    Other(#[source] sqlx::Error),
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(err: sqlx::Error) -> Self {
+        match &err {
+            sqlx::Error::Database(db) if db.is_unique_violation() => Self::UniqueViolation,
+            sqlx::Error::PoolTimedOut
+            | sqlx::Error::PoolClosed
+            | sqlx::Error::Io(_)
+            | sqlx::Error::Tls(_)
+            | sqlx::Error::WorkerCrashed => Self::Unavailable(err),
+            sqlx::Error::Database(db)
+                // PostgreSQL class 57 (operator intervention, e.g. admin shutdown) and 08
+                // (connection exception): the server is going away, not a bug of ours.
+                if db.code().is_some_and(|c| c.starts_with("57") || c.starts_with("08")) =>
+            {
+                Self::Unavailable(err)
+            }
+            _ => Self::Other(err),
+        }
+    }
+}
+
+/// Result alias of the storage layer.
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// A user as stored.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct UserRecord {
+    pub id: String,
+    pub email: String,
+    pub password_hash: String,
+    pub created_at: i64,
+    /// When MFA was enabled, if it is.
+    pub mfa_enabled_at: Option<i64>,
+}
+
+/// A new user.
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    pub id: String,
+    pub email: String,
+    pub password_hash: String,
+    pub created_at: i64,
+}
+
+/// A signing key as stored: its private seed sealed under the master key.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct SigningKeyRecord {
+    pub id: i64,
+    pub kid: String,
+    pub key_id: i64,
+    pub sealed_seed: Vec<u8>,
+    pub created_at: i64,
+}
+
+/// A session (one login) as stored.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct SessionRecord {
+    pub id: String,
+    pub user_id: String,
+    /// Space-separated `amr` values.
+    pub amr: String,
+    pub created_at: i64,
+    pub expires_at: i64,
+    pub revoked_at: Option<i64>,
+}
+
+/// A refresh token to store (only its keyed hash).
+#[derive(Debug, Clone)]
+pub struct NewRefreshToken {
+    pub token_hash: Vec<u8>,
+    pub created_at: i64,
+    pub expires_at: i64,
+}
+
+/// What presenting a refresh token did.
+#[derive(Debug, Clone)]
+pub enum RotateOutcome {
+    /// It was current: it is now used and the new one replaces it.
+    Rotated(SessionRecord),
+    /// It had been rotated already: the whole session is now revoked.
+    ReuseDetected { session_id: String, user_id: String },
+    /// Unknown, expired, or its session is revoked or expired.
+    Invalid,
+}
+
+/// One audit event to write.
+#[derive(Debug, Clone)]
+pub struct AuditEvent {
+    pub user_id: Option<String>,
+    pub kind: &'static str,
+    pub at: i64,
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+    pub details: serde_json::Value,
+}
+
+/// One audit event as stored.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct AuditRecord {
+    pub id: i64,
+    #[sqlx(rename = "type")]
+    pub kind: String,
+    pub at: i64,
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+    pub details: String,
+}
+
+/// Whether a throttled operation may go on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Throttle {
+    /// Not locked.
+    Open,
+    /// Locked for this many more seconds.
+    Locked(u64),
+}
+
+/// The storage interface of the service.
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// `sqlite` or `postgres`.
+    fn backend(&self) -> &'static str;
+    /// Runs the embedded migrations (safe to call from several instances at once).
+    async fn migrate(&self) -> StoreResult<()>;
+    /// Checks that the database answers.
+    async fn ping(&self) -> StoreResult<()>;
+
+    /// Stores `key` unless a key with its `id` exists; several instances may race here.
+    async fn insert_signing_key_if_absent(&self, key: &SigningKeyRecord) -> StoreResult<()>;
+    /// All signing keys, newest first.
+    async fn signing_keys(&self) -> StoreResult<Vec<SigningKeyRecord>>;
+
+    /// Creates a user and writes `audit`, in one transaction.
+    async fn create_user(&self, user: &NewUser, audit: &AuditEvent) -> StoreResult<()>;
+    /// The user with this (normalized) email.
+    async fn user_by_email(&self, email: &str) -> StoreResult<Option<UserRecord>>;
+    /// The user with this id.
+    async fn user_by_id(&self, id: &str) -> StoreResult<Option<UserRecord>>;
+
+    /// Creates a session with its first refresh token and writes `audit`, in one transaction.
+    async fn create_session(
+        &self,
+        session: &SessionRecord,
+        refresh: &NewRefreshToken,
+        audit: &[AuditEvent],
+    ) -> StoreResult<()>;
+    /// The session with this id.
+    async fn session(&self, id: &str) -> StoreResult<Option<SessionRecord>>;
+    /// Uses the refresh token whose hash is `old_hash` and stores `new` in its place;
+    /// a reused token revokes its session and writes `auth.refresh.reuse_detected`.
+    async fn rotate_refresh_token(
+        &self,
+        old_hash: &[u8],
+        new: &NewRefreshToken,
+        now: i64,
+        reuse_audit: AuditEvent,
+    ) -> StoreResult<RotateOutcome>;
+    /// Revokes a session (and so its refresh tokens); writes `audit` if it was live.
+    async fn revoke_session(&self, id: &str, now: i64, audit: &AuditEvent) -> StoreResult<bool>;
+
+    /// Appends one audit event on its own.
+    async fn append_audit(&self, event: &AuditEvent) -> StoreResult<()>;
+    /// A user's events, newest first, older than `before` when given.
+    async fn audit_events(
+        &self,
+        user_id: &str,
+        before: Option<i64>,
+        limit: i64,
+    ) -> StoreResult<Vec<AuditRecord>>;
+
+    /// Whether `purpose` is locked for the user at `now`.
+    async fn throttle(&self, user_id: &str, purpose: &str, now: i64) -> StoreResult<Throttle>;
+    /// Counts one failure under `policy` and writes `audit`, in one transaction. Returns the state before the failure (a failure
+    /// that arrives while locked is not counted; the caller answers 429) and after it.
+    async fn record_failure(
+        &self,
+        user_id: &str,
+        purpose: &str,
+        now: i64,
+        policy: LockPolicy,
+        audit: &[AuditEvent],
+    ) -> StoreResult<(AttemptState, AttemptState)>;
+    /// Clears the failures and locks of `purpose` after a success.
+    async fn reset_attempts(&self, user_id: &str, purpose: &str) -> StoreResult<()>;
+}
+
+/// Opens the database at `url`, choosing the backend from its scheme.
+pub async fn connect(
+    url: &str,
+    max_connections: u32,
+    acquire_timeout_secs: u64,
+) -> anyhow::Result<Arc<dyn Store>> {
+    let scheme = url.split(':').next().unwrap_or_default();
+    match scheme {
+        #[cfg(feature = "sqlite")]
+        "sqlite" => Ok(Arc::new(
+            sqlite::SqliteStore::connect(url, max_connections, acquire_timeout_secs).await?,
+        )),
+        #[cfg(feature = "postgres")]
+        "postgres" | "postgresql" => Ok(Arc::new(
+            postgres::PgStore::connect(url, max_connections, acquire_timeout_secs).await?,
+        )),
+        _ => anyhow::bail!("unsupported database URL scheme {scheme:?} (use sqlite: or postgres:)"),
+    }
+}

@@ -1,0 +1,223 @@
+//! `TestApp`: the real application on port 0 with a fresh database, driven over HTTP.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use reqwest::{Method, Response, StatusCode};
+use serde_json::{json, Value};
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+use twofold::clock::OffsetClock;
+use twofold::config::Settings;
+use twofold::crypto::keys::MasterKey;
+use twofold::startup::Application;
+
+/// A running instance plus what is needed to restart it on the same database.
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    pub clock: OffsetClock,
+    pub settings: Settings,
+    pub data_dir: Arc<tempfile::TempDir>,
+    stop: Option<oneshot::Sender<()>>,
+    handle: Option<JoinHandle<anyhow::Result<()>>>,
+}
+
+/// Settings for tests: a fresh SQLite file, a random master key, cheap Argon2.
+pub fn test_settings(dir: &tempfile::TempDir) -> Settings {
+    Settings {
+        listen: "127.0.0.1:0".into(),
+        data_dir: dir.path().to_path_buf(),
+        master_key: Some(MasterKey::generate_base64().into()),
+        argon2_memory_kib: 1024,
+        argon2_iterations: 1,
+        ..Settings::default()
+    }
+}
+
+impl TestApp {
+    /// A new app with a fresh database.
+    pub async fn spawn() -> Self {
+        Self::spawn_with(|_| {}).await
+    }
+
+    /// A new app with a fresh database and adjusted settings.
+    pub async fn spawn_with(adjust: impl FnOnce(&mut Settings)) -> Self {
+        let dir = Arc::new(tempfile::tempdir().expect("temp dir"));
+        let mut settings = test_settings(&dir);
+        adjust(&mut settings);
+        Self::start(settings, dir, OffsetClock::default()).await
+    }
+
+    async fn start(
+        settings: Settings,
+        data_dir: Arc<tempfile::TempDir>,
+        clock: OffsetClock,
+    ) -> Self {
+        let app = Application::build_with_clock(settings.clone(), Arc::new(clock.clone()))
+            .await
+            .expect("application builds");
+        let address = format!("http://127.0.0.1:{}", app.port());
+        let (stop, stopped) = oneshot::channel::<()>();
+        let handle = tokio::spawn(app.run_until(async {
+            let _ = stopped.await;
+        }));
+        Self {
+            address,
+            client: reqwest::Client::new(),
+            clock,
+            settings,
+            data_dir,
+            stop: Some(stop),
+            handle: Some(handle),
+        }
+    }
+
+    /// Stops this instance gracefully and starts a new one on the same database and keys.
+    pub async fn restart(mut self) -> Self {
+        self.stop.take().map(|s| s.send(()));
+        if let Some(h) = self.handle.take() {
+            h.await
+                .expect("server task")
+                .expect("server stopped cleanly");
+        }
+        Self::start(
+            self.settings.clone(),
+            Arc::clone(&self.data_dir),
+            self.clock.clone(),
+        )
+        .await
+    }
+
+    /// The SQLite database file.
+    pub fn db_path(&self) -> PathBuf {
+        self.data_dir.path().join("twofold.db")
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        if path.starts_with('/') && !path.starts_with("/api/") && !path.starts_with("/.well-known")
+        {
+            format!("{}/api/v1{path}", self.address)
+        } else {
+            format!("{}{path}", self.address)
+        }
+    }
+
+    /// Sends `body` as JSON with an optional bearer token.
+    pub async fn request(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<Value>,
+        token: Option<&str>,
+    ) -> Response {
+        let mut req = self.client.request(method, self.url(path));
+        if let Some(body) = body {
+            req = req.json(&body);
+        }
+        if let Some(token) = token {
+            req = req.bearer_auth(token);
+        }
+        req.send().await.expect("request sent")
+    }
+
+    pub async fn post(&self, path: &str, body: Value, token: Option<&str>) -> Response {
+        self.request(Method::POST, path, Some(body), token).await
+    }
+
+    pub async fn get(&self, path: &str, token: Option<&str>) -> Response {
+        self.request(Method::GET, path, None, token).await
+    }
+
+    pub async fn register(&self, email: &str, password: &str) -> Response {
+        self.post(
+            "/auth/register",
+            json!({ "email": email, "password": password }),
+            None,
+        )
+        .await
+    }
+
+    pub async fn login(&self, email: &str, password: &str) -> Response {
+        self.post(
+            "/auth/login",
+            json!({ "email": email, "password": password }),
+            None,
+        )
+        .await
+    }
+
+    pub async fn refresh(&self, refresh_token: &str) -> Response {
+        self.post(
+            "/auth/refresh",
+            json!({ "refreshToken": refresh_token }),
+            None,
+        )
+        .await
+    }
+
+    pub async fn logout(&self, token: &str) -> Response {
+        self.post("/auth/logout", json!({}), Some(token)).await
+    }
+
+    pub async fn me(&self, token: &str) -> Response {
+        self.get("/me", Some(token)).await
+    }
+
+    /// Registers a fresh user and logs in (password only).
+    pub async fn user(&self) -> TestUser {
+        let email = format!("user-{}@example.com", uuid::Uuid::new_v4().simple());
+        let password = "correct horse battery staple".to_owned();
+        assert_status(self.register(&email, &password).await, StatusCode::CREATED).await;
+        let body =
+            json_of(assert_status(self.login(&email, &password).await, StatusCode::OK).await).await;
+        TestUser {
+            email,
+            password,
+            access_token: body["accessToken"].as_str().unwrap().to_owned(),
+            refresh_token: body["refreshToken"].as_str().unwrap().to_owned(),
+        }
+    }
+}
+
+/// A registered, logged-in user.
+pub struct TestUser {
+    pub email: String,
+    pub password: String,
+    pub access_token: String,
+    pub refresh_token: String,
+}
+
+/// Asserts the status, printing the body when it differs.
+pub async fn assert_status(resp: Response, expected: StatusCode) -> Response {
+    if resp.status() != expected {
+        let status = resp.status();
+        let text = resp.text().await.unwrap_or_default();
+        panic!("expected {expected}, got {status}: {text}");
+    }
+    resp
+}
+
+pub async fn json_of(resp: Response) -> Value {
+    resp.json().await.expect("JSON body")
+}
+
+/// Asserts a contract error: status, `error` code, and the body's `status` field.
+pub async fn assert_error(resp: Response, status: StatusCode, code: &str) -> Value {
+    let resp = assert_status(resp, status).await;
+    let ct = resp
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_owned();
+    assert!(ct.starts_with("application/json"), "content type {ct}");
+    let body = json_of(resp).await;
+    assert_eq!(body["error"], code, "{body}");
+    assert_eq!(body["status"], status.as_u16(), "{body}");
+    assert!(
+        body["message"].as_str().is_some_and(|m| !m.is_empty()),
+        "{body}"
+    );
+    body
+}

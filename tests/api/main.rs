@@ -1,0 +1,6 @@
+//! The HTTP test suite: one binary, each test with its own app and database.
+
+mod accounts;
+mod helpers;
+mod input;
+mod tokens;
