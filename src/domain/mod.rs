@@ -1,8 +1,12 @@
 //! Pure domain logic: no I/O, no async, no database or HTTP types.
 
+/// Codes users type (TOTP, recovery), their normalization, and secret generation.
+pub mod codes;
 /// Validated, normalized email addresses.
 pub mod email;
 /// The attempt / lock / doubling policy.
 pub mod lockout;
 /// Validated passwords.
 pub mod password;
+/// RFC 6238 TOTP.
+pub mod totp;

@@ -9,16 +9,20 @@ use serde::{Deserialize, Serialize};
 
 use super::extract::{ApiJson, Auth, Meta};
 use super::{access_cookie, auth_response};
+use crate::crypto::token::TokenHasher;
+use crate::domain::codes::MfaCode;
 use crate::domain::email::Email;
 use crate::domain::password::Password;
 use crate::error::{ApiError, ApiResult};
 use crate::service::accounts::{self, LoginOutcome};
+use crate::service::mfa;
 use crate::service::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/auth/register", post(register))
         .route("/auth/login", post(login))
+        .route("/auth/verify-mfa", post(verify_mfa))
         .route("/auth/refresh", post(refresh))
         .route("/auth/logout", post(logout))
 }
@@ -105,6 +109,33 @@ async fn login(
             .into_response(),
         },
     )
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct VerifyMfaBody {
+    mfa_challenge_token: String,
+    code: String,
+}
+
+async fn verify_mfa(
+    State(state): State<AppState>,
+    Meta(meta): Meta,
+    ApiJson(body): ApiJson<VerifyMfaBody>,
+) -> ApiResult<Response> {
+    let token = body.mfa_challenge_token.trim();
+    let token = if TokenHasher::is_well_formed(token) {
+        Ok(token)
+    } else {
+        Err(ApiError::invalid_field(
+            "mfaChallengeToken",
+            "is not a challenge token",
+        ))
+    };
+    let code = MfaCode::parse(&body.code).map_err(|m| ApiError::invalid_field("code", m));
+    let (token, code) = both(token, code)?;
+    let tokens = mfa::verify_login(&state, &meta, token, code).await?;
+    Ok(auth_response(&state, tokens, None))
 }
 
 #[derive(Deserialize)]

@@ -16,7 +16,7 @@ use crate::service::{accounts, AppState, RequestMeta};
 /// Name of the access-token cookie.
 pub const ACCESS_COOKIE: &str = "twofold_at";
 
-/// A JSON object body. Any content type is read as JSON (SameSite=Lax cookies already keep
+/// A JSON object body (an empty body counts as `{}`). Any content type is read as JSON (SameSite=Lax cookies already keep
 /// cross-site form posts from carrying credentials); a body that is not a JSON object is 400.
 pub struct ApiJson<T>(pub T);
 
@@ -31,6 +31,13 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
                 ApiError::invalid_body("the request body could not be read")
             }
         })?;
+        // An empty body reads as `{}`: endpoints whose fields are all optional accept it,
+        // the others answer with the missing field.
+        let bytes = if bytes.trim_ascii().is_empty() {
+            Bytes::from_static(b"{}")
+        } else {
+            bytes
+        };
         let value: serde_json::Value = serde_json::from_slice(&bytes)
             .map_err(|_| ApiError::invalid_body("the request body is not valid JSON"))?;
         if !value.is_object() {

@@ -11,12 +11,14 @@ use crate::error::ApiError;
 use crate::service::accounts::AuthTokens;
 use crate::service::AppState;
 
+mod audit;
 mod auth;
 /// Request extractors.
 pub mod extract;
 mod health;
 mod jwks;
 mod me;
+mod mfa;
 
 /// Largest request body accepted.
 pub const BODY_LIMIT: usize = 64 * 1024;
@@ -26,6 +28,8 @@ pub fn router(state: AppState) -> Router {
     let api = Router::new()
         .merge(auth::router())
         .merge(me::router())
+        .merge(mfa::router())
+        .merge(audit::router())
         .merge(health::router());
     Router::new()
         .nest("/api/v1", api)

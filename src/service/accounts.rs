@@ -106,9 +106,12 @@ pub async fn login(
         .reset_attempts(&user.id, PASSWORD_PURPOSE)
         .await?;
     if user.mfa_enabled_at.is_some() {
-        return Err(ApiError::Internal(anyhow::anyhow!(
-            "MFA login is not available yet"
-        )));
+        let (challenge_token, expires_in) =
+            super::mfa::start_challenge(state, meta, &user.id).await?;
+        return Ok(LoginOutcome::MfaRequired {
+            challenge_token,
+            expires_in,
+        });
     }
     let audit = state.event(
         "auth.login.succeeded",
@@ -178,6 +181,20 @@ pub async fn issue_session(
     amr: &[&str],
     audit: &[AuditEvent],
 ) -> ApiResult<AuthTokens> {
+    let (session, refresh, refresh_token) = new_session(state, user_id, amr);
+    state
+        .store
+        .create_session(&session, &refresh, audit)
+        .await?;
+    tokens_for(state, &session, refresh_token)
+}
+
+/// A session and its first refresh token, not stored yet.
+pub fn new_session(
+    state: &AppState,
+    user_id: &str,
+    amr: &[&str],
+) -> (SessionRecord, NewRefreshToken, String) {
     let now = state.now();
     let session = SessionRecord {
         id: uuid::Uuid::new_v4().to_string(),
@@ -193,12 +210,17 @@ pub async fn issue_session(
         created_at: now,
         expires_at: session.expires_at,
     };
-    state
-        .store
-        .create_session(&session, &refresh, audit)
-        .await?;
+    (session, refresh, refresh_token)
+}
+
+/// The tokens of a stored session: a freshly signed access token and `refresh_token`.
+pub fn tokens_for(
+    state: &AppState,
+    session: &SessionRecord,
+    refresh_token: String,
+) -> ApiResult<AuthTokens> {
     Ok(AuthTokens {
-        access_token: sign_access_token(state, &session)?,
+        access_token: sign_access_token(state, session)?,
         refresh_token,
         expires_in: state.settings.access_token_ttl,
     })
@@ -243,11 +265,7 @@ pub async fn refresh(
         .rotate_refresh_token(&old_hash, &new, now, reuse)
         .await?
     {
-        RotateOutcome::Rotated(session) => Ok(AuthTokens {
-            access_token: sign_access_token(state, &session)?,
-            refresh_token: new_token,
-            expires_in: state.settings.access_token_ttl,
-        }),
+        RotateOutcome::Rotated(session) => tokens_for(state, &session, new_token),
         RotateOutcome::ReuseDetected {
             session_id,
             user_id,

@@ -14,6 +14,8 @@ use crate::store::{AuditEvent, Store};
 
 /// Accounts, login, sessions and tokens.
 pub mod accounts;
+/// TOTP enrollment, MFA login, recovery codes, disabling, lockout of codes.
+pub mod mfa;
 
 /// The keys of a running instance.
 pub struct Keys {

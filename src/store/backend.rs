@@ -51,6 +51,43 @@ pub(super) const RESET_COUNTER: &str =
     "UPDATE attempt_counters SET failures = 0, lockouts = 0, locked_until = 0 \
      WHERE user_id = $1 AND purpose = $2 AND (failures <> 0 OR lockouts <> 0 OR locked_until <> 0)";
 
+pub(super) const UPSERT_PENDING: &str = "INSERT INTO totp_pending \
+     (user_id, key_id, sealed_secret, device_name, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6) \
+     ON CONFLICT (user_id) DO UPDATE SET key_id = excluded.key_id, sealed_secret = excluded.sealed_secret, \
+     device_name = excluded.device_name, created_at = excluded.created_at, expires_at = excluded.expires_at";
+pub(super) const SELECT_PENDING: &str =
+    "SELECT user_id, key_id, sealed_secret, device_name, created_at, expires_at \
+     FROM totp_pending WHERE user_id = $1";
+pub(super) const SELECT_CREDENTIAL: &str = "SELECT user_id, key_id, sealed_secret, device_name, \
+     enabled_at AS created_at, 9223372036854775807 AS expires_at FROM totp_credentials WHERE user_id = $1";
+pub(super) const SELECT_UNUSED_CODES: &str =
+    "SELECT id, code_hash FROM recovery_codes WHERE user_id = $1 AND used_at IS NULL ORDER BY id";
+pub(super) const INSERT_CHALLENGE: &str =
+    "INSERT INTO mfa_challenges (token_hash, user_id, created_at, expires_at) \
+     VALUES ($1, $2, $3, $4)";
+pub(super) const SELECT_CHALLENGE: &str =
+    "SELECT user_id, expires_at, consumed_at FROM mfa_challenges WHERE token_hash = $1";
+/// The replay guard: a step is accepted only if it is above every step accepted before.
+pub(super) const ADVANCE_STEP: &str =
+    "UPDATE users SET totp_last_step = $2 WHERE id = $1 AND totp_last_step < $2";
+pub(super) const USE_RECOVERY_CODE: &str =
+    "UPDATE recovery_codes SET used_at = $3 WHERE id = $1 AND user_id = $2 AND used_at IS NULL";
+pub(super) const CONSUME_CHALLENGE: &str = "UPDATE mfa_challenges SET consumed_at = $3 \
+     WHERE token_hash = $1 AND user_id = $2 AND consumed_at IS NULL AND expires_at > $3";
+pub(super) const TAKE_PENDING: &str =
+    "DELETE FROM totp_pending WHERE user_id = $1 AND expires_at > $2";
+pub(super) const DELETE_PENDING: &str = "DELETE FROM totp_pending WHERE user_id = $1";
+pub(super) const INSERT_CREDENTIAL: &str = "INSERT INTO totp_credentials \
+     (user_id, key_id, sealed_secret, device_name, enabled_at) VALUES ($1, $2, $3, $4, $5) \
+     ON CONFLICT (user_id) DO NOTHING";
+/// Touches the credential row: tells whether MFA is enabled and locks the row.
+pub(super) const TOUCH_CREDENTIAL: &str =
+    "UPDATE totp_credentials SET key_id = key_id WHERE user_id = $1";
+pub(super) const DELETE_CREDENTIAL: &str = "DELETE FROM totp_credentials WHERE user_id = $1";
+pub(super) const DELETE_CODES: &str = "DELETE FROM recovery_codes WHERE user_id = $1";
+pub(super) const INSERT_CODE: &str =
+    "INSERT INTO recovery_codes (id, user_id, code_hash) VALUES ($1, $2, $3)";
+
 /// Implements [`super::Store`] for `$store`, whose `reader()` and `writer()` return a
 /// `sqlx::Pool<$db>`.
 macro_rules! impl_store {
@@ -73,6 +110,168 @@ macro_rules! impl_store {
                 .bind(&e.ip)
                 .bind(&e.user_agent)
                 .bind(e.details.to_string())
+                .execute(&mut *conn)
+                .await?;
+            Ok(())
+        }
+
+        async fn replace_codes(
+            conn: &mut <$db as sqlx::Database>::Connection,
+            user_id: &str,
+            codes: &[RecoveryCodeRecord],
+        ) -> Result<(), sqlx::Error> {
+            sqlx::query(DELETE_CODES).bind(user_id).execute(&mut *conn).await?;
+            for c in codes {
+                sqlx::query(INSERT_CODE)
+                    .bind(&c.id)
+                    .bind(user_id)
+                    .bind(&c.code_hash)
+                    .execute(&mut *conn)
+                    .await?;
+            }
+            Ok(())
+        }
+
+        async fn changed(
+            conn: &mut <$db as sqlx::Database>::Connection,
+            sql: &str,
+            user_id: &str,
+            arg: i64,
+        ) -> Result<bool, sqlx::Error> {
+            Ok(sqlx::query(sql)
+                .bind(user_id)
+                .bind(arg)
+                .execute(&mut *conn)
+                .await?
+                .rows_affected()
+                > 0)
+        }
+
+        /// The body of `complete_mfa`; the caller commits only on `Done`.
+        async fn apply_mfa(
+            conn: &mut <$db as sqlx::Database>::Connection,
+            user_id: &str,
+            purpose: &str,
+            now: i64,
+            proof: MfaProof,
+            effect: MfaEffect,
+            audit: &[AuditEvent],
+        ) -> Result<MfaOutcome, sqlx::Error> {
+            let row = sqlx::query(LOCK_COUNTER)
+                .bind(user_id)
+                .bind(purpose)
+                .fetch_one(&mut *conn)
+                .await?;
+            let locked_until: i64 = row.try_get(2)?;
+            if locked_until > now {
+                return Ok(MfaOutcome::Locked((locked_until - now) as u64));
+            }
+            // Preconditions of the effect, before the proof is spent.
+            match &effect {
+                MfaEffect::Enable { .. } => {
+                    if !changed(conn, TAKE_PENDING, user_id, now).await? {
+                        return Ok(MfaOutcome::NoPendingSetup);
+                    }
+                }
+                MfaEffect::Regenerate { .. } | MfaEffect::Disable => {
+                    let enabled = sqlx::query(TOUCH_CREDENTIAL)
+                        .bind(user_id)
+                        .execute(&mut *conn)
+                        .await?
+                        .rows_affected()
+                        == 1;
+                    if !enabled {
+                        return Ok(MfaOutcome::NotEnabled);
+                    }
+                }
+                MfaEffect::Login { .. } => {}
+            }
+            let spent = match &proof {
+                MfaProof::TotpStep(step) => changed(conn, ADVANCE_STEP, user_id, *step).await?,
+                MfaProof::RecoveryCode { id } => {
+                    sqlx::query(USE_RECOVERY_CODE)
+                        .bind(id)
+                        .bind(user_id)
+                        .bind(now)
+                        .execute(&mut *conn)
+                        .await?
+                        .rows_affected()
+                        == 1
+                }
+            };
+            if !spent {
+                return Ok(match proof {
+                    MfaProof::TotpStep(_) => MfaOutcome::Replayed,
+                    MfaProof::RecoveryCode { .. } => MfaOutcome::CodeUsed,
+                });
+            }
+            match effect {
+                MfaEffect::Login { challenge_hash, session, refresh } => {
+                    let consumed = sqlx::query(CONSUME_CHALLENGE)
+                        .bind(&challenge_hash)
+                        .bind(user_id)
+                        .bind(now)
+                        .execute(&mut *conn)
+                        .await?
+                        .rows_affected()
+                        == 1;
+                    if !consumed {
+                        return Ok(MfaOutcome::ChallengeGone);
+                    }
+                    insert_session(conn, &session, &refresh).await?;
+                }
+                MfaEffect::Enable { credential, recovery } => {
+                    let inserted = sqlx::query(INSERT_CREDENTIAL)
+                        .bind(user_id)
+                        .bind(credential.key_id)
+                        .bind(&credential.sealed_secret)
+                        .bind(&credential.device_name)
+                        .bind(credential.created_at)
+                        .execute(&mut *conn)
+                        .await?
+                        .rows_affected()
+                        == 1;
+                    if !inserted {
+                        return Ok(MfaOutcome::AlreadyEnabled);
+                    }
+                    replace_codes(conn, user_id, &recovery).await?;
+                }
+                MfaEffect::Regenerate { recovery } => replace_codes(conn, user_id, &recovery).await?,
+                MfaEffect::Disable => {
+                    sqlx::query(DELETE_CREDENTIAL).bind(user_id).execute(&mut *conn).await?;
+                    sqlx::query(DELETE_PENDING).bind(user_id).execute(&mut *conn).await?;
+                    replace_codes(conn, user_id, &[]).await?;
+                }
+            }
+            sqlx::query(RESET_COUNTER)
+                .bind(user_id)
+                .bind(purpose)
+                .execute(&mut *conn)
+                .await?;
+            for e in audit {
+                insert_audit(conn, e).await?;
+            }
+            Ok(MfaOutcome::Done)
+        }
+
+        async fn insert_session(
+            conn: &mut <$db as sqlx::Database>::Connection,
+            s: &SessionRecord,
+            refresh: &NewRefreshToken,
+        ) -> Result<(), sqlx::Error> {
+            sqlx::query(INSERT_SESSION)
+                .bind(&s.id)
+                .bind(&s.user_id)
+                .bind(&s.amr)
+                .bind(s.created_at)
+                .bind(s.expires_at)
+                .execute(&mut *conn)
+                .await?;
+            sqlx::query(INSERT_REFRESH)
+                .bind(&refresh.token_hash)
+                .bind(&s.id)
+                .bind(refresh.created_at)
+                .bind(refresh.expires_at)
                 .execute(&mut *conn)
                 .await?;
             Ok(())
@@ -143,21 +342,7 @@ macro_rules! impl_store {
                 audit: &[AuditEvent],
             ) -> StoreResult<()> {
                 let mut tx = self.writer().begin().await?;
-                sqlx::query(INSERT_SESSION)
-                    .bind(&s.id)
-                    .bind(&s.user_id)
-                    .bind(&s.amr)
-                    .bind(s.created_at)
-                    .bind(s.expires_at)
-                    .execute(&mut *tx)
-                    .await?;
-                sqlx::query(INSERT_REFRESH)
-                    .bind(&refresh.token_hash)
-                    .bind(&s.id)
-                    .bind(refresh.created_at)
-                    .bind(refresh.expires_at)
-                    .execute(&mut *tx)
-                    .await?;
+                insert_session(&mut tx, s, refresh).await?;
                 for e in audit {
                     insert_audit(&mut tx, e).await?;
                 }
@@ -318,6 +503,78 @@ macro_rules! impl_store {
                     .execute(self.writer())
                     .await?;
                 Ok(())
+            }
+
+            async fn put_pending_totp(&self, p: &TotpRecord, audit: &AuditEvent) -> StoreResult<()> {
+                let mut tx = self.writer().begin().await?;
+                sqlx::query(UPSERT_PENDING)
+                    .bind(&p.user_id)
+                    .bind(p.key_id)
+                    .bind(&p.sealed_secret)
+                    .bind(&p.device_name)
+                    .bind(p.created_at)
+                    .bind(p.expires_at)
+                    .execute(&mut *tx)
+                    .await?;
+                insert_audit(&mut tx, audit).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn pending_totp(&self, user_id: &str) -> StoreResult<Option<TotpRecord>> {
+                Ok(sqlx::query_as(SELECT_PENDING).bind(user_id).fetch_optional(self.reader()).await?)
+            }
+
+            async fn totp_credential(&self, user_id: &str) -> StoreResult<Option<TotpRecord>> {
+                Ok(sqlx::query_as(SELECT_CREDENTIAL).bind(user_id).fetch_optional(self.reader()).await?)
+            }
+
+            async fn unused_recovery_codes(&self, user_id: &str) -> StoreResult<Vec<RecoveryCodeRecord>> {
+                Ok(sqlx::query_as(SELECT_UNUSED_CODES).bind(user_id).fetch_all(self.reader()).await?)
+            }
+
+            async fn create_challenge(
+                &self,
+                token_hash: &[u8],
+                user_id: &str,
+                now: i64,
+                expires_at: i64,
+                audit: &AuditEvent,
+            ) -> StoreResult<()> {
+                let mut tx = self.writer().begin().await?;
+                sqlx::query(INSERT_CHALLENGE)
+                    .bind(token_hash)
+                    .bind(user_id)
+                    .bind(now)
+                    .bind(expires_at)
+                    .execute(&mut *tx)
+                    .await?;
+                insert_audit(&mut tx, audit).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn challenge(&self, token_hash: &[u8]) -> StoreResult<Option<ChallengeRecord>> {
+                Ok(sqlx::query_as(SELECT_CHALLENGE).bind(token_hash).fetch_optional(self.reader()).await?)
+            }
+
+            async fn complete_mfa(
+                &self,
+                user_id: &str,
+                purpose: &str,
+                now: i64,
+                proof: MfaProof,
+                effect: MfaEffect,
+                audit: &[AuditEvent],
+            ) -> StoreResult<MfaOutcome> {
+                let mut tx = self.writer().begin().await?;
+                let outcome = apply_mfa(&mut tx, user_id, purpose, now, proof, effect, audit).await?;
+                if outcome == MfaOutcome::Done {
+                    tx.commit().await?;
+                } else {
+                    tx.rollback().await?;
+                }
+                Ok(outcome)
             }
         }
     };

@@ -146,6 +146,80 @@ pub enum Throttle {
     Locked(u64),
 }
 
+/// An active TOTP credential, or a pending (unconfirmed) one.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct TotpRecord {
+    pub user_id: String,
+    /// Which sealing key sealed the secret.
+    pub key_id: i64,
+    pub sealed_secret: Vec<u8>,
+    pub device_name: Option<String>,
+    /// Enabled at (active) or created at (pending).
+    pub created_at: i64,
+    /// When a pending setup expires (`i64::MAX` for an active credential).
+    pub expires_at: i64,
+}
+
+/// A recovery code as stored: a peppered Argon2id PHC string.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct RecoveryCodeRecord {
+    pub id: String,
+    pub code_hash: String,
+}
+
+/// An MFA challenge as stored.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ChallengeRecord {
+    pub user_id: String,
+    pub expires_at: i64,
+    pub consumed_at: Option<i64>,
+}
+
+/// What proves the user holds the second factor, consumed in the same transaction as
+/// the effect: a TOTP step (must be above every step accepted before) or a recovery code.
+#[derive(Debug, Clone)]
+pub enum MfaProof {
+    TotpStep(i64),
+    RecoveryCode { id: String },
+}
+
+/// What a verified MFA operation changes.
+#[derive(Debug, Clone)]
+pub enum MfaEffect {
+    /// `verify-mfa`: consume the challenge, start a session.
+    Login {
+        challenge_hash: Vec<u8>,
+        session: SessionRecord,
+        refresh: NewRefreshToken,
+    },
+    /// `setup/confirm`: the pending secret becomes the credential; a new batch of codes.
+    Enable {
+        credential: TotpRecord,
+        recovery: Vec<RecoveryCodeRecord>,
+    },
+    /// Replace the batch of recovery codes.
+    Regenerate { recovery: Vec<RecoveryCodeRecord> },
+    /// Remove the credential, its codes and any pending setup.
+    Disable,
+}
+
+/// How a [`Store::complete_mfa`] ended. Anything but `Done` changed nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MfaOutcome {
+    Done,
+    /// The purpose is locked for this many seconds.
+    Locked(u64),
+    /// The TOTP step is not above the last accepted one.
+    Replayed,
+    /// The recovery code was used (by a concurrent request).
+    CodeUsed,
+    /// The challenge was consumed or expired meanwhile.
+    ChallengeGone,
+    NoPendingSetup,
+    AlreadyEnabled,
+    NotEnabled,
+}
+
 /// The storage interface of the service.
 #[async_trait]
 pub trait Store: Send + Sync + 'static {
@@ -213,6 +287,38 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreResult<(AttemptState, AttemptState)>;
     /// Clears the failures and locks of `purpose` after a success.
     async fn reset_attempts(&self, user_id: &str, purpose: &str) -> StoreResult<()>;
+
+    /// Stores (replacing any earlier one) the user's pending TOTP setup and writes `audit`.
+    async fn put_pending_totp(&self, pending: &TotpRecord, audit: &AuditEvent) -> StoreResult<()>;
+    /// The user's pending TOTP setup, expired or not.
+    async fn pending_totp(&self, user_id: &str) -> StoreResult<Option<TotpRecord>>;
+    /// The user's active TOTP credential.
+    async fn totp_credential(&self, user_id: &str) -> StoreResult<Option<TotpRecord>>;
+    /// The user's unused recovery codes.
+    async fn unused_recovery_codes(&self, user_id: &str) -> StoreResult<Vec<RecoveryCodeRecord>>;
+    /// Stores a new MFA challenge (its keyed hash) and writes `audit`.
+    async fn create_challenge(
+        &self,
+        token_hash: &[u8],
+        user_id: &str,
+        now: i64,
+        expires_at: i64,
+        audit: &AuditEvent,
+    ) -> StoreResult<()>;
+    /// The challenge with this hash.
+    async fn challenge(&self, token_hash: &[u8]) -> StoreResult<Option<ChallengeRecord>>;
+    /// In one transaction: refuses if `purpose` is locked, consumes `proof` (single use,
+    /// decided by one conditional statement), applies `effect`, resets the failure count
+    /// and writes `audit`. Any refusal rolls everything back.
+    async fn complete_mfa(
+        &self,
+        user_id: &str,
+        purpose: &str,
+        now: i64,
+        proof: MfaProof,
+        effect: MfaEffect,
+        audit: &[AuditEvent],
+    ) -> StoreResult<MfaOutcome>;
 }
 
 /// Opens the database at `url`, choosing the backend from its scheme.

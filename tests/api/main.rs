@@ -3,4 +3,6 @@
 mod accounts;
 mod helpers;
 mod input;
+mod logs;
+mod mfa;
 mod tokens;

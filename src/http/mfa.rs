@@ -1,0 +1,165 @@
+//! `/mfa/*`: setup, confirm, status, recovery-code regeneration, disable.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::{Deserialize, Serialize};
+use zeroize::Zeroizing;
+
+use super::extract::{ApiJson, Auth, Meta};
+use super::me::rfc3339;
+use crate::domain::codes::{MfaCode, TotpCode};
+use crate::error::{ApiError, ApiResult};
+use crate::service::{mfa, AppState};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/mfa/setup", post(setup))
+        .route("/mfa/setup/confirm", post(confirm))
+        .route("/mfa/status", get(status))
+        .route("/mfa/recovery-codes/regenerate", post(regenerate))
+        .route("/mfa/disable", post(disable))
+}
+
+/// Longest device name.
+const DEVICE_NAME_MAX: usize = 64;
+
+/// A trimmed device name of at most 64 printable characters; blank means none.
+fn device_name(raw: Option<String>) -> ApiResult<Option<String>> {
+    let Some(name) = raw.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty()) else {
+        return Ok(None);
+    };
+    if name.chars().count() > DEVICE_NAME_MAX {
+        return Err(ApiError::invalid_field(
+            "deviceName",
+            "must be at most 64 characters",
+        ));
+    }
+    if name.chars().any(char::is_control) {
+        return Err(ApiError::invalid_field(
+            "deviceName",
+            "must contain only printable characters",
+        ));
+    }
+    Ok(Some(name))
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct SetupBody {
+    device_name: Option<String>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SetupResponse {
+    secret: String,
+    otpauth_uri: String,
+    qr_code: String,
+    expires_in: i64,
+}
+
+async fn setup(
+    State(state): State<AppState>,
+    Meta(meta): Meta,
+    Auth(claims): Auth,
+    ApiJson(body): ApiJson<SetupBody>,
+) -> ApiResult<Json<SetupResponse>> {
+    let name = device_name(body.device_name)?;
+    let setup = mfa::setup(&state, &meta, &claims.sub, name).await?;
+    Ok(Json(SetupResponse {
+        secret: setup.secret.to_string(),
+        otpauth_uri: setup.otpauth_uri.to_string(),
+        qr_code: setup.qr_code,
+        expires_in: setup.expires_in,
+    }))
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ConfirmBody {
+    code: String,
+    secret: Option<String>,
+    device_name: Option<String>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct RecoveryCodesResponse {
+    recovery_codes: Vec<String>,
+}
+
+fn codes_response(codes: Vec<Zeroizing<String>>) -> Json<RecoveryCodesResponse> {
+    Json(RecoveryCodesResponse {
+        recovery_codes: codes.iter().map(|c| c.to_string()).collect(),
+    })
+}
+
+fn totp_code(raw: &str) -> ApiResult<TotpCode> {
+    TotpCode::parse(raw).map_err(|m| ApiError::invalid_field("code", m))
+}
+
+async fn confirm(
+    State(state): State<AppState>,
+    Meta(meta): Meta,
+    Auth(claims): Auth,
+    ApiJson(body): ApiJson<ConfirmBody>,
+) -> ApiResult<Json<RecoveryCodesResponse>> {
+    let code = totp_code(&body.code)?;
+    let name = device_name(body.device_name)?;
+    let secret = body.secret.as_deref().filter(|s| !s.trim().is_empty());
+    let codes = mfa::confirm(&state, &meta, &claims.sub, code, secret, name).await?;
+    Ok(codes_response(codes))
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct StatusResponse {
+    enabled: bool,
+    device_name: Option<String>,
+    enabled_at: Option<String>,
+    recovery_codes_remaining: usize,
+    pending_setup: bool,
+}
+
+async fn status(
+    State(state): State<AppState>,
+    Auth(claims): Auth,
+) -> ApiResult<Json<StatusResponse>> {
+    let s = mfa::status(&state, &claims.sub).await?;
+    Ok(Json(StatusResponse {
+        enabled: s.enabled,
+        device_name: s.device_name,
+        enabled_at: s.enabled_at.map(rfc3339),
+        recovery_codes_remaining: s.recovery_codes_remaining,
+        pending_setup: s.pending_setup,
+    }))
+}
+
+#[derive(Deserialize)]
+struct CodeBody {
+    code: String,
+}
+
+async fn regenerate(
+    State(state): State<AppState>,
+    Meta(meta): Meta,
+    Auth(claims): Auth,
+    ApiJson(body): ApiJson<CodeBody>,
+) -> ApiResult<Json<RecoveryCodesResponse>> {
+    let code = totp_code(&body.code)?;
+    let codes = mfa::regenerate(&state, &meta, &claims.sub, code).await?;
+    Ok(codes_response(codes))
+}
+
+async fn disable(
+    State(state): State<AppState>,
+    Meta(meta): Meta,
+    Auth(claims): Auth,
+    ApiJson(body): ApiJson<CodeBody>,
+) -> ApiResult<StatusCode> {
+    let code = MfaCode::parse(&body.code).map_err(|m| ApiError::invalid_field("code", m))?;
+    mfa::disable(&state, &meta, &claims.sub, code).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
