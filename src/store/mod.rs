@@ -38,16 +38,24 @@ impl From<sqlx::Error> for StoreError {
             | sqlx::Error::Io(_)
             | sqlx::Error::Tls(_)
             | sqlx::Error::WorkerCrashed => Self::Unavailable(err),
-            sqlx::Error::Database(db)
-                // PostgreSQL class 57 (operator intervention, e.g. admin shutdown) and 08
-                // (connection exception): the server is going away, not a bug of ours.
-                if db.code().is_some_and(|c| c.starts_with("57") || c.starts_with("08")) =>
-            {
+            sqlx::Error::Database(db) if db.code().is_some_and(|c| is_unavailable_code(&c)) => {
                 Self::Unavailable(err)
             }
             _ => Self::Other(err),
         }
     }
+}
+
+/// PostgreSQL SQLSTATEs that mean "the database is not there right now" rather than a
+/// bug: connection exceptions (08), insufficient resources (53, e.g. too many
+/// connections), operator intervention (57, e.g. admin shutdown), a database that does not
+/// exist (3D000) or does not accept connections (55000).
+fn is_unavailable_code(code: &str) -> bool {
+    ["08", "53", "57"]
+        .iter()
+        .any(|class| code.starts_with(class))
+        || code == "3D000"
+        || code == "55000"
 }
 
 /// Result alias of the storage layer.

@@ -185,11 +185,7 @@ async fn restart_keeps_users_sessions_and_signing_keys() {
 async fn database_holds_only_argon2id_and_keyed_hashes() {
     let app = TestApp::spawn().await;
     let user = app.user().await;
-    let bytes = std::fs::read(app.db_path()).unwrap();
-    let mut all = bytes.clone();
-    if let Ok(wal) = std::fs::read(app.db_path().with_extension("db-wal")) {
-        all.extend(wal);
-    }
+    let all = app.db_dump().await;
     let contains = |needle: &[u8]| all.windows(needle.len()).any(|w| w == needle);
     assert!(!contains(user.password.as_bytes()), "plain password stored");
     assert!(

@@ -1,6 +1,5 @@
 //! `TestApp`: the real application on port 0 with a fresh database, driven over HTTP.
 
-use std::path::PathBuf;
 use std::sync::Arc;
 
 use reqwest::{Method, Response, StatusCode};
@@ -21,6 +20,54 @@ pub struct TestApp {
     pub data_dir: Arc<tempfile::TempDir>,
     stop: Option<oneshot::Sender<()>>,
     handle: Option<JoinHandle<anyhow::Result<()>>>,
+}
+
+const TABLES: &[&str] = &[
+    "users",
+    "signing_keys",
+    "sessions",
+    "refresh_tokens",
+    "attempt_counters",
+    "audit_events",
+    "totp_credentials",
+    "totp_pending",
+    "recovery_codes",
+    "mfa_challenges",
+];
+
+/// The PostgreSQL server of the test run (`TWOFOLD_TEST_POSTGRES_URL`).
+pub fn postgres_url() -> Option<String> {
+    std::env::var("TWOFOLD_TEST_POSTGRES_URL")
+        .ok()
+        .filter(|u| !u.is_empty())
+}
+
+/// Whether this run of the suite targets PostgreSQL (`TWOFOLD_TEST_BACKEND=postgres`).
+pub fn backend_is_postgres() -> bool {
+    std::env::var("TWOFOLD_TEST_BACKEND").is_ok_and(|b| b == "postgres")
+}
+
+/// Creates an empty database `twofold_test_*` and returns its URL.
+pub async fn fresh_postgres_database() -> String {
+    let admin = postgres_url()
+        .expect("TWOFOLD_TEST_POSTGRES_URL must point at a PostgreSQL server for this test");
+    let name = format!("twofold_test_{}", uuid::Uuid::new_v4().simple());
+    let pool = sqlx::PgPool::connect(&admin)
+        .await
+        .expect("PostgreSQL reachable");
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&pool)
+        .await
+        .expect("create database");
+    pool.close().await;
+    let (base, query) = admin
+        .split_once('?')
+        .map_or((admin.as_str(), None), |(b, q)| (b, Some(q)));
+    let server = base.rsplit_once('/').map_or(base, |(server, _)| server);
+    match query {
+        Some(q) => format!("{server}/{name}?{q}"),
+        None => format!("{server}/{name}"),
+    }
 }
 
 /// Settings for tests: a fresh SQLite file, a random master key, cheap Argon2.
@@ -45,11 +92,15 @@ impl TestApp {
     pub async fn spawn_with(adjust: impl FnOnce(&mut Settings)) -> Self {
         let dir = Arc::new(tempfile::tempdir().expect("temp dir"));
         let mut settings = test_settings(&dir);
+        if backend_is_postgres() {
+            settings.database_url = Some(fresh_postgres_database().await);
+        }
         adjust(&mut settings);
         Self::start(settings, dir, OffsetClock::default()).await
     }
 
-    async fn start(
+    /// Starts an instance with exactly these settings (several may share them).
+    pub async fn start(
         settings: Settings,
         data_dir: Arc<tempfile::TempDir>,
         clock: OffsetClock,
@@ -92,9 +143,29 @@ impl TestApp {
         .await
     }
 
-    /// The SQLite database file.
-    pub fn db_path(&self) -> PathBuf {
-        self.data_dir.path().join("twofold.db")
+    /// Every byte the database holds: the SQLite files, or each PostgreSQL row as JSON.
+    pub async fn db_dump(&self) -> Vec<u8> {
+        match self.settings.database_url.as_deref() {
+            Some(url) if url.starts_with("postgres") => {
+                let pool = sqlx::PgPool::connect(url).await.expect("connect for dump");
+                let mut out = Vec::new();
+                for table in TABLES {
+                    let sql = format!("SELECT coalesce(string_agg(row_to_json(t)::text, E'\\n'), '') FROM {table} t");
+                    let text: String = sqlx::query_scalar(&sql)
+                        .fetch_one(&pool)
+                        .await
+                        .expect("dump table");
+                    out.extend_from_slice(text.as_bytes());
+                }
+                out
+            }
+            _ => {
+                let path = self.data_dir.path().join("twofold.db");
+                let mut bytes = std::fs::read(&path).expect("database file");
+                bytes.extend(std::fs::read(path.with_extension("db-wal")).unwrap_or_default());
+                bytes
+            }
+        }
     }
 
     pub fn url(&self, path: &str) -> String {

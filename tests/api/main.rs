@@ -5,4 +5,5 @@ mod helpers;
 mod input;
 mod logs;
 mod mfa;
+mod multi_instance;
 mod tokens;

@@ -650,8 +650,7 @@ async fn database_files_hold_no_secret_and_no_recovery_code() {
     use sha2::{Digest, Sha256};
     let app = TestApp::spawn().await;
     let e = app.enrolled_user().await;
-    let mut bytes = std::fs::read(app.db_path()).unwrap();
-    bytes.extend(std::fs::read(app.db_path().with_extension("db-wal")).unwrap_or_default());
+    let bytes = app.db_dump().await;
     let lower = bytes.to_ascii_lowercase();
     let has = |needle: &[u8]| {
         lower.windows(needle.len()).any(|w| w == needle)

@@ -1,0 +1,204 @@
+//! Two instances on one PostgreSQL database, as behind a load balancer, and database
+//! faults. These tests need `TWOFOLD_TEST_POSTGRES_URL`; `scripts/test` runs them whenever
+//! a server answers and says so when none does.
+
+use std::sync::Arc;
+
+use reqwest::StatusCode;
+use serde_json::json;
+use twofold::clock::OffsetClock;
+
+use crate::helpers::*;
+
+/// Two instances started at the same moment on a new, empty database.
+async fn pair() -> (TestApp, TestApp) {
+    let dir = Arc::new(tempfile::tempdir().unwrap());
+    let mut settings = test_settings(&dir);
+    settings.database_url = Some(fresh_postgres_database().await);
+    let clock = OffsetClock::default();
+    tokio::join!(
+        TestApp::start(settings.clone(), Arc::clone(&dir), clock.clone()),
+        TestApp::start(settings, dir, clock)
+    )
+}
+
+#[tokio::test]
+async fn simultaneous_start_creates_one_schema_and_one_signing_key() {
+    let (a, b) = pair().await;
+    let jwks_a = json_of(a.get("/.well-known/jwks.json", None).await).await;
+    let jwks_b = json_of(b.get("/.well-known/jwks.json", None).await).await;
+    assert_eq!(jwks_a, jwks_b);
+    assert_eq!(jwks_a["keys"].as_array().unwrap().len(), 1);
+    let user = a.user().await;
+    assert_status(b.me(&user.access_token).await, StatusCode::OK).await;
+    let on_b =
+        json_of(assert_status(b.login(&user.email, &user.password).await, StatusCode::OK).await)
+            .await;
+    assert_status(
+        a.me(on_b["accessToken"].as_str().unwrap()).await,
+        StatusCode::OK,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn session_logged_out_on_a_is_refused_on_b() {
+    let (a, b) = pair().await;
+    let user = a.user().await;
+    assert_status(b.me(&user.access_token).await, StatusCode::OK).await;
+    assert_status(a.logout(&user.access_token).await, StatusCode::NO_CONTENT).await;
+    assert_error(
+        b.me(&user.access_token).await,
+        StatusCode::UNAUTHORIZED,
+        "unauthorized",
+    )
+    .await;
+    assert_error(
+        b.refresh(&user.refresh_token).await,
+        StatusCode::UNAUTHORIZED,
+        "invalid_token",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn failures_on_a_and_b_add_up_to_one_lockout() {
+    let (a, b) = pair().await;
+    let e = a.enrolled_user().await;
+    let challenge = a.challenge(&e.user).await;
+    a.next_step();
+    let good = oathtool(&e.secret, now(&a));
+    let bad = if good == "000000" { "111111" } else { "000000" };
+    for app in [&a, &b, &a] {
+        assert_error(
+            app.verify_mfa(&challenge, bad).await,
+            StatusCode::UNAUTHORIZED,
+            "invalid_code",
+        )
+        .await;
+    }
+    assert_error(
+        b.verify_mfa(&challenge, &good).await,
+        StatusCode::TOO_MANY_REQUESTS,
+        "too_many_attempts",
+    )
+    .await;
+    assert_error(
+        a.verify_mfa(&challenge, &good).await,
+        StatusCode::TOO_MANY_REQUESTS,
+        "too_many_attempts",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn one_recovery_code_raced_on_a_and_b_succeeds_once() {
+    let (a, b) = pair().await;
+    let e = a.enrolled_user().await;
+    let code = e.recovery_codes[0].clone();
+    let mut tasks = tokio::task::JoinSet::new();
+    let barrier = Arc::new(tokio::sync::Barrier::new(10));
+    for i in 0..10 {
+        let app = if i % 2 == 0 { &a } else { &b };
+        let challenge = app.challenge(&e.user).await;
+        let (client, url, barrier) = (
+            app.client.clone(),
+            app.url("/auth/verify-mfa"),
+            barrier.clone(),
+        );
+        let body = json!({ "mfaChallengeToken": challenge, "code": code });
+        tasks.spawn(async move {
+            barrier.wait().await;
+            client.post(url).json(&body).send().await.unwrap().status()
+        });
+    }
+    let statuses = tasks.join_all().await;
+    assert_eq!(
+        statuses.iter().filter(|s| **s == StatusCode::OK).count(),
+        1,
+        "{statuses:?}"
+    );
+}
+
+#[tokio::test]
+async fn totp_step_accepted_on_a_is_refused_on_b() {
+    let (a, b) = pair().await;
+    let e = a.enrolled_user().await;
+    a.next_step();
+    let code = oathtool(&e.secret, now(&a));
+    let ca = a.challenge(&e.user).await;
+    let cb = b.challenge(&e.user).await;
+    assert_status(a.verify_mfa(&ca, &code).await, StatusCode::OK).await;
+    assert_error(
+        b.verify_mfa(&cb, &code).await,
+        StatusCode::UNAUTHORIZED,
+        "invalid_code",
+    )
+    .await;
+}
+
+/// Runs `sql` on the admin connection.
+async fn admin(sql: &str) {
+    let pool = sqlx::PgPool::connect(&postgres_url().unwrap())
+        .await
+        .unwrap();
+    sqlx::query(sql).execute(&pool).await.unwrap();
+    pool.close().await;
+}
+
+fn database_name(app: &TestApp) -> String {
+    let url = app.settings.database_url.clone().unwrap();
+    let path = url.split('?').next().unwrap();
+    path.rsplit('/').next().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn unreachable_database_gives_503_then_service_resumes() {
+    let url = fresh_postgres_database().await;
+    let app = TestApp::spawn_with(|s| {
+        s.database_url = Some(url);
+        s.db_acquire_timeout_seconds = 1;
+    })
+    .await;
+    let user = app.user().await;
+    let db = database_name(&app);
+    // Connections dropped under the pool (a failover, a restart): the next request works.
+    admin(&format!(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{db}'"
+    ))
+    .await;
+    assert_status(app.me(&user.access_token).await, StatusCode::OK).await;
+    // The database refuses connections: 503 in the contract's shape, not a hang.
+    admin(&format!("ALTER DATABASE {db} ALLOW_CONNECTIONS false")).await;
+    admin(&format!(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{db}'"
+    ))
+    .await;
+    let started = std::time::Instant::now();
+    assert_error(
+        app.get("/readyz", None).await,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "service_unavailable",
+    )
+    .await;
+    assert_error(
+        app.me(&user.access_token).await,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "service_unavailable",
+    )
+    .await;
+    assert_error(
+        app.login(&user.email, &user.password).await,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "service_unavailable",
+    )
+    .await;
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(30),
+        "no hang"
+    );
+    // It comes back: service resumes without a restart.
+    admin(&format!("ALTER DATABASE {db} ALLOW_CONNECTIONS true")).await;
+    assert_status(app.get("/readyz", None).await, StatusCode::OK).await;
+    assert_status(app.me(&user.access_token).await, StatusCode::OK).await;
+}
