@@ -6,4 +6,5 @@ mod input;
 mod logs;
 mod mfa;
 mod multi_instance;
+mod store;
 mod tokens;

@@ -1,0 +1,294 @@
+//! Contract tests of the `Store` itself, on SQLite, or on PostgreSQL when the suite runs
+//! with `TWOFOLD_TEST_BACKEND=postgres`: the same expectations for both backends.
+
+use std::sync::Arc;
+
+use twofold::domain::lockout::LockPolicy;
+use twofold::store::*;
+
+use crate::helpers::*;
+
+async fn store() -> (Arc<dyn Store>, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let url = if backend_is_postgres() {
+        fresh_postgres_database().await
+    } else {
+        format!(
+            "sqlite://{}?mode=rwc",
+            dir.path().join("store.db").display()
+        )
+    };
+    let store = connect(&url, 4, 5).await.unwrap();
+    store.migrate().await.unwrap();
+    (store, dir)
+}
+
+fn audit(kind: &'static str, user: &str) -> AuditEvent {
+    AuditEvent {
+        user_id: Some(user.into()),
+        kind,
+        at: 1,
+        ip: None,
+        user_agent: None,
+        details: serde_json::json!({}),
+    }
+}
+
+async fn user(store: &dyn Store, id: &str) {
+    let u = NewUser {
+        id: id.into(),
+        email: format!("{id}@example.com"),
+        password_hash: "$argon2id$x".into(),
+        created_at: 1,
+    };
+    store
+        .create_user(&u, &audit("auth.register", id))
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn duplicate_email_is_a_unique_violation_and_writes_nothing() {
+    let (store, _dir) = store().await;
+    user(store.as_ref(), "u1").await;
+    let dup = NewUser {
+        id: "u2".into(),
+        email: "u1@example.com".into(),
+        password_hash: "h".into(),
+        created_at: 1,
+    };
+    assert!(matches!(
+        store.create_user(&dup, &audit("auth.register", "u2")).await,
+        Err(StoreError::UniqueViolation)
+    ));
+    assert!(store.user_by_id("u2").await.unwrap().is_none());
+    assert!(
+        store.audit_events("u2", None, 10).await.unwrap().is_empty(),
+        "the audit row rolled back too"
+    );
+}
+
+#[tokio::test]
+async fn a_totp_step_is_spent_once_and_never_an_earlier_one() {
+    let (store, _dir) = store().await;
+    user(store.as_ref(), "u1").await;
+    let pending = TotpRecord {
+        user_id: "u1".into(),
+        key_id: 1,
+        sealed_secret: vec![1, 2, 3],
+        device_name: None,
+        created_at: 1,
+        expires_at: 1000,
+    };
+    store
+        .put_pending_totp(&pending, &audit("auth.mfa.setup.started", "u1"))
+        .await
+        .unwrap();
+    let enable = MfaEffect::Enable {
+        credential: pending.clone(),
+        recovery: vec![],
+    };
+    let done = store
+        .complete_mfa(
+            "u1",
+            "setup",
+            10,
+            MfaProof::TotpStep(50),
+            enable.clone(),
+            &[],
+        )
+        .await
+        .unwrap();
+    assert_eq!(done, MfaOutcome::Done);
+    let regen = MfaEffect::Regenerate {
+        recovery: vec![RecoveryCodeRecord {
+            id: "c1".into(),
+            code_hash: "h".into(),
+        }],
+    };
+    for step in [50, 49] {
+        let again = store
+            .complete_mfa(
+                "u1",
+                "manage",
+                10,
+                MfaProof::TotpStep(step),
+                regen.clone(),
+                &[],
+            )
+            .await
+            .unwrap();
+        assert_eq!(again, MfaOutcome::Replayed);
+    }
+    assert!(
+        store.unused_recovery_codes("u1").await.unwrap().is_empty(),
+        "a refused proof changes nothing"
+    );
+    let ok = store
+        .complete_mfa(
+            "u1",
+            "manage",
+            10,
+            MfaProof::TotpStep(51),
+            regen.clone(),
+            &[],
+        )
+        .await
+        .unwrap();
+    assert_eq!(ok, MfaOutcome::Done);
+    let used = store
+        .complete_mfa(
+            "u1",
+            "manage",
+            10,
+            MfaProof::RecoveryCode { id: "c1".into() },
+            MfaEffect::Disable,
+            &[],
+        )
+        .await
+        .unwrap();
+    assert_eq!(used, MfaOutcome::Done);
+    let twice = store
+        .complete_mfa(
+            "u1",
+            "manage",
+            10,
+            MfaProof::TotpStep(52),
+            MfaEffect::Disable,
+            &[],
+        )
+        .await
+        .unwrap();
+    assert_eq!(twice, MfaOutcome::NotEnabled);
+    let no_pending = store
+        .complete_mfa("u1", "setup", 10, MfaProof::TotpStep(53), enable, &[])
+        .await
+        .unwrap();
+    assert_eq!(no_pending, MfaOutcome::NoPendingSetup);
+}
+
+#[tokio::test]
+async fn failures_lock_and_double_and_a_lock_refuses_success() {
+    let (store, _dir) = store().await;
+    user(store.as_ref(), "u1").await;
+    let policy = LockPolicy {
+        max_failures: 3,
+        base_seconds: 60,
+        max_seconds: 86_400,
+    };
+    for _ in 0..2 {
+        store
+            .record_failure("u1", "login", 100, policy, &[])
+            .await
+            .unwrap();
+    }
+    let (before, after) = store
+        .record_failure("u1", "login", 100, policy, &[])
+        .await
+        .unwrap();
+    assert_eq!(before.locked_until, 0);
+    assert_eq!(after.locked_until, 160);
+    assert_eq!(
+        store.throttle("u1", "login", 100).await.unwrap(),
+        Throttle::Locked(60)
+    );
+    assert_eq!(
+        store.throttle("u1", "manage", 100).await.unwrap(),
+        Throttle::Open
+    );
+    let (during, _) = store
+        .record_failure("u1", "login", 120, policy, &[])
+        .await
+        .unwrap();
+    assert_eq!(
+        during.retry_after(120),
+        Some(40),
+        "a failure while locked is not counted"
+    );
+    let outcome = store
+        .complete_mfa(
+            "u1",
+            "login",
+            150,
+            MfaProof::TotpStep(5),
+            MfaEffect::Disable,
+            &[],
+        )
+        .await
+        .unwrap();
+    assert_eq!(outcome, MfaOutcome::Locked(10));
+    for _ in 0..3 {
+        store
+            .record_failure("u1", "login", 200, policy, &[])
+            .await
+            .unwrap();
+    }
+    assert_eq!(
+        store.throttle("u1", "login", 200).await.unwrap(),
+        Throttle::Locked(120)
+    );
+    store.reset_attempts("u1", "login").await.unwrap();
+    assert_eq!(
+        store.throttle("u1", "login", 200).await.unwrap(),
+        Throttle::Open
+    );
+}
+
+#[tokio::test]
+async fn refresh_tokens_rotate_once_and_reuse_revokes() {
+    let (store, _dir) = store().await;
+    user(store.as_ref(), "u1").await;
+    let session = SessionRecord {
+        id: "s1".into(),
+        user_id: "u1".into(),
+        amr: "pwd".into(),
+        created_at: 1,
+        expires_at: 1000,
+        revoked_at: None,
+    };
+    let token = |h: u8| NewRefreshToken {
+        token_hash: vec![h; 32],
+        created_at: 1,
+        expires_at: 1000,
+    };
+    store
+        .create_session(&session, &token(1), &[])
+        .await
+        .unwrap();
+    let reuse = || audit("auth.refresh.reuse_detected", "u1");
+    assert!(matches!(
+        store
+            .rotate_refresh_token(&[1; 32], &token(2), 10, reuse())
+            .await
+            .unwrap(),
+        RotateOutcome::Rotated(_)
+    ));
+    assert!(matches!(
+        store
+            .rotate_refresh_token(&[9; 32], &token(3), 10, reuse())
+            .await
+            .unwrap(),
+        RotateOutcome::Invalid
+    ));
+    assert!(matches!(
+        store
+            .rotate_refresh_token(&[1; 32], &token(4), 10, reuse())
+            .await
+            .unwrap(),
+        RotateOutcome::ReuseDetected { .. }
+    ));
+    assert!(store
+        .session("s1")
+        .await
+        .unwrap()
+        .unwrap()
+        .revoked_at
+        .is_some());
+    assert!(matches!(
+        store
+            .rotate_refresh_token(&[2; 32], &token(5), 10, reuse())
+            .await
+            .unwrap(),
+        RotateOutcome::Invalid
+    ));
+}
