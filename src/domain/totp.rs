@@ -1,6 +1,7 @@
 //! RFC 6238 TOTP over RFC 4226 HOTP: HMAC-SHA1/SHA256/SHA512, 6 or 8 digits, any period,
 //! and verification over a window of steps with constant-time comparison.
 
+use hmac::digest::KeyInit;
 use hmac::{Hmac, Mac};
 use subtle::ConstantTimeEq;
 
@@ -36,20 +37,8 @@ impl TotpParams {
     }
 }
 
-fn mac<M: Mac + hmac::digest::KeyInit>(key: &[u8], counter: u64) -> Vec<u8> {
-    let mut mac =
-        <M as hmac::digest::KeyInit>::new_from_slice(key).expect("HMAC accepts any key length");
-    mac.update(&counter.to_be_bytes());
-    mac.finalize().into_bytes().to_vec()
-}
-
-/// RFC 4226 HOTP value of `counter` (dynamic truncation, then modulo 10^digits).
-pub fn hotp(secret: &[u8], counter: u64, algorithm: Algorithm, digits: u32) -> u32 {
-    let digest = match algorithm {
-        Algorithm::Sha1 => mac::<Hmac<sha1::Sha1>>(secret, counter),
-        Algorithm::Sha256 => mac::<Hmac<sha2::Sha256>>(secret, counter),
-        Algorithm::Sha512 => mac::<Hmac<sha2::Sha512>>(secret, counter),
-    };
+/// RFC 4226 dynamic truncation of an HMAC digest, then modulo 10^digits.
+fn truncate(digest: &[u8], digits: u32) -> u32 {
     let offset = (digest[digest.len() - 1] & 0x0f) as usize;
     let binary = u32::from_be_bytes([
         digest[offset] & 0x7f,
@@ -58,6 +47,44 @@ pub fn hotp(secret: &[u8], counter: u64, algorithm: Algorithm, digits: u32) -> u
         digest[offset + 3],
     ]);
     binary % 10u32.pow(digits)
+}
+
+/// HOTP values of consecutive counters, keying the HMAC once.
+fn hotp_range<M: Mac + KeyInit + Clone>(
+    secret: &[u8],
+    counters: std::ops::RangeInclusive<u64>,
+    digits: u32,
+    mut each: impl FnMut(u64, u32),
+) {
+    let keyed = <M as KeyInit>::new_from_slice(secret).expect("HMAC accepts any key length");
+    for counter in counters {
+        let mut mac = keyed.clone();
+        mac.update(&counter.to_be_bytes());
+        each(counter, truncate(&mac.finalize().into_bytes(), digits));
+    }
+}
+
+fn with_algorithm(
+    algorithm: Algorithm,
+    secret: &[u8],
+    counters: std::ops::RangeInclusive<u64>,
+    digits: u32,
+    each: impl FnMut(u64, u32),
+) {
+    match algorithm {
+        Algorithm::Sha1 => hotp_range::<Hmac<sha1::Sha1>>(secret, counters, digits, each),
+        Algorithm::Sha256 => hotp_range::<Hmac<sha2::Sha256>>(secret, counters, digits, each),
+        Algorithm::Sha512 => hotp_range::<Hmac<sha2::Sha512>>(secret, counters, digits, each),
+    }
+}
+
+/// RFC 4226 HOTP value of `counter`.
+pub fn hotp(secret: &[u8], counter: u64, algorithm: Algorithm, digits: u32) -> u32 {
+    let mut value = 0;
+    with_algorithm(algorithm, secret, counter..=counter, digits, |_, v| {
+        value = v
+    });
+    value
 }
 
 /// The code of time step `step`, zero-padded to `digits`.
@@ -84,14 +111,23 @@ pub fn matching_step(
     params: TotpParams,
     window: u64,
 ) -> Option<u64> {
+    if code.len() != params.digits as usize || !code.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let wanted: u32 = code.parse().ok()?;
     let current = params.step_at(now);
     let mut found = None;
-    for step in current.saturating_sub(window)..=current + window {
-        let expected = code_at_step(secret, step, params);
-        if bool::from(expected.as_bytes().ct_eq(code.as_bytes())) {
-            found = Some(step);
-        }
-    }
+    with_algorithm(
+        params.algorithm,
+        secret,
+        current.saturating_sub(window)..=current + window,
+        params.digits,
+        |step, value| {
+            if bool::from(value.ct_eq(&wanted)) {
+                found = Some(step);
+            }
+        },
+    );
     found
 }
 
