@@ -226,14 +226,7 @@ pub async fn regenerate(
     user_id: &str,
     code: TotpCode,
 ) -> ApiResult<Vec<Zeroizing<String>>> {
-    let credential = state
-        .store
-        .totp_credential(user_id)
-        .await?
-        .ok_or(ApiError::MfaNotEnabled)?;
-    ensure_open(state, user_id, MANAGE).await?;
-    let proof = totp_proof(&open_secret(state, &credential)?, &code, state.now());
-    let proof = require(state, meta, user_id, MANAGE, proof, StatusCode::BAD_REQUEST).await?;
+    let proof = manage_proof(state, meta, user_id, &MfaCode::Totp(code)).await?;
     let recovery_codes = codes::generate_recovery_codes();
     let recovery = hash_recovery_codes(state, &recovery_codes).await?;
     let audit = [state.event(
@@ -264,14 +257,7 @@ pub async fn disable(
     user_id: &str,
     code: MfaCode,
 ) -> ApiResult<()> {
-    let credential = state
-        .store
-        .totp_credential(user_id)
-        .await?
-        .ok_or(ApiError::MfaNotEnabled)?;
-    ensure_open(state, user_id, MANAGE).await?;
-    let proof = mfa_proof(state, &credential, &code).await?;
-    let proof = require(state, meta, user_id, MANAGE, proof, StatusCode::BAD_REQUEST).await?;
+    let proof = manage_proof(state, meta, user_id, &code).await?;
     let mut audit = recovery_audit(state, meta, user_id, &proof);
     audit.push(state.event("auth.mfa.disabled", Some(user_id), meta, json!({})));
     finish(
@@ -287,6 +273,23 @@ pub async fn disable(
     .await?;
     tracing::info!("MFA disabled");
     Ok(())
+}
+
+/// What `code` proves for regenerate and disable (the `manage` purpose), or the error.
+async fn manage_proof(
+    state: &AppState,
+    meta: &RequestMeta,
+    user_id: &str,
+    code: &MfaCode,
+) -> ApiResult<MfaProof> {
+    let credential = state
+        .store
+        .totp_credential(user_id)
+        .await?
+        .ok_or(ApiError::MfaNotEnabled)?;
+    ensure_open(state, user_id, MANAGE).await?;
+    let proof = mfa_proof(state, &credential, code).await?;
+    require(state, meta, user_id, MANAGE, proof, StatusCode::BAD_REQUEST).await
 }
 
 /// After a correct password for a user with MFA: a single-use challenge token.

@@ -414,3 +414,48 @@ impl TestApp {
             .collect()
     }
 }
+
+/// Opens one challenge per app in `apps` (password step), then sends `verify-mfa` with
+/// `code` on all of them at the same instant; returns the statuses.
+pub async fn race_verify(apps: &[&TestApp], user: &TestUser, code: &str) -> Vec<StatusCode> {
+    let barrier = Arc::new(tokio::sync::Barrier::new(apps.len()));
+    let mut tasks = tokio::task::JoinSet::new();
+    for app in apps {
+        let challenge = app.challenge(user).await;
+        let (client, url, barrier) = (
+            app.client.clone(),
+            app.url("/auth/verify-mfa"),
+            barrier.clone(),
+        );
+        let body = json!({ "mfaChallengeToken": challenge, "code": code });
+        tasks.spawn(async move {
+            barrier.wait().await;
+            client
+                .post(url)
+                .json(&body)
+                .send()
+                .await
+                .expect("request sent")
+                .status()
+        });
+    }
+    tasks.join_all().await
+}
+
+/// Asserts that exactly one of `statuses` is 200 and the others are refusals.
+pub fn assert_exactly_one_success(statuses: &[StatusCode]) {
+    assert_eq!(
+        statuses.iter().filter(|s| **s == StatusCode::OK).count(),
+        1,
+        "{statuses:?}"
+    );
+    let refusals = [
+        StatusCode::OK,
+        StatusCode::UNAUTHORIZED,
+        StatusCode::TOO_MANY_REQUESTS,
+    ];
+    assert!(
+        statuses.iter().all(|s| refusals.contains(s)),
+        "{statuses:?}"
+    );
+}

@@ -498,63 +498,18 @@ async fn lockout_spans_challenge_tokens_and_doubles() {
 async fn twenty_concurrent_uses_of_one_recovery_code_succeed_once() {
     let app = TestApp::spawn().await;
     let e = app.enrolled_user().await;
-    let mut challenges = Vec::new();
-    for _ in 0..20 {
-        challenges.push(app.challenge(&e.user).await);
-    }
-    let code = e.recovery_codes[0].clone();
-    let results = race(&app, &challenges, &code).await;
-    let ok = results.iter().filter(|s| **s == StatusCode::OK).count();
-    assert_eq!(ok, 1, "{results:?}");
-    assert!(
-        results.iter().all(|s| [
-            StatusCode::OK,
-            StatusCode::UNAUTHORIZED,
-            StatusCode::TOO_MANY_REQUESTS
-        ]
-        .contains(s)),
-        "{results:?}"
-    );
+    let statuses = race_verify(&[&app; 20], &e.user, &e.recovery_codes[0]).await;
+    assert_exactly_one_success(&statuses);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn twenty_concurrent_uses_of_one_totp_code_succeed_once() {
     let app = TestApp::spawn().await;
     let e = app.enrolled_user().await;
-    let mut challenges = Vec::new();
-    for _ in 0..20 {
-        challenges.push(app.challenge(&e.user).await);
-    }
     app.next_step();
     let code = oathtool(&e.secret, now(&app));
-    let results = race(&app, &challenges, &code).await;
-    let ok = results.iter().filter(|s| **s == StatusCode::OK).count();
-    assert_eq!(ok, 1, "{results:?}");
-}
-
-/// Sends `verify-mfa` for every challenge with `code`, all at once, and returns the statuses.
-async fn race(app: &TestApp, challenges: &[String], code: &str) -> Vec<StatusCode> {
-    let barrier = std::sync::Arc::new(tokio::sync::Barrier::new(challenges.len()));
-    let mut tasks = tokio::task::JoinSet::new();
-    for challenge in challenges {
-        let (client, url, barrier) = (
-            app.client.clone(),
-            app.url("/auth/verify-mfa"),
-            barrier.clone(),
-        );
-        let body = json!({ "mfaChallengeToken": challenge, "code": code });
-        tasks.spawn(async move {
-            barrier.wait().await;
-            client
-                .post(url)
-                .json(&body)
-                .send()
-                .await
-                .expect("request sent")
-                .status()
-        });
-    }
-    tasks.join_all().await
+    let statuses = race_verify(&[&app; 20], &e.user, &code).await;
+    assert_exactly_one_success(&statuses);
 }
 
 #[tokio::test]

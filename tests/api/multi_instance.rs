@@ -5,7 +5,6 @@
 use std::sync::Arc;
 
 use reqwest::StatusCode;
-use serde_json::json;
 use twofold::clock::OffsetClock;
 
 use crate::helpers::*;
@@ -95,29 +94,9 @@ async fn failures_on_a_and_b_add_up_to_one_lockout() {
 async fn one_recovery_code_raced_on_a_and_b_succeeds_once() {
     let (a, b) = pair().await;
     let e = a.enrolled_user().await;
-    let code = e.recovery_codes[0].clone();
-    let mut tasks = tokio::task::JoinSet::new();
-    let barrier = Arc::new(tokio::sync::Barrier::new(10));
-    for i in 0..10 {
-        let app = if i % 2 == 0 { &a } else { &b };
-        let challenge = app.challenge(&e.user).await;
-        let (client, url, barrier) = (
-            app.client.clone(),
-            app.url("/auth/verify-mfa"),
-            barrier.clone(),
-        );
-        let body = json!({ "mfaChallengeToken": challenge, "code": code });
-        tasks.spawn(async move {
-            barrier.wait().await;
-            client.post(url).json(&body).send().await.unwrap().status()
-        });
-    }
-    let statuses = tasks.join_all().await;
-    assert_eq!(
-        statuses.iter().filter(|s| **s == StatusCode::OK).count(),
-        1,
-        "{statuses:?}"
-    );
+    let apps: Vec<&TestApp> = (0..10).map(|i| if i % 2 == 0 { &a } else { &b }).collect();
+    let statuses = race_verify(&apps, &e.user, &e.recovery_codes[0]).await;
+    assert_exactly_one_success(&statuses);
 }
 
 #[tokio::test]
