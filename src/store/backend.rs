@@ -88,10 +88,11 @@ pub(super) const DELETE_CODES: &str = "DELETE FROM recovery_codes WHERE user_id 
 pub(super) const INSERT_CODE: &str =
     "INSERT INTO recovery_codes (id, user_id, code_hash) VALUES ($1, $2, $3)";
 
-/// Implements [`super::Store`] for `$store`, whose `reader()` and `writer()` return a
-/// `sqlx::Pool<$db>`.
+/// Implements [`super::Store`] for `$store`, which provides `reader()` (a `sqlx::Pool<$db>`
+/// for reads), `write(f)` (runs `f` on a connection inside a transaction, keeping its
+/// changes only when `f` says so) and `run_migrations()`.
 macro_rules! impl_store {
-    ($store:ty, $db:ty, $backend:literal, $migrator:expr) => {
+    ($store:ty, $db:ty, $backend:literal) => {
         use async_trait::async_trait;
         use sqlx::Row as _;
 
@@ -284,10 +285,7 @@ macro_rules! impl_store {
             }
 
             async fn migrate(&self) -> StoreResult<()> {
-                $migrator
-                    .run(self.writer())
-                    .await
-                    .map_err(|e| StoreError::Other(e.into()))
+                self.run_migrations().await
             }
 
             async fn ping(&self) -> StoreResult<()> {
@@ -296,33 +294,43 @@ macro_rules! impl_store {
             }
 
             async fn insert_signing_key_if_absent(&self, k: &SigningKeyRecord) -> StoreResult<()> {
-                sqlx::query(INSERT_SIGNING_KEY)
-                    .bind(k.id)
-                    .bind(&k.kid)
-                    .bind(k.key_id)
-                    .bind(&k.sealed_seed)
-                    .bind(k.created_at)
-                    .execute(self.writer())
-                    .await?;
-                Ok(())
+                let k = k.clone();
+                self.write(move |conn| {
+                    Box::pin(async move {
+                        sqlx::query(INSERT_SIGNING_KEY)
+                            .bind(k.id)
+                            .bind(&k.kid)
+                            .bind(k.key_id)
+                            .bind(&k.sealed_seed)
+                            .bind(k.created_at)
+                            .execute(&mut *conn)
+                            .await?;
+                        Ok((true, ()))
+                    })
+                })
+                .await
             }
 
             async fn signing_keys(&self) -> StoreResult<Vec<SigningKeyRecord>> {
-                Ok(sqlx::query_as(SELECT_SIGNING_KEYS).fetch_all(self.writer()).await?)
+                Ok(sqlx::query_as(SELECT_SIGNING_KEYS).fetch_all(self.reader()).await?)
             }
 
             async fn create_user(&self, u: &NewUser, audit: &AuditEvent) -> StoreResult<()> {
-                let mut tx = self.writer().begin().await?;
-                sqlx::query(INSERT_USER)
-                    .bind(&u.id)
-                    .bind(&u.email)
-                    .bind(&u.password_hash)
-                    .bind(u.created_at)
-                    .execute(&mut *tx)
-                    .await?;
-                insert_audit(&mut tx, audit).await?;
-                tx.commit().await?;
-                Ok(())
+                let (u, audit) = (u.clone(), audit.clone());
+                self.write(move |conn| {
+                    Box::pin(async move {
+                        sqlx::query(INSERT_USER)
+                            .bind(&u.id)
+                            .bind(&u.email)
+                            .bind(&u.password_hash)
+                            .bind(u.created_at)
+                            .execute(&mut *conn)
+                            .await?;
+                        insert_audit(conn, &audit).await?;
+                        Ok((true, ()))
+                    })
+                })
+                .await
             }
 
             async fn user_by_email(&self, email: &str) -> StoreResult<Option<UserRecord>> {
@@ -341,13 +349,17 @@ macro_rules! impl_store {
                 refresh: &NewRefreshToken,
                 audit: &[AuditEvent],
             ) -> StoreResult<()> {
-                let mut tx = self.writer().begin().await?;
-                insert_session(&mut tx, s, refresh).await?;
-                for e in audit {
-                    insert_audit(&mut tx, e).await?;
-                }
-                tx.commit().await?;
-                Ok(())
+                let (s, refresh, audit) = (s.clone(), refresh.clone(), audit.to_vec());
+                self.write(move |conn| {
+                    Box::pin(async move {
+                        insert_session(conn, &s, &refresh).await?;
+                        for e in &audit {
+                            insert_audit(conn, e).await?;
+                        }
+                        Ok((true, ()))
+                    })
+                })
+                .await
             }
 
             async fn session(&self, id: &str) -> StoreResult<Option<SessionRecord>> {
@@ -361,74 +373,84 @@ macro_rules! impl_store {
                 now: i64,
                 mut reuse_audit: AuditEvent,
             ) -> StoreResult<RotateOutcome> {
-                let mut tx = self.writer().begin().await?;
-                let used = sqlx::query(USE_REFRESH)
-                    .bind(old_hash)
-                    .bind(now)
-                    .execute(&mut *tx)
-                    .await?
-                    .rows_affected();
-                if used == 1 {
-                    let session: SessionRecord = sqlx::query_as(SESSION_OF_REFRESH)
-                        .bind(old_hash)
-                        .fetch_one(&mut *tx)
-                        .await?;
-                    if session.revoked_at.is_some() || session.expires_at <= now {
-                        tx.rollback().await?;
-                        return Ok(RotateOutcome::Invalid);
-                    }
-                    sqlx::query(INSERT_REFRESH)
-                        .bind(&new.token_hash)
-                        .bind(&session.id)
-                        .bind(new.created_at)
-                        .bind(new.expires_at)
-                        .execute(&mut *tx)
-                        .await?;
-                    tx.commit().await?;
-                    return Ok(RotateOutcome::Rotated(session));
-                }
-                let reused = sqlx::query(USED_REFRESH)
-                    .bind(old_hash)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-                let Some(row) = reused else {
-                    tx.rollback().await?;
-                    return Ok(RotateOutcome::Invalid);
-                };
-                let session_id: String = row.try_get(0)?;
-                let user_id: String = row.try_get(1)?;
-                sqlx::query(REVOKE_SESSION)
-                    .bind(&session_id)
-                    .bind(now)
-                    .execute(&mut *tx)
-                    .await?;
-                reuse_audit.user_id = Some(user_id.clone());
-                reuse_audit.details = serde_json::json!({ "sessionId": session_id });
-                insert_audit(&mut tx, &reuse_audit).await?;
-                tx.commit().await?;
-                Ok(RotateOutcome::ReuseDetected { session_id, user_id })
+                let (old_hash, new) = (old_hash.to_vec(), new.clone());
+                self.write(move |conn| {
+                    Box::pin(async move {
+                        let used = sqlx::query(USE_REFRESH)
+                            .bind(&old_hash)
+                            .bind(now)
+                            .execute(&mut *conn)
+                            .await?
+                            .rows_affected();
+                        if used == 1 {
+                            let session: SessionRecord = sqlx::query_as(SESSION_OF_REFRESH)
+                                .bind(&old_hash)
+                                .fetch_one(&mut *conn)
+                                .await?;
+                            if session.revoked_at.is_some() || session.expires_at <= now {
+                                return Ok((false, RotateOutcome::Invalid));
+                            }
+                            sqlx::query(INSERT_REFRESH)
+                                .bind(&new.token_hash)
+                                .bind(&session.id)
+                                .bind(new.created_at)
+                                .bind(new.expires_at)
+                                .execute(&mut *conn)
+                                .await?;
+                            return Ok((true, RotateOutcome::Rotated(session)));
+                        }
+                        let reused = sqlx::query(USED_REFRESH)
+                            .bind(&old_hash)
+                            .fetch_optional(&mut *conn)
+                            .await?;
+                        let Some(row) = reused else {
+                            return Ok((false, RotateOutcome::Invalid));
+                        };
+                        let session_id: String = row.try_get(0)?;
+                        let user_id: String = row.try_get(1)?;
+                        sqlx::query(REVOKE_SESSION)
+                            .bind(&session_id)
+                            .bind(now)
+                            .execute(&mut *conn)
+                            .await?;
+                        reuse_audit.user_id = Some(user_id.clone());
+                        reuse_audit.details = serde_json::json!({ "sessionId": session_id });
+                        insert_audit(conn, &reuse_audit).await?;
+                        Ok((true, RotateOutcome::ReuseDetected { session_id, user_id }))
+                    })
+                })
+                .await
             }
 
             async fn revoke_session(&self, id: &str, now: i64, audit: &AuditEvent) -> StoreResult<bool> {
-                let mut tx = self.writer().begin().await?;
-                let revoked = sqlx::query(REVOKE_SESSION)
-                    .bind(id)
-                    .bind(now)
-                    .execute(&mut *tx)
-                    .await?
-                    .rows_affected()
-                    == 1;
-                if revoked {
-                    insert_audit(&mut tx, audit).await?;
-                }
-                tx.commit().await?;
-                Ok(revoked)
+                let (id, audit) = (id.to_owned(), audit.clone());
+                self.write(move |conn| {
+                    Box::pin(async move {
+                        let revoked = sqlx::query(REVOKE_SESSION)
+                            .bind(&id)
+                            .bind(now)
+                            .execute(&mut *conn)
+                            .await?
+                            .rows_affected()
+                            == 1;
+                        if revoked {
+                            insert_audit(conn, &audit).await?;
+                        }
+                        Ok((true, revoked))
+                    })
+                })
+                .await
             }
 
             async fn append_audit(&self, event: &AuditEvent) -> StoreResult<()> {
-                let mut conn = self.writer().acquire().await?;
-                insert_audit(&mut conn, event).await?;
-                Ok(())
+                let event = event.clone();
+                self.write(move |conn| {
+                    Box::pin(async move {
+                        insert_audit(conn, &event).await?;
+                        Ok((true, ()))
+                    })
+                })
+                .await
             }
 
             async fn audit_events(
@@ -465,60 +487,84 @@ macro_rules! impl_store {
                 policy: LockPolicy,
                 audit: &[AuditEvent],
             ) -> StoreResult<(AttemptState, AttemptState)> {
-                let mut tx = self.writer().begin().await?;
-                for e in audit {
-                    insert_audit(&mut tx, e).await?;
-                }
-                let row = sqlx::query(LOCK_COUNTER)
-                    .bind(user_id)
-                    .bind(purpose)
-                    .fetch_one(&mut *tx)
-                    .await?;
-                let before = AttemptState {
-                    failures: row.try_get(0)?,
-                    lockouts: row.try_get(1)?,
-                    locked_until: row.try_get(2)?,
-                };
-                if before.retry_after(now).is_some() {
-                    tx.commit().await?;
-                    return Ok((before, before));
-                }
-                let after = policy.after_failure(before, now);
-                sqlx::query(UPDATE_COUNTER)
-                    .bind(user_id)
-                    .bind(purpose)
-                    .bind(after.failures)
-                    .bind(after.lockouts)
-                    .bind(after.locked_until)
-                    .execute(&mut *tx)
-                    .await?;
-                tx.commit().await?;
-                Ok((before, after))
+                let (user_id, purpose, audit) = (user_id.to_owned(), purpose.to_owned(), audit.to_vec());
+                self.write(move |conn| {
+                    Box::pin(async move {
+                        for e in &audit {
+                            insert_audit(conn, e).await?;
+                        }
+                        let row = sqlx::query(LOCK_COUNTER)
+                            .bind(&user_id)
+                            .bind(&purpose)
+                            .fetch_one(&mut *conn)
+                            .await?;
+                        let before = AttemptState {
+                            failures: row.try_get(0)?,
+                            lockouts: row.try_get(1)?,
+                            locked_until: row.try_get(2)?,
+                        };
+                        if before.retry_after(now).is_some() {
+                            return Ok((true, (before, before)));
+                        }
+                        let after = policy.after_failure(before, now);
+                        sqlx::query(UPDATE_COUNTER)
+                            .bind(&user_id)
+                            .bind(&purpose)
+                            .bind(after.failures)
+                            .bind(after.lockouts)
+                            .bind(after.locked_until)
+                            .execute(&mut *conn)
+                            .await?;
+                        Ok((true, (before, after)))
+                    })
+                })
+                .await
             }
 
             async fn reset_attempts(&self, user_id: &str, purpose: &str) -> StoreResult<()> {
-                sqlx::query(RESET_COUNTER)
-                    .bind(user_id)
-                    .bind(purpose)
-                    .execute(self.writer())
-                    .await?;
-                Ok(())
+                // Most successes have nothing to reset: skip the write then.
+                let dirty: Option<i64> = sqlx::query_scalar(
+                    "SELECT failures + lockouts + locked_until FROM attempt_counters WHERE user_id = $1 AND purpose = $2",
+                )
+                .bind(user_id)
+                .bind(purpose)
+                .fetch_optional(self.reader())
+                .await?;
+                if dirty.unwrap_or(0) == 0 {
+                    return Ok(());
+                }
+                let (user_id, purpose) = (user_id.to_owned(), purpose.to_owned());
+                self.write(move |conn| {
+                    Box::pin(async move {
+                        sqlx::query(RESET_COUNTER)
+                            .bind(&user_id)
+                            .bind(&purpose)
+                            .execute(&mut *conn)
+                            .await?;
+                        Ok((true, ()))
+                    })
+                })
+                .await
             }
 
             async fn put_pending_totp(&self, p: &TotpRecord, audit: &AuditEvent) -> StoreResult<()> {
-                let mut tx = self.writer().begin().await?;
-                sqlx::query(UPSERT_PENDING)
-                    .bind(&p.user_id)
-                    .bind(p.key_id)
-                    .bind(&p.sealed_secret)
-                    .bind(&p.device_name)
-                    .bind(p.created_at)
-                    .bind(p.expires_at)
-                    .execute(&mut *tx)
-                    .await?;
-                insert_audit(&mut tx, audit).await?;
-                tx.commit().await?;
-                Ok(())
+                let (p, audit) = (p.clone(), audit.clone());
+                self.write(move |conn| {
+                    Box::pin(async move {
+                        sqlx::query(UPSERT_PENDING)
+                            .bind(&p.user_id)
+                            .bind(p.key_id)
+                            .bind(&p.sealed_secret)
+                            .bind(&p.device_name)
+                            .bind(p.created_at)
+                            .bind(p.expires_at)
+                            .execute(&mut *conn)
+                            .await?;
+                        insert_audit(conn, &audit).await?;
+                        Ok((true, ()))
+                    })
+                })
+                .await
             }
 
             async fn pending_totp(&self, user_id: &str) -> StoreResult<Option<TotpRecord>> {
@@ -541,17 +587,21 @@ macro_rules! impl_store {
                 expires_at: i64,
                 audit: &AuditEvent,
             ) -> StoreResult<()> {
-                let mut tx = self.writer().begin().await?;
-                sqlx::query(INSERT_CHALLENGE)
-                    .bind(token_hash)
-                    .bind(user_id)
-                    .bind(now)
-                    .bind(expires_at)
-                    .execute(&mut *tx)
-                    .await?;
-                insert_audit(&mut tx, audit).await?;
-                tx.commit().await?;
-                Ok(())
+                let (token_hash, user_id, audit) = (token_hash.to_vec(), user_id.to_owned(), audit.clone());
+                self.write(move |conn| {
+                    Box::pin(async move {
+                        sqlx::query(INSERT_CHALLENGE)
+                            .bind(&token_hash)
+                            .bind(&user_id)
+                            .bind(now)
+                            .bind(expires_at)
+                            .execute(&mut *conn)
+                            .await?;
+                        insert_audit(conn, &audit).await?;
+                        Ok((true, ()))
+                    })
+                })
+                .await
             }
 
             async fn challenge(&self, token_hash: &[u8]) -> StoreResult<Option<ChallengeRecord>> {
@@ -567,14 +617,14 @@ macro_rules! impl_store {
                 effect: MfaEffect,
                 audit: &[AuditEvent],
             ) -> StoreResult<MfaOutcome> {
-                let mut tx = self.writer().begin().await?;
-                let outcome = apply_mfa(&mut tx, user_id, purpose, now, proof, effect, audit).await?;
-                if outcome == MfaOutcome::Done {
-                    tx.commit().await?;
-                } else {
-                    tx.rollback().await?;
-                }
-                Ok(outcome)
+                let (user_id, purpose, audit) = (user_id.to_owned(), purpose.to_owned(), audit.to_vec());
+                self.write(move |conn| {
+                    Box::pin(async move {
+                        let outcome = apply_mfa(conn, &user_id, &purpose, now, proof, effect, &audit).await?;
+                        Ok((outcome == MfaOutcome::Done, outcome))
+                    })
+                })
+                .await
             }
         }
     };

@@ -58,6 +58,12 @@ fn is_unavailable_code(code: &str) -> bool {
         || code == "55000"
 }
 
+/// A boxed, sendable future (the shape of a unit of write work).
+pub type BoxFuture<'a, T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send + 'a>>;
+
+/// What a unit of write work returns: whether to keep its changes, and its value.
+pub type WriteResult<T> = Result<(bool, T), sqlx::Error>;
+
 /// Result alias of the storage layer.
 pub type StoreResult<T> = Result<T, StoreError>;
 

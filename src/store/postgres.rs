@@ -1,10 +1,14 @@
 //! [`PgStore`]: PostgreSQL, for several instances behind a load balancer. Every piece of
 //! state that correctness depends on lives in the database, so instances are stateless.
+//! Each unit of write work is its own transaction; PostgreSQL coalesces the flushes of
+//! concurrent commits itself.
 
 use std::time::Duration;
 
 use anyhow::Context;
-use sqlx::postgres::{PgPool, PgPoolOptions};
+use sqlx::postgres::{PgConnection, PgPool, PgPoolOptions};
+
+use super::{BoxFuture, StoreError, StoreResult, WriteResult};
 
 /// The PostgreSQL store.
 pub struct PgStore {
@@ -32,14 +36,30 @@ impl PgStore {
         &self.pool
     }
 
-    fn writer(&self) -> &PgPool {
-        &self.pool
+    /// Runs `f` in a transaction of its own, committed only when `f` keeps its changes.
+    async fn write<T, F>(&self, f: F) -> StoreResult<T>
+    where
+        T: Send + 'static,
+        F: for<'c> FnOnce(&'c mut PgConnection) -> BoxFuture<'c, WriteResult<T>> + Send + 'static,
+    {
+        let mut tx = self.pool.begin().await?;
+        let (keep, value) = f(&mut tx).await?;
+        if keep {
+            tx.commit().await?;
+        } else {
+            tx.rollback().await?;
+        }
+        Ok(value)
+    }
+
+    /// Applies the embedded migrations (sqlx serializes concurrent migrators with an
+    /// advisory lock, so instances starting together are safe).
+    async fn run_migrations(&self) -> StoreResult<()> {
+        sqlx::migrate!("migrations/postgres")
+            .run(&self.pool)
+            .await
+            .map_err(|e| StoreError::Other(e.into()))
     }
 }
 
-super::backend::impl_store!(
-    PgStore,
-    sqlx::Postgres,
-    "postgres",
-    sqlx::migrate!("migrations/postgres")
-);
+super::backend::impl_store!(PgStore, sqlx::Postgres, "postgres");

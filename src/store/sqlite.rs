@@ -1,23 +1,47 @@
 //! [`SqliteStore`]: the embedded default. WAL journal, `synchronous=FULL` (an acknowledged
-//! write survives a power cut), foreign keys on. Reads use a pool of connections; all
-//! writes go through one writer connection, so SQLite never answers "database is locked".
+//! write survives a power cut), foreign keys on. Reads use a pool of read-only
+//! connections. Writes use group commit: one writer task owns the only write connection,
+//! gathers the units of work that concurrent requests queued, runs each in a savepoint of
+//! one transaction, commits them with a single flush, and only then answers each request.
+//! A unit that fails or declines rolls back to its savepoint without touching the others.
 
+use std::any::Any;
 use std::str::FromStr;
 use std::time::Duration;
 
 use anyhow::Context;
 use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+    SqliteConnectOptions, SqliteConnection, SqliteJournalMode, SqlitePool, SqlitePoolOptions,
+    SqliteSynchronous,
 };
+use sqlx::ConnectOptions;
+use tokio::sync::{mpsc, oneshot};
+
+use super::{BoxFuture, StoreError, StoreResult, WriteResult};
+
+/// Most units of work committed together.
+const MAX_BATCH: usize = 512;
+/// Units of work that may wait for the writer.
+const QUEUE: usize = 4096;
+
+type Value = Box<dyn Any + Send>;
+type Job =
+    Box<dyn for<'c> FnOnce(&'c mut SqliteConnection) -> BoxFuture<'c, WriteResult<Value>> + Send>;
+
+struct WriteRequest {
+    job: Job,
+    reply: oneshot::Sender<StoreResult<Value>>,
+}
 
 /// The SQLite store.
 pub struct SqliteStore {
     reader: SqlitePool,
-    writer: SqlitePool,
+    writer: mpsc::Sender<WriteRequest>,
 }
 
 impl SqliteStore {
-    /// Opens (creating if needed) the database file of `url`.
+    /// Opens (creating if needed) the database file of `url`, migrates it, and starts the
+    /// writer task.
     pub async fn connect(
         url: &str,
         max_connections: u32,
@@ -36,19 +60,22 @@ impl SqliteStore {
                     .with_context(|| format!("creating the database folder {}", dir.display()))?;
             }
         }
-        let acquire = Duration::from_secs(acquire_timeout_secs);
-        let writer = SqlitePoolOptions::new()
-            .max_connections(1)
-            .acquire_timeout(acquire)
-            .connect_with(options.clone())
+        let mut conn = options
+            .connect()
             .await
             .context("opening the SQLite database")?;
+        sqlx::migrate!("migrations/sqlite")
+            .run(&mut conn)
+            .await
+            .context("running database migrations")?;
         let reader = SqlitePoolOptions::new()
             .max_connections(max_connections.max(1))
-            .acquire_timeout(acquire)
+            .acquire_timeout(Duration::from_secs(acquire_timeout_secs))
             .connect_with(options.read_only(true))
             .await
             .context("opening the SQLite database for reading")?;
+        let (writer, queue) = mpsc::channel(QUEUE);
+        tokio::spawn(group_commit(conn, queue));
         Ok(Self { reader, writer })
     }
 
@@ -56,14 +83,84 @@ impl SqliteStore {
         &self.reader
     }
 
-    fn writer(&self) -> &SqlitePool {
-        &self.writer
+    /// Queues `f` for the writer and waits until the batch holding it is on disk.
+    async fn write<T, F>(&self, f: F) -> StoreResult<T>
+    where
+        T: Send + 'static,
+        F: for<'c> FnOnce(&'c mut SqliteConnection) -> BoxFuture<'c, WriteResult<T>>
+            + Send
+            + 'static,
+    {
+        let job: Job = Box::new(move |conn| {
+            Box::pin(async move {
+                f(conn)
+                    .await
+                    .map(|(keep, value)| (keep, Box::new(value) as Value))
+            })
+        });
+        let (reply, answer) = oneshot::channel();
+        self.writer
+            .send(WriteRequest { job, reply })
+            .await
+            .map_err(|_| StoreError::Unavailable(sqlx::Error::PoolClosed))?;
+        let value = answer
+            .await
+            .map_err(|_| StoreError::Unavailable(sqlx::Error::PoolClosed))??;
+        Ok(*value
+            .downcast::<T>()
+            .expect("a write job answers with its own type"))
+    }
+
+    /// Migrations ran when the store was opened.
+    async fn run_migrations(&self) -> StoreResult<()> {
+        Ok(())
     }
 }
 
-super::backend::impl_store!(
-    SqliteStore,
-    sqlx::Sqlite,
-    "sqlite",
-    sqlx::migrate!("migrations/sqlite")
-);
+/// The writer task: one transaction and one flush per batch of queued units of work.
+async fn group_commit(mut conn: SqliteConnection, mut queue: mpsc::Receiver<WriteRequest>) {
+    let mut batch = Vec::with_capacity(MAX_BATCH);
+    while queue.recv_many(&mut batch, MAX_BATCH).await > 0 {
+        match run_batch(&mut conn, &mut batch).await {
+            Ok(answers) => {
+                for (reply, result) in answers {
+                    let _ = reply.send(result);
+                }
+            }
+            Err(e) => {
+                // Every request of the batch is dropped unanswered: its caller sees the
+                // store as unavailable (503) and nothing of the batch was kept.
+                tracing::error!(error = %e, "group commit failed; the batch was rolled back");
+                let _ = sqlx::query("ROLLBACK").execute(&mut conn).await;
+            }
+        }
+        batch.clear();
+    }
+}
+
+type Answers = Vec<(oneshot::Sender<StoreResult<Value>>, StoreResult<Value>)>;
+
+/// Runs every request of `batch` in its own savepoint of one transaction, then commits.
+async fn run_batch(
+    conn: &mut SqliteConnection,
+    batch: &mut Vec<WriteRequest>,
+) -> Result<Answers, sqlx::Error> {
+    sqlx::query("BEGIN IMMEDIATE").execute(&mut *conn).await?;
+    let mut answers: Answers = Vec::with_capacity(batch.len());
+    for request in batch.drain(..) {
+        sqlx::query("SAVEPOINT unit").execute(&mut *conn).await?;
+        let result = (request.job)(&mut *conn).await;
+        if !matches!(result, Ok((true, _))) {
+            sqlx::query("ROLLBACK TO unit").execute(&mut *conn).await?;
+        }
+        sqlx::query("RELEASE unit").execute(&mut *conn).await?;
+        answers.push((
+            request.reply,
+            result.map(|(_, value)| value).map_err(StoreError::from),
+        ));
+    }
+    sqlx::query("COMMIT").execute(&mut *conn).await?;
+    Ok(answers)
+}
+
+super::backend::impl_store!(SqliteStore, sqlx::Sqlite, "sqlite");

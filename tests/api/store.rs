@@ -292,3 +292,40 @@ async fn refresh_tokens_rotate_once_and_reuse_revokes() {
         RotateOutcome::Invalid
     ));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_writes_are_isolated_from_a_failing_neighbour() {
+    let (store, _dir) = store().await;
+    user(store.as_ref(), "dup").await;
+    let mut tasks = tokio::task::JoinSet::new();
+    for i in 0..64 {
+        let store = Arc::clone(&store);
+        tasks.spawn(async move {
+            // Every eighth one collides with the existing email and must fail alone.
+            let email = if i % 8 == 0 {
+                "dup@example.com".to_owned()
+            } else {
+                format!("c{i}@example.com")
+            };
+            let u = NewUser {
+                id: format!("c{i}"),
+                email,
+                password_hash: "h".into(),
+                created_at: 1,
+            };
+            (
+                i,
+                store.create_user(&u, &audit("auth.register", &u.id)).await,
+            )
+        });
+    }
+    for (i, result) in tasks.join_all().await {
+        match (i % 8 == 0, result) {
+            (true, Err(StoreError::UniqueViolation)) => {
+                assert!(store.user_by_id(&format!("c{i}")).await.unwrap().is_none())
+            }
+            (false, Ok(())) => assert!(store.user_by_id(&format!("c{i}")).await.unwrap().is_some()),
+            (_, other) => panic!("unit {i}: unexpected {other:?}"),
+        }
+    }
+}
