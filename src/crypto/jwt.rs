@@ -2,6 +2,9 @@
 //! the key's RFC 7638 thumbprint. [`KeyRing`] signs with the newest key and verifies with
 //! any key it holds; [`KeyRing::jwks`] is what `/.well-known/jwks.json` serves.
 
+use std::collections::HashMap;
+use std::sync::Mutex;
+
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use ed25519_dalek::pkcs8::EncodePrivateKey;
@@ -42,7 +45,14 @@ struct Key {
 pub struct KeyRing {
     keys: Vec<Key>,
     issuer: String,
+    /// Tokens whose signature, algorithm and issuer were verified, by their exact text.
+    /// A signature never stops being valid, so a hit skips the Ed25519 verification;
+    /// expiry is still checked on every use (and revocation by the caller).
+    verified: Mutex<HashMap<String, Claims>>,
 }
+
+/// Most verified tokens remembered; the cache is emptied when it is full.
+const VERIFIED_CAPACITY: usize = 4096;
 
 /// Why a token was refused. Deliberately coarse: the client only learns "401".
 #[derive(Debug, thiserror::Error)]
@@ -92,6 +102,7 @@ impl KeyRing {
         Ok(Self {
             keys,
             issuer: issuer.to_owned(),
+            verified: Mutex::new(HashMap::new()),
         })
     }
 
@@ -108,8 +119,34 @@ impl KeyRing {
         Ok(jsonwebtoken::encode(&header, claims, &key.encoding)?)
     }
 
-    /// Checks signature, algorithm, issuer and expiry (against `now`, our clock).
+    /// Checks signature, algorithm, issuer (once per token text) and expiry (against
+    /// `now`, our clock, every time).
     pub fn verify(&self, token: &str, now: i64) -> Result<Claims, InvalidToken> {
+        let cached = self
+            .verified
+            .lock()
+            .ok()
+            .and_then(|cache| cache.get(token).cloned());
+        let claims = match cached {
+            Some(claims) => claims,
+            None => {
+                let claims = self.verify_signature(token)?;
+                if let Ok(mut cache) = self.verified.lock() {
+                    if cache.len() >= VERIFIED_CAPACITY {
+                        cache.clear();
+                    }
+                    cache.insert(token.to_owned(), claims.clone());
+                }
+                claims
+            }
+        };
+        if claims.exp <= now {
+            return Err(InvalidToken);
+        }
+        Ok(claims)
+    }
+
+    fn verify_signature(&self, token: &str) -> Result<Claims, InvalidToken> {
         let header = jsonwebtoken::decode_header(token).map_err(|_| InvalidToken)?;
         if header.alg != Algorithm::EdDSA {
             return Err(InvalidToken);
@@ -125,13 +162,9 @@ impl KeyRing {
         validation.validate_exp = false;
         validation.required_spec_claims.clear();
         validation.set_issuer(&[&self.issuer]);
-        let claims = jsonwebtoken::decode::<Claims>(token, &key.decoding, &validation)
-            .map_err(|_| InvalidToken)?
-            .claims;
-        if claims.exp <= now {
-            return Err(InvalidToken);
-        }
-        Ok(claims)
+        jsonwebtoken::decode::<Claims>(token, &key.decoding, &validation)
+            .map(|data| data.claims)
+            .map_err(|_| InvalidToken)
     }
 
     /// The public keys as a JSON Web Key Set.
@@ -171,7 +204,15 @@ mod tests {
         let ring = KeyRing::new(&[generate_seed()], "twofold").unwrap();
         let token = ring.sign(&claims(1000)).unwrap();
         assert_eq!(ring.verify(&token, 999).unwrap(), claims(1000));
-        assert!(ring.verify(&token, 1000).is_err(), "expired");
+        assert!(
+            ring.verify(&token, 1000).is_err(),
+            "expired, even when cached"
+        );
+        assert_eq!(
+            ring.verify(&token, 999).unwrap(),
+            claims(1000),
+            "cached and still valid"
+        );
         let header = jsonwebtoken::decode_header(&token).unwrap();
         assert_eq!(header.alg, Algorithm::EdDSA);
         assert_eq!(header.kid.as_deref(), Some(ring.keys[0].kid.as_str()));

@@ -198,23 +198,13 @@ pub async fn confirm(
 
 /// The user's MFA state.
 pub async fn status(state: &AppState, user_id: &str) -> ApiResult<Status> {
-    let credential = state.store.totp_credential(user_id).await?;
-    let remaining = match credential {
-        Some(_) => state.store.unused_recovery_codes(user_id).await?.len(),
-        None => 0,
-    };
-    let now = state.now();
-    let pending = state
-        .store
-        .pending_totp(user_id)
-        .await?
-        .is_some_and(|p| p.expires_at > now);
+    let s = state.store.mfa_status(user_id).await?;
     Ok(Status {
-        enabled: credential.is_some(),
-        device_name: credential.as_ref().and_then(|c| c.device_name.clone()),
-        enabled_at: credential.as_ref().map(|c| c.created_at),
-        recovery_codes_remaining: remaining,
-        pending_setup: pending,
+        enabled: s.enabled_at.is_some(),
+        device_name: s.device_name,
+        enabled_at: s.enabled_at,
+        recovery_codes_remaining: s.recovery_codes_remaining.max(0) as usize,
+        pending_setup: s.pending_expires_at.is_some_and(|e| e > state.now()),
     })
 }
 

@@ -60,6 +60,11 @@ pub(super) const SELECT_PENDING: &str =
      FROM totp_pending WHERE user_id = $1";
 pub(super) const SELECT_CREDENTIAL: &str = "SELECT user_id, key_id, sealed_secret, device_name, \
      enabled_at AS created_at, 9223372036854775807 AS expires_at FROM totp_credentials WHERE user_id = $1";
+pub(super) const SELECT_MFA_STATUS: &str = "SELECT t.enabled_at, t.device_name, \
+     (SELECT COUNT(*) FROM recovery_codes r WHERE r.user_id = q.uid AND r.used_at IS NULL AND t.user_id IS NOT NULL) \
+     AS recovery_codes_remaining, \
+     (SELECT p.expires_at FROM totp_pending p WHERE p.user_id = q.uid) AS pending_expires_at \
+     FROM (SELECT CAST($1 AS TEXT) AS uid) q LEFT JOIN totp_credentials t ON t.user_id = q.uid";
 pub(super) const SELECT_UNUSED_CODES: &str =
     "SELECT id, code_hash FROM recovery_codes WHERE user_id = $1 AND used_at IS NULL ORDER BY id";
 pub(super) const INSERT_CHALLENGE: &str =
@@ -573,6 +578,10 @@ macro_rules! impl_store {
 
             async fn totp_credential(&self, user_id: &str) -> StoreResult<Option<TotpRecord>> {
                 Ok(sqlx::query_as(SELECT_CREDENTIAL).bind(user_id).fetch_optional(self.reader()).await?)
+            }
+
+            async fn mfa_status(&self, user_id: &str) -> StoreResult<MfaStatusRecord> {
+                Ok(sqlx::query_as(SELECT_MFA_STATUS).bind(user_id).fetch_one(self.reader()).await?)
             }
 
             async fn unused_recovery_codes(&self, user_id: &str) -> StoreResult<Vec<RecoveryCodeRecord>> {

@@ -181,6 +181,15 @@ pub struct RecoveryCodeRecord {
     pub code_hash: String,
 }
 
+/// Everything `GET /mfa/status` shows, read in one query.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct MfaStatusRecord {
+    pub enabled_at: Option<i64>,
+    pub device_name: Option<String>,
+    pub recovery_codes_remaining: i64,
+    pub pending_expires_at: Option<i64>,
+}
+
 /// An MFA challenge as stored.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct ChallengeRecord {
@@ -308,6 +317,8 @@ pub trait Store: Send + Sync + 'static {
     async fn pending_totp(&self, user_id: &str) -> StoreResult<Option<TotpRecord>>;
     /// The user's active TOTP credential.
     async fn totp_credential(&self, user_id: &str) -> StoreResult<Option<TotpRecord>>;
+    /// The user's MFA state in one read.
+    async fn mfa_status(&self, user_id: &str) -> StoreResult<MfaStatusRecord>;
     /// The user's unused recovery codes.
     async fn unused_recovery_codes(&self, user_id: &str) -> StoreResult<Vec<RecoveryCodeRecord>>;
     /// Stores a new MFA challenge (its keyed hash) and writes `audit`.
