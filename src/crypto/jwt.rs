@@ -7,9 +7,8 @@ use std::sync::Mutex;
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use ed25519_dalek::pkcs8::EncodePrivateKey;
 use ed25519_dalek::SigningKey;
-use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use jsonwebtoken::{Algorithm, DecodingKey, Validation};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
@@ -37,7 +36,10 @@ pub struct Claims {
 struct Key {
     kid: String,
     x: String,
-    encoding: EncodingKey,
+    /// The expanded private key: signing needs no parsing or point multiplication.
+    signing: SigningKey,
+    /// The encoded JOSE header `{"alg":"EdDSA","kid":...,"typ":"JWT"}`, made once.
+    header_b64: String,
     decoding: DecodingKey,
 }
 
@@ -86,15 +88,14 @@ impl KeyRing {
         let keys = seeds
             .iter()
             .map(|seed| {
-                let signing = SigningKey::from_bytes(seed);
-                let der = signing
-                    .to_pkcs8_der()
-                    .map_err(|e| anyhow::anyhow!("encoding signing key: {e}"))?;
                 let x = public_x(seed);
+                let kid = thumbprint(&x);
+                let header = serde_json::json!({ "alg": "EdDSA", "kid": kid, "typ": "JWT" });
                 Ok(Key {
-                    kid: thumbprint(&x),
-                    encoding: EncodingKey::from_ed_der(der.as_bytes()),
+                    header_b64: URL_SAFE_NO_PAD.encode(header.to_string()),
+                    signing: SigningKey::from_bytes(seed),
                     decoding: DecodingKey::from_ed_components(&x)?,
+                    kid,
                     x,
                 })
             })
@@ -112,11 +113,18 @@ impl KeyRing {
     }
 
     /// Signs `claims` with the current key.
+    /// (JWS compact serialization, RFC 7515: the Ed25519 signature of
+    /// `header.payload`; verification, which must be strict, stays with jsonwebtoken.)
     pub fn sign(&self, claims: &Claims) -> anyhow::Result<String> {
+        use ed25519_dalek::Signer;
         let key = &self.keys[0];
-        let mut header = Header::new(Algorithm::EdDSA);
-        header.kid = Some(key.kid.clone());
-        Ok(jsonwebtoken::encode(&header, claims, &key.encoding)?)
+        let mut token = key.header_b64.clone();
+        token.push('.');
+        URL_SAFE_NO_PAD.encode_string(serde_json::to_vec(claims)?, &mut token);
+        let signature = key.signing.sign(token.as_bytes());
+        token.push('.');
+        URL_SAFE_NO_PAD.encode_string(signature.to_bytes(), &mut token);
+        Ok(token)
     }
 
     /// Checks signature, algorithm, issuer (once per token text) and expiry (against
@@ -186,6 +194,7 @@ impl KeyRing {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use jsonwebtoken::{EncodingKey, Header};
 
     fn claims(exp: i64) -> Claims {
         Claims {

@@ -7,9 +7,27 @@ pub(super) const USER_COLUMNS: &str = "SELECT u.id, u.email, u.password_hash, u.
      t.enabled_at AS mfa_enabled_at FROM users u LEFT JOIN totp_credentials t ON t.user_id = u.id";
 pub(super) const INSERT_USER: &str =
     "INSERT INTO users (id, email, password_hash, created_at) VALUES ($1, $2, $3, $4)";
-pub(super) const INSERT_AUDIT: &str =
-    "INSERT INTO audit_events (user_id, type, at, ip, user_agent, details) \
-     VALUES ($1, $2, $3, $4, $5, $6)";
+/// `INSERT INTO audit_events ... VALUES (...), (...)` for `rows` events.
+pub(super) fn audit_insert_sql(rows: usize) -> String {
+    let values: Vec<String> = (0..rows)
+        .map(|r| {
+            let b = r * 6;
+            format!(
+                "(${}, ${}, ${}, ${}, ${}, ${})",
+                b + 1,
+                b + 2,
+                b + 3,
+                b + 4,
+                b + 5,
+                b + 6
+            )
+        })
+        .collect();
+    format!(
+        "INSERT INTO audit_events (user_id, type, at, ip, user_agent, details) VALUES {}",
+        values.join(", ")
+    )
+}
 pub(super) const SELECT_AUDIT: &str =
     "SELECT id, type, at, ip, user_agent, details FROM audit_events \
      WHERE user_id = $1 AND id < $2 ORDER BY id DESC LIMIT $3";
@@ -109,15 +127,29 @@ macro_rules! impl_store {
             conn: &mut <$db as sqlx::Database>::Connection,
             e: &AuditEvent,
         ) -> Result<(), sqlx::Error> {
-            sqlx::query(INSERT_AUDIT)
-                .bind(&e.user_id)
-                .bind(e.kind)
-                .bind(e.at)
-                .bind(&e.ip)
-                .bind(&e.user_agent)
-                .bind(e.details.to_string())
-                .execute(&mut *conn)
-                .await?;
+            insert_audits(conn, std::slice::from_ref(e)).await
+        }
+
+        /// All of `events` in one statement.
+        async fn insert_audits(
+            conn: &mut <$db as sqlx::Database>::Connection,
+            events: &[AuditEvent],
+        ) -> Result<(), sqlx::Error> {
+            if events.is_empty() {
+                return Ok(());
+            }
+            let sql = audit_insert_sql(events.len());
+            let mut query = sqlx::query(&sql);
+            for e in events {
+                query = query
+                    .bind(e.user_id.clone())
+                    .bind(e.kind)
+                    .bind(e.at)
+                    .bind(e.ip.clone())
+                    .bind(e.user_agent.clone())
+                    .bind(e.details.to_string());
+            }
+            query.execute(&mut *conn).await?;
             Ok(())
         }
 
@@ -168,6 +200,8 @@ macro_rules! impl_store {
                 .bind(purpose)
                 .fetch_one(&mut *conn)
                 .await?;
+            let failures: i64 = row.try_get(0)?;
+            let lockouts: i64 = row.try_get(1)?;
             let locked_until: i64 = row.try_get(2)?;
             if locked_until > now {
                 return Ok(MfaOutcome::Locked((locked_until - now) as u64));
@@ -249,14 +283,14 @@ macro_rules! impl_store {
                     replace_codes(conn, user_id, &[]).await?;
                 }
             }
-            sqlx::query(RESET_COUNTER)
-                .bind(user_id)
-                .bind(purpose)
-                .execute(&mut *conn)
-                .await?;
-            for e in audit {
-                insert_audit(conn, e).await?;
+            if failures != 0 || lockouts != 0 || locked_until != 0 {
+                sqlx::query(RESET_COUNTER)
+                    .bind(user_id)
+                    .bind(purpose)
+                    .execute(&mut *conn)
+                    .await?;
             }
+            insert_audits(conn, audit).await?;
             Ok(MfaOutcome::Done)
         }
 
@@ -358,9 +392,7 @@ macro_rules! impl_store {
                 self.write(move |conn| {
                     Box::pin(async move {
                         insert_session(conn, &s, &refresh).await?;
-                        for e in &audit {
-                            insert_audit(conn, e).await?;
-                        }
+                        insert_audits(conn, &audit).await?;
                         Ok((true, ()))
                     })
                 })
@@ -495,9 +527,7 @@ macro_rules! impl_store {
                 let (user_id, purpose, audit) = (user_id.to_owned(), purpose.to_owned(), audit.to_vec());
                 self.write(move |conn| {
                     Box::pin(async move {
-                        for e in &audit {
-                            insert_audit(conn, e).await?;
-                        }
+                        insert_audits(conn, &audit).await?;
                         let row = sqlx::query(LOCK_COUNTER)
                             .bind(&user_id)
                             .bind(&purpose)

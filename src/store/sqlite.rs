@@ -68,7 +68,10 @@ impl SqliteStore {
             .run(&mut conn)
             .await
             .context("running database migrations")?;
+        // A local file needs no liveness ping before each use (a round trip to the
+        // connection's worker thread saved on every read).
         let reader = SqlitePoolOptions::new()
+            .test_before_acquire(false)
             .max_connections(max_connections.max(1))
             .acquire_timeout(Duration::from_secs(acquire_timeout_secs))
             .connect_with(options.read_only(true))
@@ -140,26 +143,36 @@ async fn group_commit(mut conn: SqliteConnection, mut queue: mpsc::Receiver<Writ
 
 type Answers = Vec<(oneshot::Sender<StoreResult<Value>>, StoreResult<Value>)>;
 
+/// Runs a fixed script of statements in one round trip to the connection's worker.
+fn script<'c>(
+    conn: &'c mut SqliteConnection,
+    sql: &'static str,
+) -> BoxFuture<'c, Result<(), sqlx::Error>> {
+    Box::pin(async move { sqlx::Executor::execute(conn, sql).await.map(|_| ()) })
+}
+
 /// Runs every request of `batch` in its own savepoint of one transaction, then commits.
+/// Savepoint boundaries share one round trip to the connection: `RELEASE; SAVEPOINT`.
 async fn run_batch(
     conn: &mut SqliteConnection,
     batch: &mut Vec<WriteRequest>,
 ) -> Result<Answers, sqlx::Error> {
-    sqlx::query("BEGIN IMMEDIATE").execute(&mut *conn).await?;
+    script(conn, "BEGIN IMMEDIATE; SAVEPOINT unit").await?;
     let mut answers: Answers = Vec::with_capacity(batch.len());
     for request in batch.drain(..) {
-        sqlx::query("SAVEPOINT unit").execute(&mut *conn).await?;
         let result = (request.job)(&mut *conn).await;
-        if !matches!(result, Ok((true, _))) {
-            sqlx::query("ROLLBACK TO unit").execute(&mut *conn).await?;
-        }
-        sqlx::query("RELEASE unit").execute(&mut *conn).await?;
+        let boundary = if matches!(result, Ok((true, _))) {
+            "RELEASE unit; SAVEPOINT unit"
+        } else {
+            "ROLLBACK TO unit; RELEASE unit; SAVEPOINT unit"
+        };
+        script(conn, boundary).await?;
         answers.push((
             request.reply,
             result.map(|(_, value)| value).map_err(StoreError::from),
         ));
     }
-    sqlx::query("COMMIT").execute(&mut *conn).await?;
+    script(conn, "RELEASE unit; COMMIT").await?;
     Ok(answers)
 }
 
