@@ -321,13 +321,28 @@ pub async fn verify_login(
         .await?
         .filter(|c| c.consumed_at.is_none() && c.expires_at > now)
         .ok_or(ApiError::InvalidChallenge)?;
+    if let Some(until) = challenge.locked_until.filter(|until| *until > now) {
+        return Err(ApiError::TooManyAttempts {
+            retry_after: (until - now) as u64,
+        });
+    }
     let user_id = challenge.user_id;
-    ensure_open(state, &user_id, LOGIN).await?;
-    let credential = state
-        .store
-        .totp_credential(&user_id)
-        .await?
-        .ok_or(ApiError::InvalidChallenge)?;
+    let (Some(key_id), Some(sealed_secret), Some(enabled_at)) = (
+        challenge.key_id,
+        challenge.sealed_secret,
+        challenge.enabled_at,
+    ) else {
+        // MFA was disabled after the password step.
+        return Err(ApiError::InvalidChallenge);
+    };
+    let credential = TotpRecord {
+        user_id: user_id.clone(),
+        key_id,
+        sealed_secret,
+        device_name: None,
+        created_at: enabled_at,
+        expires_at: i64::MAX,
+    };
     let proof = mfa_proof(state, &credential, &code).await?;
     let proof = require(
         state,

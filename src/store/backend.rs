@@ -89,7 +89,10 @@ pub(super) const INSERT_CHALLENGE: &str =
     "INSERT INTO mfa_challenges (token_hash, user_id, created_at, expires_at) \
      VALUES ($1, $2, $3, $4)";
 pub(super) const SELECT_CHALLENGE: &str =
-    "SELECT user_id, expires_at, consumed_at FROM mfa_challenges WHERE token_hash = $1";
+    "SELECT c.user_id, c.expires_at, c.consumed_at, a.locked_until, \
+     t.key_id, t.sealed_secret, t.enabled_at FROM mfa_challenges c \
+     LEFT JOIN attempt_counters a ON a.user_id = c.user_id AND a.purpose = 'login' \
+     LEFT JOIN totp_credentials t ON t.user_id = c.user_id WHERE c.token_hash = $1";
 /// The replay guard: a step is accepted only if it is above every step accepted before.
 pub(super) const ADVANCE_STEP: &str =
     "UPDATE users SET totp_last_step = $2 WHERE id = $1 AND totp_last_step < $2";

@@ -190,12 +190,19 @@ pub struct MfaStatusRecord {
     pub pending_expires_at: Option<i64>,
 }
 
-/// An MFA challenge as stored.
+/// An MFA challenge as stored, read together with what answering it needs: the user's
+/// `login` lock and TOTP credential (one query on the hot path of `verify-mfa`).
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct ChallengeRecord {
     pub user_id: String,
     pub expires_at: i64,
     pub consumed_at: Option<i64>,
+    /// Until when the user's `login` purpose is locked, if it ever was.
+    pub locked_until: Option<i64>,
+    /// The active credential's sealing key id, if MFA is enabled.
+    pub key_id: Option<i64>,
+    pub sealed_secret: Option<Vec<u8>>,
+    pub enabled_at: Option<i64>,
 }
 
 /// What proves the user holds the second factor, consumed in the same transaction as
@@ -330,7 +337,7 @@ pub trait Store: Send + Sync + 'static {
         expires_at: i64,
         audit: &AuditEvent,
     ) -> StoreResult<()>;
-    /// The challenge with this hash.
+    /// The challenge with this hash, with the user's login lock and credential.
     async fn challenge(&self, token_hash: &[u8]) -> StoreResult<Option<ChallengeRecord>>;
     /// In one transaction: refuses if `purpose` is locked, consumes `proof` (single use,
     /// decided by one conditional statement), applies `effect`, resets the failure count
