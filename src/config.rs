@@ -51,6 +51,9 @@ pub struct Settings {
     pub db_max_connections: u32,
     /// How long a request waits for a database connection before failing with 503, seconds.
     pub db_acquire_timeout_seconds: u64,
+    /// SQLite: most writes committed (and flushed) together by group commit; 1 turns
+    /// group commit off (one flush per write).
+    pub write_batch_max: usize,
     /// Log filter (tracing `EnvFilter` syntax).
     pub log: String,
 }
@@ -78,6 +81,7 @@ impl Default for Settings {
             lockout_max_seconds: 24 * 3600,
             db_max_connections: 16,
             db_acquire_timeout_seconds: 5,
+            write_batch_max: 512,
             log: "info".into(),
         }
     }

@@ -28,6 +28,7 @@ SETTINGS (defaults < --config TOML file < TWOFOLD_* environment < flags):
   lockout_max_seconds         TWOFOLD_LOCKOUT_MAX_SECONDS     longest lock [86400]
   db_max_connections          TWOFOLD_DB_MAX_CONNECTIONS      database pool size [16]
   db_acquire_timeout_seconds  TWOFOLD_DB_ACQUIRE_TIMEOUT_SECONDS  wait for a connection before 503 [5]
+  write_batch_max             TWOFOLD_WRITE_BATCH_MAX         SQLite group commit: writes per flush, 1 = off [512]
   log                         TWOFOLD_LOG                     log filter, RUST_LOG wins [info]";
 
 /// twofold: accounts, EdDSA access tokens and TOTP two-factor login in one binary.

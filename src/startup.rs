@@ -17,7 +17,7 @@ use crate::crypto::keys::MasterKey;
 use crate::crypto::seal::{Sealer, CURRENT_KEY_ID};
 use crate::crypto::token::TokenHasher;
 use crate::service::{AppState, Keys};
-use crate::store::{self, SigningKeyRecord, Store};
+use crate::store::{self, SigningKeyRecord, Store, StoreOptions};
 
 /// A bound, ready-to-run instance.
 pub struct Application {
@@ -34,13 +34,14 @@ impl Application {
     /// Builds the application with the given clock (tests move it).
     pub async fn build_with_clock(settings: Settings, clock: SharedClock) -> anyhow::Result<Self> {
         let url = settings.effective_database_url();
-        let store = store::connect(
-            &url,
-            settings.db_max_connections,
-            settings.db_acquire_timeout_seconds,
-        )
-        .await
-        .with_context(|| format!("opening database {}", redact_url(&url)))?;
+        let options = StoreOptions {
+            max_connections: settings.db_max_connections,
+            acquire_timeout_secs: settings.db_acquire_timeout_seconds,
+            write_batch_max: settings.write_batch_max,
+        };
+        let store = store::connect(&url, options)
+            .await
+            .with_context(|| format!("opening database {}", redact_url(&url)))?;
         store
             .migrate()
             .await

@@ -353,22 +353,25 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreResult<MfaOutcome>;
 }
 
+/// How to open the database.
+#[derive(Debug, Clone, Copy)]
+pub struct StoreOptions {
+    /// Largest number of pooled connections (SQLite: readers).
+    pub max_connections: u32,
+    /// How long a request waits for a connection, seconds.
+    pub acquire_timeout_secs: u64,
+    /// SQLite: most units of write work committed together (1 = one flush per write).
+    pub write_batch_max: usize,
+}
+
 /// Opens the database at `url`, choosing the backend from its scheme.
-pub async fn connect(
-    url: &str,
-    max_connections: u32,
-    acquire_timeout_secs: u64,
-) -> anyhow::Result<Arc<dyn Store>> {
+pub async fn connect(url: &str, options: StoreOptions) -> anyhow::Result<Arc<dyn Store>> {
     let scheme = url.split(':').next().unwrap_or_default();
     match scheme {
         #[cfg(feature = "sqlite")]
-        "sqlite" => Ok(Arc::new(
-            sqlite::SqliteStore::connect(url, max_connections, acquire_timeout_secs).await?,
-        )),
+        "sqlite" => Ok(Arc::new(sqlite::SqliteStore::connect(url, options).await?)),
         #[cfg(feature = "postgres")]
-        "postgres" | "postgresql" => Ok(Arc::new(
-            postgres::PgStore::connect(url, max_connections, acquire_timeout_secs).await?,
-        )),
+        "postgres" | "postgresql" => Ok(Arc::new(postgres::PgStore::connect(url, options).await?)),
         _ => anyhow::bail!("unsupported database URL scheme {scheme:?} (use sqlite: or postgres:)"),
     }
 }

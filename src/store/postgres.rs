@@ -8,7 +8,7 @@ use std::time::Duration;
 use anyhow::Context;
 use sqlx::postgres::{PgConnection, PgPool, PgPoolOptions};
 
-use super::{BoxFuture, StoreError, StoreResult, WriteResult};
+use super::{BoxFuture, StoreError, StoreOptions, StoreResult, WriteResult};
 
 /// The PostgreSQL store.
 pub struct PgStore {
@@ -17,14 +17,10 @@ pub struct PgStore {
 
 impl PgStore {
     /// Connects a pool of at most `max_connections` to `url`.
-    pub async fn connect(
-        url: &str,
-        max_connections: u32,
-        acquire_timeout_secs: u64,
-    ) -> anyhow::Result<Self> {
+    pub async fn connect(url: &str, options: StoreOptions) -> anyhow::Result<Self> {
         let pool = PgPoolOptions::new()
-            .max_connections(max_connections.max(1))
-            .acquire_timeout(Duration::from_secs(acquire_timeout_secs))
+            .max_connections(options.max_connections.max(1))
+            .acquire_timeout(Duration::from_secs(options.acquire_timeout_secs))
             .test_before_acquire(true)
             .connect(url)
             .await

@@ -17,7 +17,7 @@ use sqlx::sqlite::{
 use sqlx::ConnectOptions;
 use tokio::sync::{mpsc, oneshot};
 
-use super::{BoxFuture, StoreError, StoreResult, WriteResult};
+use super::{BoxFuture, StoreError, StoreOptions, StoreResult, WriteResult};
 
 /// Most units of work committed together.
 const MAX_BATCH: usize = 512;
@@ -42,11 +42,7 @@ pub struct SqliteStore {
 impl SqliteStore {
     /// Opens (creating if needed) the database file of `url`, migrates it, and starts the
     /// writer task.
-    pub async fn connect(
-        url: &str,
-        max_connections: u32,
-        acquire_timeout_secs: u64,
-    ) -> anyhow::Result<Self> {
+    pub async fn connect(url: &str, store: StoreOptions) -> anyhow::Result<Self> {
         let options = SqliteConnectOptions::from_str(url)
             .context("parsing the SQLite URL")?
             .create_if_missing(true)
@@ -72,13 +68,17 @@ impl SqliteStore {
         // connection's worker thread saved on every read).
         let reader = SqlitePoolOptions::new()
             .test_before_acquire(false)
-            .max_connections(max_connections.max(1))
-            .acquire_timeout(Duration::from_secs(acquire_timeout_secs))
+            .max_connections(store.max_connections.max(1))
+            .acquire_timeout(Duration::from_secs(store.acquire_timeout_secs))
             .connect_with(options.read_only(true))
             .await
             .context("opening the SQLite database for reading")?;
         let (writer, queue) = mpsc::channel(QUEUE);
-        tokio::spawn(group_commit(conn, queue));
+        tokio::spawn(group_commit(
+            conn,
+            queue,
+            store.write_batch_max.clamp(1, MAX_BATCH),
+        ));
         Ok(Self { reader, writer })
     }
 
@@ -121,9 +121,13 @@ impl SqliteStore {
 }
 
 /// The writer task: one transaction and one flush per batch of queued units of work.
-async fn group_commit(mut conn: SqliteConnection, mut queue: mpsc::Receiver<WriteRequest>) {
-    let mut batch = Vec::with_capacity(MAX_BATCH);
-    while queue.recv_many(&mut batch, MAX_BATCH).await > 0 {
+async fn group_commit(
+    mut conn: SqliteConnection,
+    mut queue: mpsc::Receiver<WriteRequest>,
+    batch_max: usize,
+) {
+    let mut batch = Vec::with_capacity(batch_max);
+    while queue.recv_many(&mut batch, batch_max).await > 0 {
         match run_batch(&mut conn, &mut batch).await {
             Ok(answers) => {
                 for (reply, result) in answers {

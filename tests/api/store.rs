@@ -18,7 +18,12 @@ async fn store() -> (Arc<dyn Store>, tempfile::TempDir) {
             dir.path().join("store.db").display()
         )
     };
-    let store = connect(&url, 4, 5).await.unwrap();
+    let options = StoreOptions {
+        max_connections: 4,
+        acquire_timeout_secs: 5,
+        write_batch_max: 512,
+    };
+    let store = connect(&url, options).await.unwrap();
     store.migrate().await.unwrap();
     (store, dir)
 }
