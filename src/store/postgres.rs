@@ -28,6 +28,9 @@ impl PgStore {
         Ok(Self { pool })
     }
 
+    /// A prepared statement holds one statement in PostgreSQL.
+    const RUNS_SCRIPTS: bool = false;
+
     fn reader(&self) -> &PgPool {
         &self.pool
     }

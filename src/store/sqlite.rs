@@ -82,6 +82,9 @@ impl SqliteStore {
         Ok(Self { reader, writer })
     }
 
+    /// SQLite runs a multi-statement query with shared `$N` parameters in one call.
+    const RUNS_SCRIPTS: bool = true;
+
     fn reader(&self) -> &SqlitePool {
         &self.reader
     }
