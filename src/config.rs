@@ -87,8 +87,32 @@ impl Default for Settings {
     }
 }
 
-/// Variables of the `TWOFOLD_` prefix that are not settings (used by the test suite).
-const NOT_SETTINGS: &[&str] = &["test_postgres_url"];
+/// The settings read from `TWOFOLD_*` variables. Other variables of that prefix (such as
+/// `TWOFOLD_CONFIG`, read by the command line, or the test suite's) are not settings and
+/// are ignored; unknown keys in a TOML file are errors (they are typos).
+const SETTINGS: &[&str] = &[
+    "listen",
+    "database_url",
+    "data_dir",
+    "master_key",
+    "issuer",
+    "access_token_ttl",
+    "refresh_token_ttl",
+    "mfa_challenge_ttl",
+    "mfa_setup_ttl",
+    "argon2_memory_kib",
+    "argon2_iterations",
+    "argon2_parallelism",
+    "hash_concurrency",
+    "mfa_max_failures",
+    "password_max_failures",
+    "lockout_base_seconds",
+    "lockout_max_seconds",
+    "db_max_connections",
+    "db_acquire_timeout_seconds",
+    "write_batch_max",
+    "log",
+];
 
 impl Settings {
     /// Reads defaults, then `config_file` if given, then the `TWOFOLD_*` environment.
@@ -98,7 +122,7 @@ impl Settings {
             figment = figment.merge(Toml::file_exact(path));
         }
         figment
-            .merge(Env::prefixed("TWOFOLD_").ignore(NOT_SETTINGS))
+            .merge(Env::prefixed("TWOFOLD_").only(SETTINGS))
             .extract()
             .map_err(Box::new)
     }
@@ -143,8 +167,47 @@ pub fn redact_url(url: &str) -> String {
 }
 
 #[cfg(test)]
+#[allow(clippy::result_large_err)] // figment::Jail's closures return figment::Error
 mod tests {
     use super::*;
+
+    #[test]
+    fn environment_overrides_file_and_other_prefixed_variables_are_ignored() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file(
+                "twofold.toml",
+                "listen = \"0.0.0.0:9000\"\nissuer = \"from-file\"",
+            )?;
+            jail.set_env("TWOFOLD_ISSUER", "from-env");
+            jail.set_env("TWOFOLD_CONFIG", "twofold.toml");
+            jail.set_env("TWOFOLD_REQUIRE_POSTGRES", "1");
+            jail.set_env("TWOFOLD_WRITE_BATCH_MAX", "7");
+            let s = Settings::load(Some(Path::new("twofold.toml"))).map_err(|e| e.to_string())?;
+            assert_eq!(s.listen, "0.0.0.0:9000");
+            assert_eq!(s.issuer, "from-env");
+            assert_eq!(s.write_batch_max, 7);
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn a_typo_in_the_file_is_an_error() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file("twofold.toml", "lisen = \"0.0.0.0:9000\"")?;
+            assert!(Settings::load(Some(Path::new("twofold.toml"))).is_err());
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn every_setting_is_read_from_the_environment() {
+        // A field missing from SETTINGS could only be set in a file: count the fields.
+        let source = include_str!("config.rs");
+        let start = source.find("pub struct Settings {").unwrap();
+        let end = start + source[start..].find("\n}").unwrap();
+        let fields = source[start..end].matches("\n    pub ").count();
+        assert_eq!(fields, SETTINGS.len());
+    }
 
     #[test]
     fn loopback_detection() {
