@@ -173,18 +173,25 @@ macro_rules! impl_store {
                 return Ok(());
             }
             let sql = audit_insert_sql(events.len());
-            let mut query = sqlx::query(&sql);
+            bind_audits(sqlx::query(&sql), events).execute(&mut *conn).await?;
+            Ok(())
+        }
+
+        /// Binds the six columns of each event, in the order of `audit_insert_sql`.
+        fn bind_audits<'q>(
+            mut query: sqlx::query::Query<'q, $db, <$db as sqlx::Database>::Arguments<'q>>,
+            events: &'q [AuditEvent],
+        ) -> sqlx::query::Query<'q, $db, <$db as sqlx::Database>::Arguments<'q>> {
             for e in events {
                 query = query
-                    .bind(e.user_id.clone())
+                    .bind(&e.user_id)
                     .bind(e.kind)
                     .bind(e.at)
-                    .bind(e.ip.clone())
-                    .bind(e.user_agent.clone())
+                    .bind(&e.ip)
+                    .bind(&e.user_agent)
                     .bind(e.details.to_string());
             }
-            query.execute(&mut *conn).await?;
-            Ok(())
+            query
         }
 
         async fn replace_codes(
@@ -367,15 +374,7 @@ macro_rules! impl_store {
                 .bind(u.refresh.token_hash.clone())
                 .bind(u.refresh.created_at)
                 .bind(u.refresh.expires_at);
-            for e in u.audit {
-                query = query
-                    .bind(e.user_id.clone())
-                    .bind(e.kind)
-                    .bind(e.at)
-                    .bind(e.ip.clone())
-                    .bind(e.user_agent.clone())
-                    .bind(e.details.to_string());
-            }
+            query = bind_audits(query, u.audit);
             let mut counter = None;
             let mut changes = Vec::with_capacity(6);
             // sqlx 0.8 runs a multi-statement query on SQLite and reports each statement;
