@@ -6,6 +6,8 @@ pub mod codes;
 pub mod email;
 /// The attempt / lock / doubling policy.
 pub mod lockout;
+/// The Key Uri Format and its QR code.
+pub mod otpauth;
 /// Validated passwords.
 pub mod password;
 /// RFC 6238 TOTP.

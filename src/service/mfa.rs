@@ -7,15 +7,16 @@ use serde_json::json;
 use zeroize::Zeroizing;
 
 use super::accounts::{self, AuthTokens};
+use super::proof::{
+    ensure_open, finish, hash_recovery_codes, mfa_proof, recovery_audit, require, totp_proof,
+};
 use super::{AppState, RequestMeta};
 use crate::crypto::seal::CURRENT_KEY_ID;
 use crate::crypto::token::TokenHasher;
 use crate::domain::codes::{self, MfaCode, TotpCode};
-use crate::domain::totp::{self, TotpParams};
+use crate::domain::otpauth;
 use crate::error::{ApiError, ApiResult};
-use crate::store::{
-    AuditEvent, MfaEffect, MfaOutcome, MfaProof, RecoveryCodeRecord, Throttle, TotpRecord,
-};
+use crate::store::{MfaEffect, MfaProof, TotpRecord};
 
 /// Failure counter of `verify-mfa`.
 pub const LOGIN: &str = "login";
@@ -25,8 +26,6 @@ pub const SETUP: &str = "setup";
 pub const MANAGE: &str = "manage";
 /// Label of challenge-token hashes.
 const CHALLENGE: &str = "challenge";
-/// Steps accepted on either side of the current one.
-const WINDOW: u64 = 1;
 
 /// What `setup` returns.
 pub struct Setup {
@@ -49,7 +48,7 @@ fn secret_aad(user_id: &str) -> String {
     format!("totp:{user_id}")
 }
 
-fn open_secret(state: &AppState, record: &TotpRecord) -> ApiResult<Zeroizing<Vec<u8>>> {
+pub(super) fn open_secret(state: &AppState, record: &TotpRecord) -> ApiResult<Zeroizing<Vec<u8>>> {
     state
         .keys
         .sealer
@@ -93,51 +92,15 @@ pub async fn setup(
     let audit = state.event("auth.mfa.setup.started", Some(&user.id), meta, json!({}));
     state.store.put_pending_totp(&pending, &audit).await?;
     let secret_b32 = codes::secret_to_base32(&secret);
-    let otpauth_uri = otpauth_uri(&state.settings.issuer, &user.email, &secret_b32);
-    let qr_code = qr_data_uri(&otpauth_uri)?;
+    let otpauth_uri = otpauth::otpauth_uri(&state.settings.issuer, &user.email, &secret_b32);
+    let qr_code = otpauth::qr_svg_data_uri(&otpauth_uri)
+        .map_err(|e| ApiError::Internal(anyhow::anyhow!("QR encoding failed: {e}")))?;
     Ok(Setup {
         secret: secret_b32,
         otpauth_uri,
         qr_code,
         expires_in: state.settings.mfa_setup_ttl,
     })
-}
-
-/// `otpauth://totp/ISSUER:EMAIL?secret=...&issuer=ISSUER&algorithm=SHA1&digits=6&period=30`
-/// (Key Uri Format), label and issuer percent-encoded.
-pub fn otpauth_uri(issuer: &str, email: &str, secret_b32: &str) -> Zeroizing<String> {
-    let issuer = percent_encode(issuer);
-    Zeroizing::new(format!(
-        "otpauth://totp/{issuer}:{}?secret={secret_b32}&issuer={issuer}&algorithm=SHA1&digits=6&period=30",
-        percent_encode(email)
-    ))
-}
-
-fn percent_encode(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'@' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
-/// A `data:image/svg+xml;base64,...` URI of a QR code encoding exactly `text`.
-fn qr_data_uri(text: &str) -> ApiResult<String> {
-    use base64::Engine;
-    let code = qrcode::QrCode::with_error_correction_level(text.as_bytes(), qrcode::EcLevel::M)
-        .map_err(|e| ApiError::Internal(anyhow::anyhow!("QR encoding failed: {e}")))?;
-    let svg = code
-        .render::<qrcode::render::svg::Color<'_>>()
-        .min_dimensions(256, 256)
-        .quiet_zone(true)
-        .build();
-    Ok(format!(
-        "data:image/svg+xml;base64,{}",
-        base64::engine::general_purpose::STANDARD.encode(svg)
-    ))
 }
 
 /// Confirms enrollment with a first code: enables MFA and returns 10 recovery codes.
@@ -388,211 +351,4 @@ pub async fn verify_login(
     )
     .await?;
     accounts::tokens_for(state, &session, refresh_token)
-}
-
-fn recovery_audit(
-    state: &AppState,
-    meta: &RequestMeta,
-    user_id: &str,
-    proof: &MfaProof,
-) -> Vec<AuditEvent> {
-    match proof {
-        MfaProof::RecoveryCode { id } => vec![state.event(
-            "auth.mfa.recovery_code.used",
-            Some(user_id),
-            meta,
-            json!({ "recoveryCodeId": id }),
-        )],
-        MfaProof::TotpStep(_) => Vec::new(),
-    }
-}
-
-/// 429 if `purpose` is locked (checked again inside the final transaction).
-async fn ensure_open(state: &AppState, user_id: &str, purpose: &str) -> ApiResult<()> {
-    match state.store.throttle(user_id, purpose, state.now()).await? {
-        Throttle::Open => Ok(()),
-        Throttle::Locked(retry_after) => Err(ApiError::TooManyAttempts { retry_after }),
-    }
-}
-
-fn totp_proof(secret: &[u8], code: &TotpCode, now: i64) -> Option<MfaProof> {
-    totp::matching_step(secret, code.as_str(), now, TotpParams::DEFAULT, WINDOW)
-        .map(|s| MfaProof::TotpStep(s as i64))
-}
-
-/// Finds what `code` proves against the credential: a TOTP step, or one unused recovery
-/// code (checked on the bounded hashing pool).
-async fn mfa_proof(
-    state: &AppState,
-    credential: &TotpRecord,
-    code: &MfaCode,
-) -> ApiResult<Option<MfaProof>> {
-    match code {
-        MfaCode::Totp(totp) => Ok(totp_proof(
-            &open_secret(state, credential)?,
-            totp,
-            state.now(),
-        )),
-        MfaCode::Recovery(recovery) => {
-            let candidates = state
-                .store
-                .unused_recovery_codes(&credential.user_id)
-                .await?;
-            let hashes = candidates.iter().map(|c| c.code_hash.clone()).collect();
-            let found = state
-                .argon
-                .find_recovery_code(recovery.as_str(), hashes)
-                .await?;
-            Ok(found.map(|i| MfaProof::RecoveryCode {
-                id: candidates[i].id.clone(),
-            }))
-        }
-    }
-}
-
-async fn hash_recovery_codes(
-    state: &AppState,
-    codes: &[Zeroizing<String>],
-) -> ApiResult<Vec<RecoveryCodeRecord>> {
-    let hashes = state.argon.hash_recovery_codes(codes.to_vec()).await?;
-    Ok(hashes
-        .into_iter()
-        .map(|code_hash| RecoveryCodeRecord {
-            id: uuid::Uuid::new_v4().to_string(),
-            code_hash,
-        })
-        .collect())
-}
-
-/// The proof, or a counted failure when the code did not verify.
-async fn require(
-    state: &AppState,
-    meta: &RequestMeta,
-    user_id: &str,
-    purpose: &'static str,
-    proof: Option<MfaProof>,
-    failure_status: StatusCode,
-) -> ApiResult<MfaProof> {
-    match proof {
-        Some(proof) => Ok(proof),
-        None => Err(failure(state, meta, user_id, purpose, "wrong_code", failure_status).await),
-    }
-}
-
-/// Spends `proof` and applies `effect` in one transaction; a replayed or used code is
-/// counted as a failure.
-#[allow(clippy::too_many_arguments)]
-async fn finish(
-    state: &AppState,
-    meta: &RequestMeta,
-    user_id: &str,
-    purpose: &'static str,
-    proof: MfaProof,
-    effect: MfaEffect,
-    audit: &[AuditEvent],
-    failure_status: StatusCode,
-) -> ApiResult<()> {
-    let now = state.now();
-    match state
-        .store
-        .complete_mfa(user_id, purpose, now, proof, effect, audit)
-        .await?
-    {
-        MfaOutcome::Done => Ok(()),
-        MfaOutcome::Locked(retry_after) => Err(ApiError::TooManyAttempts { retry_after }),
-        MfaOutcome::Replayed => Err(failure(
-            state,
-            meta,
-            user_id,
-            purpose,
-            "replayed_code",
-            failure_status,
-        )
-        .await),
-        MfaOutcome::CodeUsed => Err(failure(
-            state,
-            meta,
-            user_id,
-            purpose,
-            "used_recovery_code",
-            failure_status,
-        )
-        .await),
-        MfaOutcome::ChallengeGone => Err(ApiError::InvalidChallenge),
-        MfaOutcome::NoPendingSetup => Err(ApiError::NoPendingSetup),
-        MfaOutcome::AlreadyEnabled => Err(ApiError::MfaAlreadyEnabled),
-        MfaOutcome::NotEnabled => Err(ApiError::MfaNotEnabled),
-    }
-}
-
-/// Counts a failed code for `purpose` and returns the error to answer with: the normal
-/// `invalid_code`, or 429 when the purpose was already locked.
-async fn failure(
-    state: &AppState,
-    meta: &RequestMeta,
-    user_id: &str,
-    purpose: &'static str,
-    reason: &'static str,
-    status: StatusCode,
-) -> ApiError {
-    let now = state.now();
-    let kind = match purpose {
-        LOGIN => "auth.mfa.challenge.failed",
-        SETUP => "auth.mfa.setup.failed",
-        _ => "auth.mfa.manage.failed",
-    };
-    let mut audit = vec![state.event(
-        kind,
-        Some(user_id),
-        meta,
-        json!({ "reason": reason, "purpose": purpose }),
-    )];
-    if reason == "replayed_code" {
-        audit.push(state.event(
-            "auth.mfa.replay_rejected",
-            Some(user_id),
-            meta,
-            json!({ "purpose": purpose }),
-        ));
-    }
-    let (before, after) = match state
-        .store
-        .record_failure(user_id, purpose, now, state.mfa_policy(), &audit)
-        .await
-    {
-        Ok(states) => states,
-        Err(e) => return e.into(),
-    };
-    if let Some(retry_after) = before.retry_after(now) {
-        return ApiError::TooManyAttempts { retry_after };
-    }
-    if after.locked_until > before.locked_until {
-        let locked = state.event(
-            "auth.mfa.locked",
-            Some(user_id),
-            meta,
-            json!({ "purpose": purpose, "lockedForSeconds": after.locked_until - now }),
-        );
-        tracing::warn!(%user_id, purpose, "MFA purpose locked after repeated failures");
-        if let Err(e) = state.store.append_audit(&locked).await {
-            return e.into();
-        }
-    }
-    ApiError::InvalidCode { status }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn otpauth_uri_follows_the_key_uri_format() {
-        let uri = otpauth_uri("twofold", "a+b@example.com", "JBSWY3DPEHPK3PXP");
-        assert_eq!(
-            uri.as_str(),
-            "otpauth://totp/twofold:a%2Bb@example.com?secret=JBSWY3DPEHPK3PXP&issuer=twofold&algorithm=SHA1&digits=6&period=30"
-        );
-        let spaced = otpauth_uri("My Corp", "x@y.io", "AB");
-        assert!(spaced.starts_with("otpauth://totp/My%20Corp:x@y.io?"));
-    }
 }

@@ -16,6 +16,7 @@ use crate::store::{AuditEvent, Store};
 pub mod accounts;
 /// TOTP enrollment, MFA login, recovery codes, disabling, lockout of codes.
 pub mod mfa;
+mod proof;
 
 /// The keys of a running instance.
 pub struct Keys {

@@ -12,6 +12,7 @@ use crate::domain::lockout::{AttemptState, LockPolicy};
 mod backend;
 #[cfg(feature = "postgres")]
 pub mod postgres;
+mod sql;
 #[cfg(feature = "sqlite")]
 pub mod sqlite;
 

@@ -1,0 +1,210 @@
+//! Spending a second-factor proof and counting failures: the lock check before any work,
+//! the one transaction that spends the proof and applies its effect, and the per-user,
+//! per-purpose failure count with its doubling locks.
+
+use axum::http::StatusCode;
+use serde_json::json;
+use zeroize::Zeroizing;
+
+use super::mfa::{open_secret, LOGIN, SETUP};
+use super::{AppState, RequestMeta};
+use crate::domain::codes::{MfaCode, TotpCode};
+use crate::domain::totp::{self, TotpParams};
+use crate::error::{ApiError, ApiResult};
+use crate::store::{
+    AuditEvent, MfaEffect, MfaOutcome, MfaProof, RecoveryCodeRecord, Throttle, TotpRecord,
+};
+
+/// Steps accepted on either side of the current one.
+const WINDOW: u64 = 1;
+
+pub(super) fn recovery_audit(
+    state: &AppState,
+    meta: &RequestMeta,
+    user_id: &str,
+    proof: &MfaProof,
+) -> Vec<AuditEvent> {
+    match proof {
+        MfaProof::RecoveryCode { id } => vec![state.event(
+            "auth.mfa.recovery_code.used",
+            Some(user_id),
+            meta,
+            json!({ "recoveryCodeId": id }),
+        )],
+        MfaProof::TotpStep(_) => Vec::new(),
+    }
+}
+
+/// 429 if `purpose` is locked (checked again inside the final transaction).
+pub(super) async fn ensure_open(state: &AppState, user_id: &str, purpose: &str) -> ApiResult<()> {
+    match state.store.throttle(user_id, purpose, state.now()).await? {
+        Throttle::Open => Ok(()),
+        Throttle::Locked(retry_after) => Err(ApiError::TooManyAttempts { retry_after }),
+    }
+}
+
+pub(super) fn totp_proof(secret: &[u8], code: &TotpCode, now: i64) -> Option<MfaProof> {
+    totp::matching_step(secret, code.as_str(), now, TotpParams::DEFAULT, WINDOW)
+        .map(|s| MfaProof::TotpStep(s as i64))
+}
+
+/// Finds what `code` proves against the credential: a TOTP step, or one unused recovery
+/// code (checked on the bounded hashing pool).
+pub(super) async fn mfa_proof(
+    state: &AppState,
+    credential: &TotpRecord,
+    code: &MfaCode,
+) -> ApiResult<Option<MfaProof>> {
+    match code {
+        MfaCode::Totp(totp) => Ok(totp_proof(
+            &open_secret(state, credential)?,
+            totp,
+            state.now(),
+        )),
+        MfaCode::Recovery(recovery) => {
+            let candidates = state
+                .store
+                .unused_recovery_codes(&credential.user_id)
+                .await?;
+            let hashes = candidates.iter().map(|c| c.code_hash.clone()).collect();
+            let found = state
+                .argon
+                .find_recovery_code(recovery.as_str(), hashes)
+                .await?;
+            Ok(found.map(|i| MfaProof::RecoveryCode {
+                id: candidates[i].id.clone(),
+            }))
+        }
+    }
+}
+
+pub(super) async fn hash_recovery_codes(
+    state: &AppState,
+    codes: &[Zeroizing<String>],
+) -> ApiResult<Vec<RecoveryCodeRecord>> {
+    let hashes = state.argon.hash_recovery_codes(codes.to_vec()).await?;
+    Ok(hashes
+        .into_iter()
+        .map(|code_hash| RecoveryCodeRecord {
+            id: uuid::Uuid::new_v4().to_string(),
+            code_hash,
+        })
+        .collect())
+}
+
+/// The proof, or a counted failure when the code did not verify.
+pub(super) async fn require(
+    state: &AppState,
+    meta: &RequestMeta,
+    user_id: &str,
+    purpose: &'static str,
+    proof: Option<MfaProof>,
+    failure_status: StatusCode,
+) -> ApiResult<MfaProof> {
+    match proof {
+        Some(proof) => Ok(proof),
+        None => Err(failure(state, meta, user_id, purpose, "wrong_code", failure_status).await),
+    }
+}
+
+/// Spends `proof` and applies `effect` in one transaction; a replayed or used code is
+/// counted as a failure.
+#[allow(clippy::too_many_arguments)]
+pub(super) async fn finish(
+    state: &AppState,
+    meta: &RequestMeta,
+    user_id: &str,
+    purpose: &'static str,
+    proof: MfaProof,
+    effect: MfaEffect,
+    audit: &[AuditEvent],
+    failure_status: StatusCode,
+) -> ApiResult<()> {
+    let now = state.now();
+    match state
+        .store
+        .complete_mfa(user_id, purpose, now, proof, effect, audit)
+        .await?
+    {
+        MfaOutcome::Done => Ok(()),
+        MfaOutcome::Locked(retry_after) => Err(ApiError::TooManyAttempts { retry_after }),
+        MfaOutcome::Replayed => Err(failure(
+            state,
+            meta,
+            user_id,
+            purpose,
+            "replayed_code",
+            failure_status,
+        )
+        .await),
+        MfaOutcome::CodeUsed => Err(failure(
+            state,
+            meta,
+            user_id,
+            purpose,
+            "used_recovery_code",
+            failure_status,
+        )
+        .await),
+        MfaOutcome::ChallengeGone => Err(ApiError::InvalidChallenge),
+        MfaOutcome::NoPendingSetup => Err(ApiError::NoPendingSetup),
+        MfaOutcome::AlreadyEnabled => Err(ApiError::MfaAlreadyEnabled),
+        MfaOutcome::NotEnabled => Err(ApiError::MfaNotEnabled),
+    }
+}
+
+/// Counts a failed code for `purpose` and returns the error to answer with: the normal
+/// `invalid_code`, or 429 when the purpose was already locked.
+async fn failure(
+    state: &AppState,
+    meta: &RequestMeta,
+    user_id: &str,
+    purpose: &'static str,
+    reason: &'static str,
+    status: StatusCode,
+) -> ApiError {
+    let now = state.now();
+    let kind = match purpose {
+        LOGIN => "auth.mfa.challenge.failed",
+        SETUP => "auth.mfa.setup.failed",
+        _ => "auth.mfa.manage.failed",
+    };
+    let mut audit = vec![state.event(
+        kind,
+        Some(user_id),
+        meta,
+        json!({ "reason": reason, "purpose": purpose }),
+    )];
+    if reason == "replayed_code" {
+        audit.push(state.event(
+            "auth.mfa.replay_rejected",
+            Some(user_id),
+            meta,
+            json!({ "purpose": purpose }),
+        ));
+    }
+    let (before, after) = match state
+        .store
+        .record_failure(user_id, purpose, now, state.mfa_policy(), &audit)
+        .await
+    {
+        Ok(states) => states,
+        Err(e) => return e.into(),
+    };
+    if let Some(retry_after) = before.retry_after(now) {
+        return ApiError::TooManyAttempts { retry_after };
+    }
+    if after.locked_until > before.locked_until {
+        let locked = state.event(
+            "auth.mfa.locked",
+            Some(user_id),
+            meta,
+            json!({ "purpose": purpose, "lockedForSeconds": after.locked_until - now }),
+        );
+        tracing::warn!(%user_id, purpose, "MFA purpose locked after repeated failures");
+        if let Err(e) = state.store.append_audit(&locked).await {
+            return e.into();
+        }
+    }
+    ApiError::InvalidCode { status }
+}

@@ -1,0 +1,167 @@
+//! The SQL of the store, written once for both backends: SQLite accepts PostgreSQL's `$N`
+//! placeholders, `ON CONFLICT` and `RETURNING`, so each statement is one `const`.
+
+pub(super) const USER_COLUMNS: &str = "SELECT u.id, u.email, u.password_hash, u.created_at, \
+     t.enabled_at AS mfa_enabled_at FROM users u LEFT JOIN totp_credentials t ON t.user_id = u.id";
+pub(super) const INSERT_USER: &str =
+    "INSERT INTO users (id, email, password_hash, created_at) VALUES ($1, $2, $3, $4)";
+/// `INSERT INTO audit_events ... VALUES (...), (...)` for `rows` events.
+pub(super) fn audit_insert_sql(rows: usize) -> String {
+    let values: Vec<String> = (0..rows)
+        .map(|r| {
+            let b = r * 6;
+            format!(
+                "(${}, ${}, ${}, ${}, ${}, ${})",
+                b + 1,
+                b + 2,
+                b + 3,
+                b + 4,
+                b + 5,
+                b + 6
+            )
+        })
+        .collect();
+    format!(
+        "INSERT INTO audit_events (user_id, type, at, ip, user_agent, details) VALUES {}",
+        values.join(", ")
+    )
+}
+pub(super) const SELECT_AUDIT: &str =
+    "SELECT id, type, at, ip, user_agent, details FROM audit_events \
+     WHERE user_id = $1 AND id < $2 ORDER BY id DESC LIMIT $3";
+pub(super) const INSERT_SIGNING_KEY: &str =
+    "INSERT INTO signing_keys (id, kid, key_id, sealed_seed, created_at) \
+     VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO NOTHING";
+pub(super) const SELECT_SIGNING_KEYS: &str =
+    "SELECT id, kid, key_id, sealed_seed, created_at FROM signing_keys ORDER BY id DESC";
+pub(super) const INSERT_SESSION: &str =
+    "INSERT INTO sessions (id, user_id, amr, created_at, expires_at) \
+     VALUES ($1, $2, $3, $4, $5)";
+pub(super) const SELECT_SESSION: &str =
+    "SELECT id, user_id, amr, created_at, expires_at, revoked_at FROM sessions WHERE id = $1";
+pub(super) const INSERT_REFRESH: &str =
+    "INSERT INTO refresh_tokens (token_hash, session_id, created_at, expires_at) \
+     VALUES ($1, $2, $3, $4)";
+pub(super) const USE_REFRESH: &str = "UPDATE refresh_tokens SET used_at = $2 \
+     WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2";
+pub(super) const SESSION_OF_REFRESH: &str =
+    "SELECT s.id, s.user_id, s.amr, s.created_at, s.expires_at, s.revoked_at \
+     FROM sessions s JOIN refresh_tokens r ON r.session_id = s.id WHERE r.token_hash = $1";
+pub(super) const USED_REFRESH: &str = "SELECT s.id, s.user_id FROM refresh_tokens r \
+     JOIN sessions s ON s.id = r.session_id WHERE r.token_hash = $1 AND r.used_at IS NOT NULL";
+pub(super) const REVOKE_SESSION: &str =
+    "UPDATE sessions SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL";
+pub(super) const SELECT_LOCK: &str =
+    "SELECT locked_until FROM attempt_counters WHERE user_id = $1 AND purpose = $2";
+/// Creates the counter row if needed and takes its row lock (PostgreSQL) or the write
+/// lock (SQLite), returning the current state: the read of a read-modify-write that no
+/// concurrent failure can interleave with.
+pub(super) const LOCK_COUNTER: &str =
+    "INSERT INTO attempt_counters (user_id, purpose) VALUES ($1, $2) \
+     ON CONFLICT (user_id, purpose) DO UPDATE SET failures = attempt_counters.failures \
+     RETURNING failures, lockouts, locked_until";
+pub(super) const UPDATE_COUNTER: &str =
+    "UPDATE attempt_counters SET failures = $3, lockouts = $4, locked_until = $5 \
+     WHERE user_id = $1 AND purpose = $2";
+pub(super) const RESET_COUNTER: &str =
+    "UPDATE attempt_counters SET failures = 0, lockouts = 0, locked_until = 0 \
+     WHERE user_id = $1 AND purpose = $2 AND (failures <> 0 OR lockouts <> 0 OR locked_until <> 0)";
+
+pub(super) const UPSERT_PENDING: &str = "INSERT INTO totp_pending \
+     (user_id, key_id, sealed_secret, device_name, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6) \
+     ON CONFLICT (user_id) DO UPDATE SET key_id = excluded.key_id, sealed_secret = excluded.sealed_secret, \
+     device_name = excluded.device_name, created_at = excluded.created_at, expires_at = excluded.expires_at";
+pub(super) const SELECT_PENDING: &str =
+    "SELECT user_id, key_id, sealed_secret, device_name, created_at, expires_at \
+     FROM totp_pending WHERE user_id = $1";
+pub(super) const SELECT_CREDENTIAL: &str = "SELECT user_id, key_id, sealed_secret, device_name, \
+     enabled_at AS created_at, 9223372036854775807 AS expires_at FROM totp_credentials WHERE user_id = $1";
+pub(super) const SELECT_MFA_STATUS: &str = "SELECT t.enabled_at, t.device_name, \
+     (SELECT COUNT(*) FROM recovery_codes r WHERE r.user_id = q.uid AND r.used_at IS NULL AND t.user_id IS NOT NULL) \
+     AS recovery_codes_remaining, \
+     (SELECT p.expires_at FROM totp_pending p WHERE p.user_id = q.uid) AS pending_expires_at \
+     FROM (SELECT CAST($1 AS TEXT) AS uid) q LEFT JOIN totp_credentials t ON t.user_id = q.uid";
+pub(super) const SELECT_UNUSED_CODES: &str =
+    "SELECT id, code_hash FROM recovery_codes WHERE user_id = $1 AND used_at IS NULL ORDER BY id";
+pub(super) const INSERT_CHALLENGE: &str =
+    "INSERT INTO mfa_challenges (token_hash, user_id, created_at, expires_at) \
+     VALUES ($1, $2, $3, $4)";
+pub(super) const SELECT_CHALLENGE: &str =
+    "SELECT c.user_id, c.expires_at, c.consumed_at, a.locked_until, \
+     t.key_id, t.sealed_secret, t.enabled_at FROM mfa_challenges c \
+     LEFT JOIN attempt_counters a ON a.user_id = c.user_id AND a.purpose = 'login' \
+     LEFT JOIN totp_credentials t ON t.user_id = c.user_id WHERE c.token_hash = $1";
+/// The replay guard: a step is accepted only if it is above every step accepted before.
+pub(super) const ADVANCE_STEP: &str =
+    "UPDATE users SET totp_last_step = $2 WHERE id = $1 AND totp_last_step < $2";
+pub(super) const USE_RECOVERY_CODE: &str =
+    "UPDATE recovery_codes SET used_at = $3 WHERE id = $1 AND user_id = $2 AND used_at IS NULL";
+pub(super) const CONSUME_CHALLENGE: &str = "UPDATE mfa_challenges SET consumed_at = $3 \
+     WHERE token_hash = $1 AND user_id = $2 AND consumed_at IS NULL AND expires_at > $3";
+pub(super) const TAKE_PENDING: &str =
+    "DELETE FROM totp_pending WHERE user_id = $1 AND expires_at > $2";
+pub(super) const DELETE_PENDING: &str = "DELETE FROM totp_pending WHERE user_id = $1";
+pub(super) const INSERT_CREDENTIAL: &str = "INSERT INTO totp_credentials \
+     (user_id, key_id, sealed_secret, device_name, enabled_at) VALUES ($1, $2, $3, $4, $5) \
+     ON CONFLICT (user_id) DO NOTHING";
+/// Touches the credential row: tells whether MFA is enabled and locks the row.
+pub(super) const TOUCH_CREDENTIAL: &str =
+    "UPDATE totp_credentials SET key_id = key_id WHERE user_id = $1";
+pub(super) const DELETE_CREDENTIAL: &str = "DELETE FROM totp_credentials WHERE user_id = $1";
+pub(super) const DELETE_CODES: &str = "DELETE FROM recovery_codes WHERE user_id = $1";
+pub(super) const INSERT_CODE: &str =
+    "INSERT INTO recovery_codes (id, user_id, code_hash) VALUES ($1, $2, $3)";
+
+/// The parts of a `verify-mfa` success (see `apply_login_script`).
+pub(super) struct LoginUnit<'a> {
+    pub user_id: &'a str,
+    pub purpose: &'a str,
+    pub now: i64,
+    pub proof: &'a super::MfaProof,
+    pub challenge_hash: &'a [u8],
+    pub session: &'a super::SessionRecord,
+    pub refresh: &'a super::NewRefreshToken,
+    pub audit: &'a [super::AuditEvent],
+}
+
+/// Shifts every `$N` placeholder of `sql` by `offset`.
+pub(super) fn renumber(sql: &str, offset: usize) -> String {
+    let mut out = String::with_capacity(sql.len() + 16);
+    let mut chars = sql.chars().peekable();
+    while let Some(c) = chars.next() {
+        out.push(c);
+        if c == '$' {
+            let mut digits = String::new();
+            while let Some(d) = chars.peek().filter(|d| d.is_ascii_digit()) {
+                digits.push(*d);
+                chars.next();
+            }
+            let n: usize = digits.parse().unwrap_or(0);
+            out.push_str(&(n + offset).to_string());
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renumber_shifts_every_placeholder() {
+        assert_eq!(
+            renumber("VALUES ($1, $2), ($10)", 12),
+            "VALUES ($13, $14), ($22)"
+        );
+        assert_eq!(renumber("no params", 5), "no params");
+    }
+
+    #[test]
+    fn audit_insert_has_six_placeholders_a_row() {
+        let sql = audit_insert_sql(2);
+        assert!(
+            sql.ends_with("VALUES ($1, $2, $3, $4, $5, $6), ($7, $8, $9, $10, $11, $12)"),
+            "{sql}"
+        );
+    }
+}
