@@ -366,13 +366,70 @@ pub struct StoreOptions {
 }
 
 /// Opens the database at `url`, choosing the backend from its scheme.
+/// `postgres://` and `postgresql://` select PostgreSQL; `sqlite:` URLs and bare file paths
+/// (`/var/lib/twofold/twofold.db`) select SQLite.
 pub async fn connect(url: &str, options: StoreOptions) -> anyhow::Result<Arc<dyn Store>> {
-    let scheme = url.split(':').next().unwrap_or_default();
-    match scheme {
+    match Backend::of(url)? {
         #[cfg(feature = "sqlite")]
-        "sqlite" => Ok(Arc::new(sqlite::SqliteStore::connect(url, options).await?)),
+        Backend::Sqlite(url) => Ok(Arc::new(sqlite::SqliteStore::connect(&url, options).await?)),
         #[cfg(feature = "postgres")]
-        "postgres" | "postgresql" => Ok(Arc::new(postgres::PgStore::connect(url, options).await?)),
-        _ => anyhow::bail!("unsupported database URL scheme {scheme:?} (use sqlite: or postgres:)"),
+        Backend::Postgres => Ok(Arc::new(postgres::PgStore::connect(url, options).await?)),
+    }
+}
+
+/// The backend a database URL names.
+#[derive(Debug, PartialEq, Eq)]
+enum Backend {
+    /// With the URL to open (a bare path becomes `sqlite://PATH`).
+    Sqlite(String),
+    Postgres,
+}
+
+impl Backend {
+    fn of(url: &str) -> anyhow::Result<Self> {
+        let url = url.trim();
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            return Ok(Self::Postgres);
+        }
+        if url.contains(":memory:") || url.contains("mode=memory") {
+            anyhow::bail!("in-memory SQLite databases are not supported: name a file");
+        }
+        if url.starts_with("sqlite:") {
+            return Ok(Self::Sqlite(url.to_owned()));
+        }
+        match url.split_once("://") {
+            Some((scheme, _)) => anyhow::bail!(
+                "unsupported database URL scheme {scheme:?} (use sqlite: or postgres:)"
+            ),
+            None => Ok(Self::Sqlite(format!("sqlite://{url}"))),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backend_is_chosen_from_the_url() {
+        assert_eq!(Backend::of("postgres://u@h/db").unwrap(), Backend::Postgres);
+        assert_eq!(
+            Backend::of("postgresql://u@h/db").unwrap(),
+            Backend::Postgres
+        );
+        assert_eq!(
+            Backend::of("sqlite://a.db?mode=rwc").unwrap(),
+            Backend::Sqlite("sqlite://a.db?mode=rwc".into())
+        );
+        assert_eq!(
+            Backend::of("/var/lib/t.db").unwrap(),
+            Backend::Sqlite("sqlite:///var/lib/t.db".into())
+        );
+        assert_eq!(
+            Backend::of("t.db").unwrap(),
+            Backend::Sqlite("sqlite://t.db".into())
+        );
+        assert!(Backend::of("mysql://x").is_err());
+        assert!(Backend::of("sqlite::memory:").is_err());
     }
 }
