@@ -20,7 +20,6 @@ type Job = Box<dyn FnOnce(&mut Worker) + Send>;
 #[derive(Clone)]
 pub struct Argon {
     jobs: mpsc::Sender<Job>,
-    concurrency: usize,
     dummy: Arc<OnceCell<String>>,
 }
 
@@ -71,14 +70,8 @@ impl Argon {
         }
         Ok(Self {
             jobs,
-            concurrency,
             dummy: Arc::new(OnceCell::new()),
         })
-    }
-
-    /// How many hashes may run at once.
-    pub fn concurrency(&self) -> usize {
-        self.concurrency
     }
 
     /// Runs `f` on a hashing thread and waits for its answer without blocking the runtime.

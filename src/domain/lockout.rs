@@ -24,10 +24,15 @@ pub struct AttemptState {
     pub locked_until: i64,
 }
 
+/// Seconds left on a lock that lasts until `locked_until`, or `None` when it is over.
+pub fn seconds_left(locked_until: i64, now: i64) -> Option<u64> {
+    (locked_until > now).then(|| (locked_until - now) as u64)
+}
+
 impl AttemptState {
     /// Seconds left on the lock, or `None` when not locked at `now`.
     pub fn retry_after(&self, now: i64) -> Option<u64> {
-        (self.locked_until > now).then(|| (self.locked_until - now) as u64)
+        seconds_left(self.locked_until, now)
     }
 }
 

@@ -3,6 +3,7 @@
 
 use serde_json::json;
 
+use super::attempts::{count_failure, ensure_open};
 use super::{AppState, RequestMeta};
 use crate::crypto::jwt::Claims;
 use crate::crypto::token::TokenHasher;
@@ -10,8 +11,7 @@ use crate::domain::email::Email;
 use crate::domain::password::Password;
 use crate::error::{ApiError, ApiResult};
 use crate::store::{
-    AuditEvent, NewRefreshToken, NewUser, RotateOutcome, SessionRecord, StoreError, Throttle,
-    UserRecord,
+    AuditEvent, NewRefreshToken, NewUser, RotateOutcome, SessionRecord, StoreError, UserRecord,
 };
 
 /// Label of refresh-token hashes.
@@ -84,13 +84,7 @@ pub async fn login(
 ) -> ApiResult<LoginOutcome> {
     let user = state.store.user_by_email(email.as_str()).await?;
     if let Some(user) = &user {
-        if let Throttle::Locked(retry_after) = state
-            .store
-            .throttle(&user.id, PASSWORD_PURPOSE, state.now())
-            .await?
-        {
-            return Err(ApiError::TooManyAttempts { retry_after });
-        }
+        ensure_open(state, &user.id, PASSWORD_PURPOSE).await?;
     }
     let stored = user.as_ref().map(|u| u.password_hash.as_str());
     let valid = state
@@ -141,36 +135,19 @@ async fn password_failure(
             Err(e) => e.into(),
         };
     };
-    let now = state.now();
-    match state
-        .store
-        .record_failure(
-            &user_id,
-            PASSWORD_PURPOSE,
-            now,
-            state.password_policy(),
-            &[audit],
-        )
-        .await
+    match count_failure(
+        state,
+        meta,
+        &user_id,
+        PASSWORD_PURPOSE,
+        state.password_policy(),
+        &[audit],
+        "auth.login.locked",
+    )
+    .await
     {
-        Ok((before, _)) if before.retry_after(now).is_some() => ApiError::TooManyAttempts {
-            retry_after: before.retry_after(now).unwrap_or(1),
-        },
-        Ok((before, after)) => {
-            if after.locked_until > before.locked_until {
-                let locked = state.event(
-                    "auth.login.locked",
-                    Some(&user_id),
-                    meta,
-                    json!({ "lockedForSeconds": after.locked_until - now }),
-                );
-                if let Err(e) = state.store.append_audit(&locked).await {
-                    return e.into();
-                }
-            }
-            ApiError::InvalidCredentials
-        }
-        Err(e) => e.into(),
+        Ok(()) => ApiError::InvalidCredentials,
+        Err(e) => e,
     }
 }
 

@@ -7,13 +7,13 @@ use serde_json::json;
 use zeroize::Zeroizing;
 
 use super::accounts::{self, AuthTokens};
-use super::proof::{
-    ensure_open, finish, hash_recovery_codes, mfa_proof, recovery_audit, require, totp_proof,
-};
+use super::attempts::ensure_open;
+use super::proof::{finish, hash_recovery_codes, mfa_proof, recovery_audit, require, totp_proof};
 use super::{AppState, RequestMeta};
 use crate::crypto::seal::CURRENT_KEY_ID;
 use crate::crypto::token::TokenHasher;
 use crate::domain::codes::{self, MfaCode, TotpCode};
+use crate::domain::lockout::seconds_left;
 use crate::domain::otpauth;
 use crate::error::{ApiError, ApiResult};
 use crate::store::{MfaEffect, MfaProof, TotpRecord};
@@ -284,10 +284,11 @@ pub async fn verify_login(
         .await?
         .filter(|c| c.consumed_at.is_none() && c.expires_at > now)
         .ok_or(ApiError::InvalidChallenge)?;
-    if let Some(until) = challenge.locked_until.filter(|until| *until > now) {
-        return Err(ApiError::TooManyAttempts {
-            retry_after: (until - now) as u64,
-        });
+    if let Some(retry_after) = challenge
+        .locked_until
+        .and_then(|until| seconds_left(until, now))
+    {
+        return Err(ApiError::TooManyAttempts { retry_after });
     }
     let user_id = challenge.user_id;
     let (Some(key_id), Some(sealed_secret), Some(enabled_at)) = (

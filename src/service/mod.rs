@@ -14,6 +14,7 @@ use crate::store::{AuditEvent, Store};
 
 /// Accounts, login, sessions and tokens.
 pub mod accounts;
+mod attempts;
 /// TOTP enrollment, MFA login, recovery codes, disabling, lockout of codes.
 pub mod mfa;
 mod proof;

@@ -1,19 +1,18 @@
-//! Spending a second-factor proof and counting failures: the lock check before any work,
-//! the one transaction that spends the proof and applies its effect, and the per-user,
-//! per-purpose failure count with its doubling locks.
+//! Spending a second-factor proof: what a code proves, the one transaction that spends it
+//! and applies its effect, and the audit of a code that did not verify (counted through
+//! `attempts`).
 
 use axum::http::StatusCode;
 use serde_json::json;
 use zeroize::Zeroizing;
 
+use super::attempts::count_failure;
 use super::mfa::{open_secret, LOGIN, SETUP};
 use super::{AppState, RequestMeta};
 use crate::domain::codes::{MfaCode, TotpCode};
 use crate::domain::totp::{self, TotpParams};
 use crate::error::{ApiError, ApiResult};
-use crate::store::{
-    AuditEvent, MfaEffect, MfaOutcome, MfaProof, RecoveryCodeRecord, Throttle, TotpRecord,
-};
+use crate::store::{AuditEvent, MfaEffect, MfaOutcome, MfaProof, RecoveryCodeRecord, TotpRecord};
 
 /// Steps accepted on either side of the current one.
 const WINDOW: u64 = 1;
@@ -32,14 +31,6 @@ pub(super) fn recovery_audit(
             json!({ "recoveryCodeId": id }),
         )],
         MfaProof::TotpStep(_) => Vec::new(),
-    }
-}
-
-/// 429 if `purpose` is locked (checked again inside the final transaction).
-pub(super) async fn ensure_open(state: &AppState, user_id: &str, purpose: &str) -> ApiResult<()> {
-    match state.store.throttle(user_id, purpose, state.now()).await? {
-        Throttle::Open => Ok(()),
-        Throttle::Locked(retry_after) => Err(ApiError::TooManyAttempts { retry_after }),
     }
 }
 
@@ -163,7 +154,6 @@ async fn failure(
     reason: &'static str,
     status: StatusCode,
 ) -> ApiError {
-    let now = state.now();
     let kind = match purpose {
         LOGIN => "auth.mfa.challenge.failed",
         SETUP => "auth.mfa.setup.failed",
@@ -183,28 +173,18 @@ async fn failure(
             json!({ "purpose": purpose }),
         ));
     }
-    let (before, after) = match state
-        .store
-        .record_failure(user_id, purpose, now, state.mfa_policy(), &audit)
-        .await
+    match count_failure(
+        state,
+        meta,
+        user_id,
+        purpose,
+        state.mfa_policy(),
+        &audit,
+        "auth.mfa.locked",
+    )
+    .await
     {
-        Ok(states) => states,
-        Err(e) => return e.into(),
-    };
-    if let Some(retry_after) = before.retry_after(now) {
-        return ApiError::TooManyAttempts { retry_after };
+        Ok(()) => ApiError::InvalidCode { status },
+        Err(e) => e,
     }
-    if after.locked_until > before.locked_until {
-        let locked = state.event(
-            "auth.mfa.locked",
-            Some(user_id),
-            meta,
-            json!({ "purpose": purpose, "lockedForSeconds": after.locked_until - now }),
-        );
-        tracing::warn!(%user_id, purpose, "MFA purpose locked after repeated failures");
-        if let Err(e) = state.store.append_audit(&locked).await {
-            return e.into();
-        }
-    }
-    ApiError::InvalidCode { status }
 }

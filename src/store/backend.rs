@@ -10,7 +10,7 @@ macro_rules! impl_store {
         use async_trait::async_trait;
         use sqlx::Row as _;
 
-        use crate::domain::lockout::{AttemptState, LockPolicy};
+        use crate::domain::lockout::{seconds_left, AttemptState, LockPolicy};
         use crate::store::sql::*;
         use crate::store::*;
 
@@ -101,8 +101,8 @@ macro_rules! impl_store {
             let failures: i64 = row.try_get(0)?;
             let lockouts: i64 = row.try_get(1)?;
             let locked_until: i64 = row.try_get(2)?;
-            if locked_until > now {
-                return Ok(MfaOutcome::Locked((locked_until - now) as u64));
+            if let Some(left) = seconds_left(locked_until, now) {
+                return Ok(MfaOutcome::Locked(left));
             }
             // Preconditions of the effect, before the proof is spent.
             match &effect {
@@ -250,8 +250,8 @@ macro_rules! impl_store {
             }
             drop(results);
             let (failures, lockouts, locked_until) = counter.unwrap_or_default();
-            if locked_until > u.now {
-                return Ok(MfaOutcome::Locked((locked_until - u.now) as u64));
+            if let Some(left) = seconds_left(locked_until, u.now) {
+                return Ok(MfaOutcome::Locked(left));
             }
             if changes.get(1) != Some(&1) {
                 return Ok(match u.proof {
@@ -482,16 +482,13 @@ macro_rules! impl_store {
                     .await?)
             }
 
-            async fn throttle(&self, user_id: &str, purpose: &str, now: i64) -> StoreResult<Throttle> {
+            async fn lock_remaining(&self, user_id: &str, purpose: &str, now: i64) -> StoreResult<Option<u64>> {
                 let locked_until: Option<i64> = sqlx::query_scalar(SELECT_LOCK)
                     .bind(user_id)
                     .bind(purpose)
                     .fetch_optional(self.reader())
                     .await?;
-                Ok(match locked_until {
-                    Some(until) if until > now => Throttle::Locked((until - now) as u64),
-                    _ => Throttle::Open,
-                })
+                Ok(locked_until.and_then(|until| seconds_left(until, now)))
             }
 
             async fn record_failure(

@@ -152,15 +152,6 @@ pub struct AuditRecord {
     pub details: String,
 }
 
-/// Whether a throttled operation may go on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Throttle {
-    /// Not locked.
-    Open,
-    /// Locked for this many more seconds.
-    Locked(u64),
-}
-
 /// An active TOTP credential, or a pending (unconfirmed) one.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct TotpRecord {
@@ -304,8 +295,13 @@ pub trait Store: Send + Sync + 'static {
         limit: i64,
     ) -> StoreResult<Vec<AuditRecord>>;
 
-    /// Whether `purpose` is locked for the user at `now`.
-    async fn throttle(&self, user_id: &str, purpose: &str, now: i64) -> StoreResult<Throttle>;
+    /// Seconds left on the user's lock of `purpose` at `now`, if it is locked.
+    async fn lock_remaining(
+        &self,
+        user_id: &str,
+        purpose: &str,
+        now: i64,
+    ) -> StoreResult<Option<u64>>;
     /// Counts one failure under `policy` and writes `audit`, in one transaction. Returns the state before the failure (a failure
     /// that arrives while locked is not counted; the caller answers 429) and after it.
     async fn record_failure(

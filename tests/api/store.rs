@@ -194,12 +194,12 @@ async fn failures_lock_and_double_and_a_lock_refuses_success() {
     assert_eq!(before.locked_until, 0);
     assert_eq!(after.locked_until, 160);
     assert_eq!(
-        store.throttle("u1", "login", 100).await.unwrap(),
-        Throttle::Locked(60)
+        store.lock_remaining("u1", "login", 100).await.unwrap(),
+        Some(60)
     );
     assert_eq!(
-        store.throttle("u1", "manage", 100).await.unwrap(),
-        Throttle::Open
+        store.lock_remaining("u1", "manage", 100).await.unwrap(),
+        None
     );
     let (during, _) = store
         .record_failure("u1", "login", 120, policy, &[])
@@ -229,13 +229,13 @@ async fn failures_lock_and_double_and_a_lock_refuses_success() {
             .unwrap();
     }
     assert_eq!(
-        store.throttle("u1", "login", 200).await.unwrap(),
-        Throttle::Locked(120)
+        store.lock_remaining("u1", "login", 200).await.unwrap(),
+        Some(120)
     );
     store.reset_attempts("u1", "login").await.unwrap();
     assert_eq!(
-        store.throttle("u1", "login", 200).await.unwrap(),
-        Throttle::Open
+        store.lock_remaining("u1", "login", 200).await.unwrap(),
+        None
     );
 }
 

@@ -1,0 +1,52 @@
+//! The lockout rule shared by passwords and MFA codes: refuse while a purpose is locked,
+//! and count a failure (starting a lock, audited, when it is the last one allowed).
+
+use serde_json::json;
+
+use super::{AppState, RequestMeta};
+use crate::domain::lockout::LockPolicy;
+use crate::error::{ApiError, ApiResult};
+use crate::store::AuditEvent;
+
+/// 429 if `purpose` is locked for the user (checked again where the proof is spent).
+pub(super) async fn ensure_open(state: &AppState, user_id: &str, purpose: &str) -> ApiResult<()> {
+    match state
+        .store
+        .lock_remaining(user_id, purpose, state.now())
+        .await?
+    {
+        None => Ok(()),
+        Some(retry_after) => Err(ApiError::TooManyAttempts { retry_after }),
+    }
+}
+
+/// Counts one failure of `purpose` under `policy`, writing `audit` with it; when this
+/// failure starts a lock, writes `lock_event` too. `Err(429)` when the purpose was already
+/// locked (the failure is then not counted); `Ok` means: answer with the normal error.
+pub(super) async fn count_failure(
+    state: &AppState,
+    meta: &RequestMeta,
+    user_id: &str,
+    purpose: &'static str,
+    policy: LockPolicy,
+    audit: &[AuditEvent],
+    lock_event: &'static str,
+) -> ApiResult<()> {
+    let now = state.now();
+    let (before, after) = state
+        .store
+        .record_failure(user_id, purpose, now, policy, audit)
+        .await?;
+    if let Some(retry_after) = before.retry_after(now) {
+        return Err(ApiError::TooManyAttempts { retry_after });
+    }
+    if after.locked_until > before.locked_until {
+        tracing::warn!(%user_id, purpose, "locked after repeated failures");
+        let details = json!({ "purpose": purpose, "lockedForSeconds": after.locked_until - now });
+        state
+            .store
+            .append_audit(&state.event(lock_event, Some(user_id), meta, details))
+            .await?;
+    }
+    Ok(())
+}
