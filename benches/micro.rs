@@ -82,6 +82,7 @@ fn jwt_benches(c: &mut Criterion) {
     let ring = KeyRing::new(&[generate_seed()], "twofold").unwrap();
     let claims = Claims {
         iss: "twofold".into(),
+        aud: "twofold".into(),
         sub: "6c4f4a2e-1d1b-4c1e-9a57-0f5c8c7e1b2a".into(),
         sid: "0b3f6f3e-7a7d-4b0e-8a3c-3c0f2e6a9d11".into(),
         iat: NOW,

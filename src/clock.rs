@@ -10,6 +10,18 @@ use std::time::{SystemTime, UNIX_EPOCH};
 pub trait Clock: Send + Sync + 'static {
     /// Seconds since the Unix epoch.
     fn now(&self) -> i64;
+
+    /// Milliseconds since the Unix epoch (rate limiting needs finer steps than seconds).
+    fn now_millis(&self) -> i64 {
+        self.now() * 1000
+    }
+}
+
+fn system_millis() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
 }
 
 /// The operating system's clock.
@@ -22,6 +34,10 @@ impl Clock for SystemClock {
             .duration_since(UNIX_EPOCH)
             .map(|d| d.as_secs() as i64)
             .unwrap_or(0)
+    }
+
+    fn now_millis(&self) -> i64 {
+        system_millis()
     }
 }
 
@@ -41,6 +57,10 @@ impl OffsetClock {
 impl Clock for OffsetClock {
     fn now(&self) -> i64 {
         SystemClock.now() + self.offset.load(Ordering::SeqCst)
+    }
+
+    fn now_millis(&self) -> i64 {
+        system_millis() + self.offset.load(Ordering::SeqCst) * 1000
     }
 }
 

@@ -56,6 +56,55 @@ pub struct Settings {
     pub write_batch_max: usize,
     /// Log filter (tracing `EnvFilter` syntax).
     pub log: String,
+    /// `aud` of access tokens, checked on every token; default: the issuer.
+    pub audience: Option<String>,
+    /// Wrong passwords a device token may spend before it is revoked.
+    pub device_max_failures: u32,
+    /// Lifetime of a device token, seconds.
+    pub device_token_ttl: i64,
+    /// Requests a client IP may send in a burst to the endpoints that cost a hash; 0 = off.
+    pub rate_limit_burst: u32,
+    /// Requests a client IP regains per second.
+    pub rate_limit_per_second: f64,
+    /// Proxies whose `X-Forwarded-For` is believed (CIDRs or addresses, comma separated).
+    pub trusted_proxies: StringList,
+    /// Origins besides the request's own host that may send cookie requests.
+    pub allowed_origins: StringList,
+    /// Argon2 jobs that may wait for a hashing thread; default: 64 per hashing thread.
+    pub hash_queue_max: Option<usize>,
+    /// Longest a request may take (headers and body included) before 503 `timeout`, seconds.
+    pub request_timeout_seconds: u64,
+    /// Seconds between sweeps of expired state.
+    pub sweep_interval_seconds: u64,
+    /// Days audit events are kept.
+    pub audit_retention_days: i64,
+}
+
+/// A list setting: a comma-separated string (as environment variables give it) or an
+/// array (in a TOML file).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct StringList(pub Vec<String>);
+
+impl<'de> Deserialize<'de> for StringList {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            One(String),
+            Many(Vec<String>),
+        }
+        let items = match Raw::deserialize(d)? {
+            Raw::One(s) => s.split(',').map(str::to_owned).collect(),
+            Raw::Many(v) => v,
+        };
+        Ok(Self(
+            items
+                .into_iter()
+                .map(|s| s.trim().to_owned())
+                .filter(|s| !s.is_empty())
+                .collect(),
+        ))
+    }
 }
 
 impl Default for Settings {
@@ -83,6 +132,17 @@ impl Default for Settings {
             db_acquire_timeout_seconds: 5,
             write_batch_max: 512,
             log: "info".into(),
+            audience: None,
+            device_max_failures: 5,
+            device_token_ttl: 365 * 24 * 3600,
+            rate_limit_burst: 20,
+            rate_limit_per_second: 1.0,
+            trusted_proxies: StringList::default(),
+            allowed_origins: StringList::default(),
+            hash_queue_max: None,
+            request_timeout_seconds: 30,
+            sweep_interval_seconds: 300,
+            audit_retention_days: 400,
         }
     }
 }
@@ -112,6 +172,17 @@ const SETTINGS: &[&str] = &[
     "db_acquire_timeout_seconds",
     "write_batch_max",
     "log",
+    "audience",
+    "device_max_failures",
+    "device_token_ttl",
+    "rate_limit_burst",
+    "rate_limit_per_second",
+    "trusted_proxies",
+    "allowed_origins",
+    "hash_queue_max",
+    "request_timeout_seconds",
+    "sweep_interval_seconds",
+    "audit_retention_days",
 ];
 
 impl Settings {
@@ -136,6 +207,27 @@ impl Settings {
                 self.data_dir.join("twofold.db").display()
             ),
         }
+    }
+
+    /// The `aud` of access tokens.
+    pub fn effective_audience(&self) -> &str {
+        self.audience
+            .as_deref()
+            .filter(|a| !a.trim().is_empty())
+            .unwrap_or(&self.issuer)
+    }
+
+    /// The trusted proxies as networks; an entry that is not an address or CIDR is an error.
+    pub fn trusted_networks(&self) -> anyhow::Result<Vec<ipnet::IpNet>> {
+        self.trusted_proxies
+            .0
+            .iter()
+            .map(|p| {
+                p.parse::<ipnet::IpNet>()
+                    .or_else(|_| p.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                    .map_err(|_| anyhow::anyhow!("trusted_proxies: {p:?} is not an IP address or CIDR"))
+            })
+            .collect()
     }
 
     /// Whether cookies may omit `Secure`: only when listening on a loopback address.
@@ -188,6 +280,23 @@ mod tests {
             assert_eq!(s.write_batch_max, 7);
             Ok(())
         });
+    }
+
+    #[test]
+    fn lists_come_from_commas_or_arrays() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file("twofold.toml", "allowed_origins = [\"https://a.example\"]")?;
+            jail.set_env("TWOFOLD_TRUSTED_PROXIES", "10.0.0.0/8, 192.168.1.7");
+            let s = Settings::load(Some(Path::new("twofold.toml"))).map_err(|e| e.to_string())?;
+            assert_eq!(s.allowed_origins.0, vec!["https://a.example"]);
+            assert_eq!(s.trusted_networks().unwrap().len(), 2);
+            Ok(())
+        });
+        let bad = Settings {
+            trusted_proxies: StringList(vec!["nonsense".into()]),
+            ..Settings::default()
+        };
+        assert!(bad.trusted_networks().is_err());
     }
 
     #[test]

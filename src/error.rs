@@ -6,6 +6,7 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
+use crate::crypto::argon::Overloaded;
 use crate::store::StoreError;
 
 /// One field-level validation problem.
@@ -60,6 +61,16 @@ pub enum ApiError {
     MfaNotEnabled,
     #[error("too many attempts; try again later")]
     TooManyAttempts { retry_after: u64 },
+    #[error("too many requests from this address; try again later")]
+    RateLimited { retry_after: u64 },
+    #[error("this account is disabled")]
+    AccountDisabled,
+    #[error("cross-site request refused")]
+    CrossSite,
+    #[error("the server is busy; try again shortly")]
+    Overloaded,
+    #[error("the request took too long")]
+    Timeout,
     #[error("not found")]
     NotFound,
     #[error("method not allowed")]
@@ -102,7 +113,11 @@ impl ApiError {
             | Self::InvalidToken
             | Self::InvalidChallenge => StatusCode::UNAUTHORIZED,
             Self::InvalidCode { status } => *status,
-            Self::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Self::TooManyAttempts { .. } | Self::RateLimited { .. } => {
+                StatusCode::TOO_MANY_REQUESTS
+            }
+            Self::AccountDisabled | Self::CrossSite => StatusCode::FORBIDDEN,
+            Self::Overloaded | Self::Timeout => StatusCode::SERVICE_UNAVAILABLE,
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Self::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
@@ -126,6 +141,11 @@ impl ApiError {
             Self::MfaAlreadyEnabled => "mfa_already_enabled",
             Self::MfaNotEnabled => "mfa_not_enabled",
             Self::TooManyAttempts { .. } => "too_many_attempts",
+            Self::RateLimited { .. } => "rate_limited",
+            Self::AccountDisabled => "account_disabled",
+            Self::CrossSite => "cross_site_request",
+            Self::Overloaded => "overloaded",
+            Self::Timeout => "timeout",
             Self::NotFound => "not_found",
             Self::MethodNotAllowed => "method_not_allowed",
             Self::Unavailable => "service_unavailable",
@@ -134,22 +154,31 @@ impl ApiError {
     }
 }
 
+/// Any store failure fails closed: nothing was accepted, and the answer is 503.
 impl From<StoreError> for ApiError {
     fn from(err: StoreError) -> Self {
-        match err {
-            StoreError::Unavailable(_) => {
-                tracing::error!(error = %err, "database unavailable");
-                Self::Unavailable
-            }
-            other => Self::Internal(other.into()),
+        match &err {
+            StoreError::Unavailable(_) => tracing::error!(error = %err, "database unavailable"),
+            _ => tracing::error!(error = ?err, "database error"),
         }
+        Self::Unavailable
+    }
+}
+
+impl From<Overloaded> for ApiError {
+    fn from(_: Overloaded) -> Self {
+        Self::Overloaded
     }
 }
 
 impl From<anyhow::Error> for ApiError {
     fn from(err: anyhow::Error) -> Self {
-        match err.downcast::<StoreError>() {
-            Ok(store) => store.into(),
+        let err = match err.downcast::<StoreError>() {
+            Ok(store) => return store.into(),
+            Err(other) => other,
+        };
+        match err.downcast::<Overloaded>() {
+            Ok(overloaded) => overloaded.into(),
             Err(other) => Self::Internal(other),
         }
     }
@@ -177,7 +206,10 @@ impl IntoResponse for ApiError {
             Self::InvalidInput { details, .. } if !details.is_empty() => {
                 (Some(details.as_slice()), None)
             }
-            Self::TooManyAttempts { retry_after } => (None, Some(*retry_after)),
+            Self::TooManyAttempts { retry_after } | Self::RateLimited { retry_after } => {
+                (None, Some((*retry_after).max(1)))
+            }
+            Self::Overloaded | Self::Timeout => (None, Some(1)),
             _ => (None, None),
         };
         let body = ErrorBody {

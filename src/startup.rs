@@ -3,8 +3,8 @@
 //! requests before it returns.
 
 use std::future::Future;
-use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 
 use anyhow::Context;
 use tokio::net::TcpListener;
@@ -16,6 +16,7 @@ use crate::crypto::jwt::{self, KeyRing};
 use crate::crypto::keys::MasterKey;
 use crate::crypto::seal::{Sealer, CURRENT_KEY_ID};
 use crate::crypto::token::TokenHasher;
+use crate::http::edge::Edge;
 use crate::service::{AppState, Keys};
 use crate::store::{self, SigningKeyRecord, Store, StoreOptions};
 
@@ -23,6 +24,7 @@ use crate::store::{self, SigningKeyRecord, Store, StoreOptions};
 pub struct Application {
     listener: TcpListener,
     state: AppState,
+    edge: Arc<Edge>,
 }
 
 impl Application {
@@ -49,8 +51,10 @@ impl Application {
         let master = MasterKey::load_or_generate(settings.master_key.as_ref(), &settings.data_dir)?;
         let derived = master.derive();
         let sealer = Sealer::new(&derived.seal);
-        let ring =
-            load_signing_keys(store.as_ref(), &sealer, &settings.issuer, clock.now()).await?;
+        let ring = load_signing_keys(store.as_ref(), &sealer, &settings.issuer, clock.now())
+            .await?
+            .with_audience(settings.effective_audience());
+        let edge = Edge::new(&settings, Arc::clone(&clock))?;
         let concurrency = settings
             .hash_concurrency
             .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
@@ -60,7 +64,9 @@ impl Application {
             settings.argon2_parallelism,
             concurrency,
             derived.recovery_pepper.clone(),
-        )?;
+        )?
+        .with_queue_max(settings.hash_queue_max.unwrap_or(64 * concurrency));
+        argon.prepare().await?;
         let listener = TcpListener::bind(&settings.listen)
             .await
             .with_context(|| format!("binding {}", settings.listen))?;
@@ -81,7 +87,11 @@ impl Application {
             clock,
             argon,
         };
-        Ok(Self { listener, state })
+        Ok(Self {
+            listener,
+            state,
+            edge,
+        })
     }
 
     /// The port actually bound (useful with port 0).
@@ -104,14 +114,20 @@ impl Application {
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
-        let app = crate::http::router(self.state);
-        axum::serve(
-            self.listener,
-            app.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .with_graceful_shutdown(shutdown)
-        .await
-        .context("serving HTTP")?;
+        let sweeper = tokio::spawn(crate::service::sweep::run(self.state.clone()));
+        let edge = Arc::clone(&self.edge);
+        let buckets = tokio::spawn(async move {
+            let mut ticks = tokio::time::interval(Duration::from_secs(60));
+            loop {
+                ticks.tick().await;
+                edge.forget_idle_buckets();
+            }
+        });
+        let header_timeout = Duration::from_secs(self.state.settings.request_timeout_seconds.max(1));
+        let app = crate::http::router(self.state, self.edge);
+        crate::http::serve::serve(self.listener, app, header_timeout, shutdown).await;
+        sweeper.abort();
+        buckets.abort();
         tracing::info!("twofold stopped");
         Ok(())
     }

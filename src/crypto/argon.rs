@@ -5,6 +5,7 @@
 //! 19 MiB buffers. Passwords are hashed plainly; recovery codes also take a server secret
 //! (Argon2's secret input, the pepper).
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{mpsc, Arc, Mutex};
 
 use anyhow::Context;
@@ -16,11 +17,75 @@ use zeroize::Zeroizing;
 
 type Job = Box<dyn FnOnce(&mut Worker) + Send>;
 
-/// Argon2id hashing with bounded concurrency and bounded memory.
+/// Argon2id hashing with bounded concurrency, bounded memory and a bounded queue.
 #[derive(Clone)]
 pub struct Argon {
     jobs: mpsc::Sender<Job>,
     dummy: Arc<OnceCell<String>>,
+    /// Jobs accepted but not yet started by a hashing thread.
+    waiting: Arc<AtomicUsize>,
+    queue_max: usize,
+}
+
+/// The hashing queue is full: the caller should answer at once (503) rather than wait.
+#[derive(Debug, Clone, Copy, thiserror::Error)]
+#[error("the hashing queue is full")]
+pub struct Overloaded;
+
+/// A place in the hashing queue, taken before any other work of a request (so that a
+/// request refused for overload has changed nothing); given back when dropped unused.
+pub struct Ticket {
+    argon: Argon,
+    armed: bool,
+}
+
+impl Drop for Ticket {
+    fn drop(&mut self) {
+        if self.armed {
+            self.argon.waiting.fetch_sub(1, Ordering::SeqCst);
+        }
+    }
+}
+
+impl Ticket {
+    /// Whether `password` matches `stored` (see [`Argon::verify_password`]).
+    pub async fn verify_password(
+        self,
+        password: &str,
+        stored: Option<&str>,
+    ) -> anyhow::Result<bool> {
+        let known = stored.is_some();
+        let stored = match stored {
+            Some(s) => s.to_owned(),
+            None => self.argon.dummy_hash().await?.clone(),
+        };
+        let password = Zeroizing::new(password.to_owned());
+        let ok = self
+            .run(move |w| w.verify(false, password.as_bytes(), &stored))
+            .await?;
+        Ok(known && ok)
+    }
+
+    /// Runs `f` on a hashing thread and waits for its answer without blocking the runtime.
+    async fn run<T: Send + 'static>(
+        mut self,
+        f: impl FnOnce(&mut Worker) -> T + Send + 'static,
+    ) -> anyhow::Result<T> {
+        let (reply, answer) = oneshot::channel();
+        let waiting = Arc::clone(&self.argon.waiting);
+        self.armed = false;
+        self.argon
+            .jobs
+            .send(Box::new(move |worker| {
+                waiting.fetch_sub(1, Ordering::SeqCst);
+                let _ = reply.send(f(worker));
+            }))
+            .map_err(|_| {
+                self.argon.waiting.fetch_sub(1, Ordering::SeqCst);
+                anyhow::anyhow!("the hashing threads are gone")
+            })?;
+        answer.await.context("hashing job dropped")
+    }
 }
 
 /// One hashing thread's state.
@@ -32,7 +97,8 @@ struct Worker {
 
 impl Argon {
     /// `memory_kib`, `iterations`, `lanes` are Argon2id's m, t, p; `concurrency` is the
-    /// number of hashing threads; `pepper` is the secret input for recovery codes.
+    /// number of hashing threads; `pepper` is the secret input for recovery codes. At most
+    /// 64 jobs per thread may wait (see [`Argon::with_queue_max`]).
     pub fn new(
         memory_kib: u32,
         iterations: u32,
@@ -71,21 +137,42 @@ impl Argon {
         Ok(Self {
             jobs,
             dummy: Arc::new(OnceCell::new()),
+            waiting: Arc::new(AtomicUsize::new(0)),
+            queue_max: 64 * concurrency,
         })
     }
 
-    /// Runs `f` on a hashing thread and waits for its answer without blocking the runtime.
+    /// At most `max` jobs may wait for a hashing thread; beyond, [`Overloaded`].
+    pub fn with_queue_max(mut self, max: usize) -> Self {
+        self.queue_max = max;
+        self
+    }
+
+    /// Takes a place in the queue, or fails at once with [`Overloaded`].
+    pub fn reserve(&self) -> Result<Ticket, Overloaded> {
+        let before = self.waiting.fetch_add(1, Ordering::SeqCst);
+        let ticket = Ticket {
+            argon: self.clone(),
+            armed: true,
+        };
+        if before >= self.queue_max {
+            return Err(Overloaded); // dropping the ticket gives the place back
+        }
+        Ok(ticket)
+    }
+
+    /// Runs `f` on a hashing thread, taking a place in the queue first.
     async fn run<T: Send + 'static>(
         &self,
         f: impl FnOnce(&mut Worker) -> T + Send + 'static,
     ) -> anyhow::Result<T> {
-        let (reply, answer) = oneshot::channel();
-        self.jobs
-            .send(Box::new(move |worker| {
-                let _ = reply.send(f(worker));
-            }))
-            .map_err(|_| anyhow::anyhow!("the hashing threads are gone"))?;
-        answer.await.context("hashing job dropped")
+        self.reserve()?.run(f).await
+    }
+
+    /// Computes the dummy hash now, so that the first login for an unknown email takes
+    /// no longer than any other (no first-request timing tell).
+    pub async fn prepare(&self) -> anyhow::Result<()> {
+        self.dummy_hash().await.map(|_| ())
     }
 
     /// A PHC string (`$argon2id$...`) of `password` under a fresh salt.
@@ -102,21 +189,21 @@ impl Argon {
         password: &str,
         stored: Option<&str>,
     ) -> anyhow::Result<bool> {
-        let known = stored.is_some();
-        let stored = match stored {
-            Some(s) => s.to_owned(),
-            None => self.dummy_hash().await?.clone(),
-        };
-        let password = Zeroizing::new(password.to_owned());
-        let ok = self
-            .run(move |w| w.verify(false, password.as_bytes(), &stored))
-            .await?;
-        Ok(known && ok)
+        self.reserve()?.verify_password(password, stored).await
     }
 
     async fn dummy_hash(&self) -> anyhow::Result<&String> {
         self.dummy
-            .get_or_try_init(|| self.hash_password("twofold dummy password for unknown users"))
+            .get_or_try_init(|| async {
+                // Made outside the queue bound: it is needed to answer even when busy.
+                let ticket = Ticket {
+                    argon: self.clone(),
+                    armed: true,
+                };
+                self.waiting.fetch_add(1, Ordering::SeqCst);
+                let password = "twofold dummy password for unknown users";
+                ticket.run(move |w| w.hash(false, password.as_bytes())).await?
+            })
             .await
     }
 
@@ -317,6 +404,21 @@ mod tests {
             .verify_password("zzzz9999", Some(&hashes[1]))
             .await
             .unwrap());
+    }
+
+    #[tokio::test]
+    async fn a_full_queue_refuses_at_once_and_gives_places_back() {
+        let a = Argon::new(256, 1, 1, 1, Zeroizing::new([9; 32]))
+            .unwrap()
+            .with_queue_max(2);
+        let first = a.reserve().unwrap();
+        let second = a.reserve().unwrap();
+        assert!(a.reserve().is_err(), "third place refused");
+        drop(second);
+        let third = a.reserve().expect("a dropped ticket gives its place back");
+        assert!(first.verify_password("x", None).await.is_ok());
+        assert!(third.verify_password("x", None).await.is_ok());
+        assert_eq!(a.waiting.load(Ordering::SeqCst), 0);
     }
 
     #[tokio::test]

@@ -18,6 +18,8 @@ use zeroize::Zeroizing;
 pub struct Claims {
     /// Issuer (setting `issuer`).
     pub iss: String,
+    /// Audience (setting `audience`, default the issuer).
+    pub aud: String,
     /// User id.
     pub sub: String,
     /// Session id.
@@ -47,6 +49,7 @@ struct Key {
 pub struct KeyRing {
     keys: Vec<Key>,
     issuer: String,
+    audience: String,
     /// Tokens whose signature, algorithm and issuer were verified, by their exact text.
     /// A signature never stops being valid, so a hit skips the Ed25519 verification;
     /// expiry is still checked on every use (and revocation by the caller).
@@ -103,8 +106,20 @@ impl KeyRing {
         Ok(Self {
             keys,
             issuer: issuer.to_owned(),
+            audience: issuer.to_owned(),
             verified: Mutex::new(HashMap::new()),
         })
+    }
+
+    /// Requires and issues `audience` as `aud` instead of the issuer.
+    pub fn with_audience(mut self, audience: &str) -> Self {
+        self.audience = audience.to_owned();
+        self
+    }
+
+    /// The audience put in and required of every token.
+    pub fn audience(&self) -> &str {
+        &self.audience
     }
 
     /// The issuer put in and required of every token.
@@ -170,6 +185,7 @@ impl KeyRing {
         validation.validate_exp = false;
         validation.required_spec_claims.clear();
         validation.set_issuer(&[&self.issuer]);
+        validation.set_audience(&[&self.audience]);
         jsonwebtoken::decode::<Claims>(token, &key.decoding, &validation)
             .map(|data| data.claims)
             .map_err(|_| InvalidToken)
@@ -199,6 +215,7 @@ mod tests {
     fn claims(exp: i64) -> Claims {
         Claims {
             iss: "twofold".into(),
+            aud: "twofold".into(),
             sub: "u1".into(),
             sid: "s1".into(),
             iat: 100,
@@ -249,6 +266,24 @@ mod tests {
         parts[1] = &forged;
         assert!(ring2.verify(&parts.join("."), 0).is_err());
         assert!(ring2.verify("garbage", 0).is_err());
+    }
+
+    #[test]
+    fn audience_is_required() {
+        let seed = generate_seed();
+        let ring = KeyRing::new(std::slice::from_ref(&seed), "twofold")
+            .unwrap()
+            .with_audience("app");
+        let ours = Claims {
+            aud: "app".into(),
+            ..claims(1000)
+        };
+        assert!(ring.verify(&ring.sign(&ours).unwrap(), 0).is_ok());
+        let theirs = Claims {
+            aud: "other-app".into(),
+            ..claims(1000)
+        };
+        assert!(ring.verify(&ring.sign(&theirs).unwrap(), 0).is_err());
     }
 
     #[test]

@@ -63,14 +63,14 @@ impl MasterKey {
         let path = data_dir.join(MASTER_KEY_FILE);
         match std::fs::read_to_string(&path) {
             Ok(text) => {
+                refuse_shared_file(&path)?;
                 return Self::from_base64(&text)
-                    .with_context(|| format!("reading master key from {}", path.display()))
+                    .with_context(|| format!("reading master key from {}", path.display()));
             }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
             Err(e) => return Err(e).with_context(|| format!("reading {}", path.display())),
         }
-        std::fs::create_dir_all(data_dir)
-            .with_context(|| format!("creating data folder {}", data_dir.display()))?;
+        create_private_dir(data_dir)?;
         let mut key = Zeroizing::new([0u8; 32]);
         rand::rngs::OsRng.fill_bytes(key.as_mut());
         let encoded = Zeroizing::new(STANDARD.encode(key.as_ref()));
@@ -160,4 +160,36 @@ mod tests {
             assert_eq!(mode & 0o777, 0o600);
         }
     }
+}
+
+/// Creates `dir` (and missing parents) with mode 0700; an existing folder is left as is.
+pub fn create_private_dir(dir: &Path) -> anyhow::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder
+        .create(dir)
+        .with_context(|| format!("creating data folder {}", dir.display()))
+}
+
+/// Refuses a key file that group or others may read or write.
+fn refuse_shared_file(path: &Path) -> anyhow::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(path)
+            .with_context(|| format!("reading {}", path.display()))?
+            .permissions()
+            .mode();
+        if mode & 0o077 != 0 {
+            anyhow::bail!(
+                "{} is readable by group or others (mode {:o}); run `chmod 600 {}`",
+                path.display(),
+                mode & 0o777,
+                path.display()
+            );
+        }
+    }
+    Ok(())
 }

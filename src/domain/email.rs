@@ -1,6 +1,14 @@
-//! [`Email`]: a trimmed, lower-cased, syntactically plausible address.
+//! [`Email`]: a trimmed, Unicode-normalized (NFC), lower-cased, syntactically plausible
+//! address whose domain is in its one ASCII form (IDNA UTS #46: `exämple.com` and
+//! `xn--exmple-cua.com` are one domain). Invisible and bidi-control characters and
+//! compatibility forms (full-width letters, ligatures) are refused, so that two accounts
+//! can never have addresses that look the same.
 
 use std::fmt;
+
+use unicode_normalization::UnicodeNormalization;
+
+use super::text::is_hidden;
 
 /// The longest address accepted (RFC 5321's path limit).
 const MAX_LEN: usize = 254;
@@ -14,7 +22,11 @@ impl Email {
     /// part of at most 64 characters, a domain with a dot and no empty labels, no spaces
     /// or control characters.
     pub fn parse(raw: &str) -> Result<Self, &'static str> {
-        let email = raw.trim().to_lowercase();
+        let raw = raw.trim();
+        if raw.chars().any(is_hidden) {
+            return Err("must not contain invisible or text-direction characters");
+        }
+        let email: String = raw.nfc().collect::<String>().to_lowercase().nfc().collect();
         if email.is_empty() {
             return Err("must not be empty");
         }
@@ -32,6 +44,10 @@ impl Email {
         if local.is_empty() || local.len() > 64 || domain.contains('@') {
             return Err("is not a valid email address");
         }
+        if local.nfkc().ne(local.chars()) {
+            return Err("must not contain full-width or other compatibility characters");
+        }
+        let domain = idna::domain_to_ascii(domain).map_err(|_| "has an invalid domain")?;
         let labels: Vec<&str> = domain.split('.').collect();
         if labels.len() < 2
             || labels
@@ -39,6 +55,10 @@ impl Email {
                 .any(|l| l.is_empty() || l.starts_with('-') || l.ends_with('-'))
         {
             return Err("is not a valid email address");
+        }
+        let email = format!("{local}@{domain}");
+        if email.len() > MAX_LEN {
+            return Err("must be at most 254 characters");
         }
         Ok(Self(email))
     }
@@ -90,6 +110,37 @@ mod tests {
             "a b@c.com",
             "a@-b.com",
             "<a@b.com>",
+        ] {
+            assert!(Email::parse(bad).is_err(), "{bad:?} should be rejected");
+        }
+    }
+
+    #[test]
+    fn one_address_has_one_form() {
+        let precomposed = Email::parse("us\u{e9}r@example.com").unwrap();
+        let decomposed = Email::parse("use\u{301}r@example.com").unwrap();
+        assert_eq!(precomposed, decomposed);
+        let unicode = Email::parse("a@ex\u{e4}mple.com").unwrap();
+        let punycode = Email::parse("a@xn--exmple-cua.com").unwrap();
+        assert_eq!(unicode, punycode);
+        assert_eq!(unicode.as_str(), "a@xn--exmple-cua.com");
+        // Full-width letters in the domain map to their ASCII form.
+        assert_eq!(
+            Email::parse("a@\u{ff45}xample.com").unwrap().as_str(),
+            "a@example.com"
+        );
+    }
+
+    #[test]
+    fn refuses_hidden_and_compatibility_characters() {
+        for bad in [
+            "a\u{200b}b@example.com",
+            "\u{feff}ab@example.com",
+            "ab\u{202e}@example.com",
+            "a\u{e000}@example.com",
+            "a\u{e0061}@example.com",
+            "\u{ff41}b@example.com",
+            "a@exa\u{200d}mple.com",
         ] {
             assert!(Email::parse(bad).is_err(), "{bad:?} should be rejected");
         }

@@ -10,5 +10,7 @@ pub mod lockout;
 pub mod otpauth;
 /// Validated passwords.
 pub mod password;
+/// Invisible, bidi-control, private-use and tag characters.
+pub mod text;
 /// RFC 6238 TOTP.
 pub mod totp;

@@ -1,6 +1,9 @@
-//! [`Password`]: a candidate password within the contract's length rules.
+//! [`Password`]: a candidate password within the contract's length rules, normalized to
+//! Unicode NFKC before anything else (NIST SP 800-63B 5.1.1.2), so that the same password
+//! typed on two keyboards (composed or decomposed accents, full-width forms) is one.
 
 use secrecy::{ExposeSecret, SecretString};
+use unicode_normalization::UnicodeNormalization;
 
 /// Fewest characters a new password may have (NIST SP 800-63B 5.1.1.2).
 pub const MIN_CHARS: usize = 8;
@@ -15,6 +18,7 @@ impl Password {
     /// Checks the length rules of a new password. Passwords are not trimmed or
     /// otherwise altered: every character the user typed counts.
     pub fn parse(raw: &str) -> Result<Self, &'static str> {
+        let raw: String = raw.nfkc().collect();
         let chars = raw.chars().count();
         if chars < MIN_CHARS {
             return Err("must be at least 8 characters");
@@ -34,7 +38,7 @@ impl Password {
         if raw.chars().count() > MAX_CHARS {
             return Err("must be at most 128 characters");
         }
-        Ok(Self(SecretString::from(raw)))
+        Ok(Self(SecretString::from(raw.nfkc().collect::<String>())))
     }
 
     /// The password's bytes, for hashing.
@@ -61,6 +65,15 @@ mod tests {
         assert!(Password::parse("éééééééé").is_ok());
         // 128 characters but 256 bytes: still fine.
         assert!(Password::parse(&"é".repeat(128)).is_ok());
+    }
+
+    #[test]
+    fn the_same_password_typed_two_ways_is_one() {
+        let composed = Password::parse("caf\u{e9} au lait").unwrap();
+        let decomposed = Password::parse("cafe\u{301} au lait").unwrap();
+        assert_eq!(composed.expose(), decomposed.expose());
+        let full_width = Password::for_login("\u{ff50}assword1").unwrap();
+        assert_eq!(full_width.expose(), "password1");
     }
 
     #[test]

@@ -1,36 +1,55 @@
-//! `/auth/*`: register, login, refresh, logout.
+//! `/auth/*`: register, login, verify-mfa, refresh, password change, logout.
 
 use axum::extract::State;
-use axum::http::{header, StatusCode};
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 
-use super::extract::{ApiJson, Auth, Meta};
+use super::extract::{cookie, ApiJson, Auth, Meta, DEVICE_COOKIE};
 use super::{access_cookie, auth_response};
 use crate::crypto::token::TokenHasher;
 use crate::domain::codes::MfaCode;
 use crate::domain::email::Email;
 use crate::domain::password::Password;
 use crate::error::{ApiError, ApiResult};
-use crate::service::accounts::{self, LoginOutcome};
-use crate::service::mfa;
-use crate::service::AppState;
+use crate::service::accounts::{self, LoginOutcome, LoginRequest, PasswordChange};
+use crate::service::{mfa, sessions, AppState};
 
-pub fn router() -> Router<AppState> {
+/// The endpoints that cost a hash (or guard one), which share the per-IP bucket.
+pub fn hashing_router() -> Router<AppState> {
     Router::new()
         .route("/auth/register", post(register))
         .route("/auth/login", post(login))
         .route("/auth/verify-mfa", post(verify_mfa))
         .route("/auth/refresh", post(refresh))
-        .route("/auth/logout", post(logout))
+        .route("/auth/password", post(change_password))
+}
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/auth/logout", post(logout))
 }
 
 #[derive(Deserialize)]
 struct Credentials {
     email: String,
     password: String,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct LoginBody {
+    email: String,
+    password: String,
+    device_token: Option<String>,
+}
+
+/// The device token of a request: the body field wins over the cookie.
+fn device_token(body: Option<String>, headers: &HeaderMap) -> Option<String> {
+    body.map(|t| t.trim().to_owned())
+        .filter(|t| !t.is_empty())
+        .or_else(|| cookie(headers, DEVICE_COOKIE).map(str::to_owned))
 }
 
 #[derive(Serialize)]
@@ -89,14 +108,20 @@ struct MfaRequiredBody {
 async fn login(
     State(state): State<AppState>,
     Meta(meta): Meta,
-    ApiJson(body): ApiJson<Credentials>,
+    headers: HeaderMap,
+    ApiJson(body): ApiJson<LoginBody>,
 ) -> ApiResult<Response> {
     let email = Email::parse(&body.email).map_err(|m| ApiError::invalid_field("email", m));
     let password =
         Password::for_login(&body.password).map_err(|m| ApiError::invalid_field("password", m));
     let (email, password) = both(email, password)?;
+    let request = LoginRequest {
+        email,
+        password,
+        device_token: device_token(body.device_token, &headers),
+    };
     Ok(
-        match accounts::login(&state, &meta, email, password).await? {
+        match accounts::login(&state, &meta, request).await? {
             LoginOutcome::Session(tokens) => auth_response(&state, tokens, Some(false)),
             LoginOutcome::MfaRequired {
                 challenge_token,
@@ -152,8 +177,37 @@ async fn refresh(
     if body.refresh_token.trim().is_empty() {
         return Err(ApiError::invalid_field("refreshToken", "must not be empty"));
     }
-    let tokens = accounts::refresh(&state, &meta, body.refresh_token.trim()).await?;
+    let tokens = sessions::refresh(&state, &meta, body.refresh_token.trim()).await?;
     Ok(auth_response(&state, tokens, None))
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct PasswordBody {
+    current_password: String,
+    new_password: String,
+    device_token: Option<String>,
+}
+
+async fn change_password(
+    State(state): State<AppState>,
+    Meta(meta): Meta,
+    Auth(claims): Auth,
+    headers: HeaderMap,
+    ApiJson(body): ApiJson<PasswordBody>,
+) -> ApiResult<StatusCode> {
+    let current = Password::for_login(&body.current_password)
+        .map_err(|m| ApiError::invalid_field("currentPassword", m));
+    let new =
+        Password::parse(&body.new_password).map_err(|m| ApiError::invalid_field("newPassword", m));
+    let (current, new) = both(current, new)?;
+    let change = PasswordChange {
+        current,
+        new,
+        device_token: device_token(body.device_token, &headers),
+    };
+    accounts::change_password(&state, &meta, &claims, change).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 async fn logout(
@@ -161,7 +215,7 @@ async fn logout(
     Meta(meta): Meta,
     Auth(claims): Auth,
 ) -> ApiResult<Response> {
-    accounts::logout(&state, &meta, &claims).await?;
+    sessions::logout(&state, &meta, &claims).await?;
     let clear = access_cookie(&state, "", 0);
     Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, clear)]).into_response())
 }

@@ -9,15 +9,19 @@ use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, StatusCode};
 use serde::de::DeserializeOwned;
 
+use super::edge::ClientIp;
 use crate::crypto::jwt::Claims;
 use crate::error::ApiError;
-use crate::service::{accounts, AppState, RequestMeta};
+use crate::service::{sessions, AppState, RequestMeta};
 
 /// Name of the access-token cookie.
 pub const ACCESS_COOKIE: &str = "twofold_at";
+/// Name of the device-token cookie.
+pub const DEVICE_COOKIE: &str = "twofold_device";
 
-/// A JSON object body (an empty body counts as `{}`). Any content type is read as JSON (SameSite=Lax cookies already keep
-/// cross-site form posts from carrying credentials); a body that is not a JSON object is 400.
+/// A JSON object body (an empty body counts as `{}`). Any content type is read as JSON:
+/// cross-site form posts are refused before they get here (`edge::cross_site`); a body
+/// that is not a JSON object is 400.
 pub struct ApiJson<T>(pub T);
 
 impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
@@ -73,10 +77,13 @@ impl<S: Send + Sync> FromRequestParts<S> for Meta {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        let ip = parts
-            .extensions
-            .get::<ConnectInfo<SocketAddr>>()
-            .map(|ConnectInfo(addr)| addr.ip().to_string());
+        let ip = match parts.extensions.get::<ClientIp>() {
+            Some(ClientIp(ip)) => Some(ip.to_canonical().to_string()),
+            None => parts
+                .extensions
+                .get::<ConnectInfo<SocketAddr>>()
+                .map(|ConnectInfo(addr)| addr.ip().to_string()),
+        };
         let user_agent = parts
             .headers
             .get(header::USER_AGENT)
@@ -100,7 +107,7 @@ impl FromRequestParts<AppState> for Auth {
         let token = bearer_token(&parts.headers)
             .or_else(|| cookie(&parts.headers, ACCESS_COOKIE))
             .ok_or(ApiError::Unauthorized)?;
-        accounts::authenticate(state, token).await.map(Auth)
+        sessions::authenticate(state, token).await.map(Auth)
     }
 }
 
@@ -113,7 +120,8 @@ fn bearer_token(headers: &HeaderMap) -> Option<&str> {
         .filter(|t| !t.is_empty())
 }
 
-fn cookie<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
+/// The value of cookie `name`, if the request carries it.
+pub fn cookie<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
     headers
         .get_all(header::COOKIE)
         .iter()

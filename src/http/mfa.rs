@@ -10,6 +10,7 @@ use zeroize::Zeroizing;
 use super::extract::{ApiJson, Auth, Meta};
 use super::me::rfc3339;
 use crate::domain::codes::{MfaCode, TotpCode};
+use crate::domain::text::is_hidden;
 use crate::error::{ApiError, ApiResult};
 use crate::service::{mfa, AppState};
 
@@ -36,10 +37,10 @@ fn device_name(raw: Option<String>) -> ApiResult<Option<String>> {
             "must be at most 64 characters",
         ));
     }
-    if name.chars().any(char::is_control) {
+    if name.chars().any(is_hidden) {
         return Err(ApiError::invalid_field(
             "deviceName",
-            "must contain only printable characters",
+            "must not contain control, invisible or text-direction characters",
         ));
     }
     Ok(Some(name))
@@ -109,7 +110,7 @@ async fn confirm(
     let code = totp_code(&body.code)?;
     let name = device_name(body.device_name)?;
     let secret = body.secret.as_deref().filter(|s| !s.trim().is_empty());
-    let codes = mfa::confirm(&state, &meta, &claims.sub, code, secret, name).await?;
+    let codes = mfa::confirm(&state, &meta, &claims, code, secret, name).await?;
     Ok(codes_response(codes))
 }
 
@@ -149,7 +150,7 @@ async fn regenerate(
     ApiJson(body): ApiJson<CodeBody>,
 ) -> ApiResult<Json<RecoveryCodesResponse>> {
     let code = totp_code(&body.code)?;
-    let codes = mfa::regenerate(&state, &meta, &claims.sub, code).await?;
+    let codes = mfa::regenerate(&state, &meta, &claims, code).await?;
     Ok(codes_response(codes))
 }
 
@@ -160,6 +161,6 @@ async fn disable(
     ApiJson(body): ApiJson<CodeBody>,
 ) -> ApiResult<StatusCode> {
     let code = MfaCode::parse(&body.code).map_err(|m| ApiError::invalid_field("code", m))?;
-    mfa::disable(&state, &meta, &claims.sub, code).await?;
+    mfa::disable(&state, &meta, &claims, code).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -1,32 +1,47 @@
-//! The HTTP layer: one `router()` per file, assembled here with the body limit, tracing,
-//! and JSON answers for unknown routes and methods.
+//! The HTTP layer: one `router()` per file, assembled here with the edge of
+//! [`edge`] (client IP, security headers, timeout, cross-site rule, per-IP limit), the
+//! body limit, tracing, and JSON answers for unknown routes and methods.
+
+use std::sync::Arc;
 
 use axum::extract::DefaultBodyLimit;
 use axum::http::header;
+use axum::middleware::from_fn_with_state;
 use axum::response::{IntoResponse, Response};
 use axum::Router;
 use tower_http::trace::TraceLayer;
 
 use crate::error::ApiError;
-use crate::service::accounts::AuthTokens;
+use crate::service::sessions::AuthTokens;
 use crate::service::AppState;
 
 mod audit;
 mod auth;
+/// The edge: client IP, security headers, cross-site rule, rate limit, timeout.
+pub mod edge;
 /// Request extractors.
 pub mod extract;
 mod health;
 mod jwks;
 mod me;
 mod mfa;
+mod sessions;
+/// The HTTP server: connections, header timeout, graceful shutdown.
+pub mod serve;
 
 /// Largest request body accepted.
 pub const BODY_LIMIT: usize = 64 * 1024;
 
 /// The whole application's routes.
-pub fn router(state: AppState) -> Router {
+pub fn router(state: AppState, edge: Arc<edge::Edge>) -> Router {
+    let hashing = auth::hashing_router().route_layer(from_fn_with_state(
+        Arc::clone(&edge),
+        edge::rate_limit,
+    ));
     let api = Router::new()
+        .merge(hashing)
         .merge(auth::router())
+        .merge(sessions::router())
         .merge(me::router())
         .merge(mfa::router())
         .merge(audit::router())
@@ -38,6 +53,10 @@ pub fn router(state: AppState) -> Router {
         .fallback(|| async { ApiError::NotFound })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(from_fn_with_state(Arc::clone(&edge), edge::cross_site))
+        .layer(from_fn_with_state(Arc::clone(&edge), edge::timeout))
+        .layer(from_fn_with_state(Arc::clone(&edge), edge::client_ip))
+        .layer(from_fn_with_state(edge, edge::security_headers))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }
@@ -52,19 +71,45 @@ struct AuthBody {
     expires_in: i64,
     #[serde(skip_serializing_if = "Option::is_none")]
     mfa_required: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    device_token: Option<String>,
 }
 
-/// Answers with `tokens` as an `AuthResponse` and sets the access-token cookie.
+/// Answers with `tokens` as an `AuthResponse` and sets the access-token cookie (and the
+/// device cookie after a login).
 fn auth_response(state: &AppState, tokens: AuthTokens, mfa_required: Option<bool>) -> Response {
     let cookie = access_cookie(state, &tokens.access_token, tokens.expires_in);
+    let device_cookie = tokens
+        .device_token
+        .as_deref()
+        .map(|t| device_cookie(state, t));
     let body = AuthBody {
         access_token: tokens.access_token,
         refresh_token: tokens.refresh_token,
         token_type: "Bearer",
         expires_in: tokens.expires_in,
         mfa_required,
+        device_token: tokens.device_token,
     };
-    ([(header::SET_COOKIE, cookie)], axum::Json(body)).into_response()
+    let mut response = ([(header::SET_COOKIE, cookie)], axum::Json(body)).into_response();
+    if let Some(Ok(value)) = device_cookie.map(|c| header::HeaderValue::try_from(c)) {
+        response.headers_mut().append(header::SET_COOKIE, value);
+    }
+    response
+}
+
+/// The `Set-Cookie` value for a device token (SameSite=Strict, kept for its lifetime).
+fn device_cookie(state: &AppState, value: &str) -> String {
+    let secure = if state.settings.listens_on_loopback() {
+        ""
+    } else {
+        "; Secure"
+    };
+    format!(
+        "{}={value}; Path=/; HttpOnly; SameSite=Strict; Max-Age={}{secure}",
+        extract::DEVICE_COOKIE,
+        state.settings.device_token_ttl
+    )
 }
 
 /// The `Set-Cookie` value for the access token (`max_age` 0 clears it).

@@ -4,12 +4,14 @@
 
 use axum::http::StatusCode;
 use serde_json::json;
+use subtle::ConstantTimeEq;
 use zeroize::Zeroizing;
 
-use super::accounts::{self, AuthTokens};
 use super::attempts::ensure_open;
+use super::sessions::{self, AuthTokens, NewLogin};
 use super::proof::{finish, hash_recovery_codes, mfa_proof, recovery_audit, require, totp_proof};
 use super::{AppState, RequestMeta};
+use crate::crypto::jwt::Claims;
 use crate::crypto::seal::CURRENT_KEY_ID;
 use crate::crypto::token::TokenHasher;
 use crate::domain::codes::{self, MfaCode, TotpCode};
@@ -90,7 +92,10 @@ pub async fn setup(
         expires_at: now + state.settings.mfa_setup_ttl,
     };
     let audit = state.event("auth.mfa.setup.started", Some(&user.id), meta, json!({}));
-    state.store.put_pending_totp(&pending, &audit).await?;
+    if !state.store.put_pending_totp(&pending, &audit).await? {
+        // MFA was enabled meanwhile (the store decides, in the same statement).
+        return Err(ApiError::MfaAlreadyEnabled);
+    }
     let secret_b32 = codes::secret_to_base32(&secret);
     let otpauth_uri = otpauth::otpauth_uri(&state.settings.issuer, &user.email, &secret_b32);
     let qr_code = otpauth::qr_svg_data_uri(&otpauth_uri)
@@ -103,16 +108,18 @@ pub async fn setup(
     })
 }
 
-/// Confirms enrollment with a first code: enables MFA and returns 10 recovery codes.
-#[tracing::instrument(skip_all, fields(user_id = %user_id))]
+/// Confirms enrollment with a first code: enables MFA, revokes the caller's other
+/// sessions and returns 10 recovery codes.
+#[tracing::instrument(skip_all, fields(user_id = %caller.sub))]
 pub async fn confirm(
     state: &AppState,
     meta: &RequestMeta,
-    user_id: &str,
+    caller: &Claims,
     code: TotpCode,
     secret: Option<&str>,
     device_name: Option<String>,
 ) -> ApiResult<Vec<Zeroizing<String>>> {
+    let user_id = caller.sub.as_str();
     if state.store.totp_credential(user_id).await?.is_some() {
         return Err(ApiError::MfaAlreadyEnabled);
     }
@@ -125,7 +132,8 @@ pub async fn confirm(
         .ok_or(ApiError::NoPendingSetup)?;
     let pending_secret = open_secret(state, &pending)?;
     if let Some(given) = secret {
-        let matches = codes::secret_from_base32(given).is_some_and(|g| *g == *pending_secret);
+        let matches = codes::secret_from_base32(given)
+            .is_some_and(|g| bool::from(g.as_slice().ct_eq(pending_secret.as_slice())));
         if !matches {
             return Err(ApiError::SecretMismatch);
         }
@@ -142,6 +150,7 @@ pub async fn confirm(
             ..pending
         },
         recovery: hash_recovery_codes(state, &recovery_codes).await?,
+        others: sessions::others(state, meta, user_id, &caller.sid, "mfa_enabled"),
     };
     let audit = [state.event("auth.mfa.enabled", Some(user_id), meta, json!({}))];
     finish(
@@ -171,14 +180,16 @@ pub async fn status(state: &AppState, user_id: &str) -> ApiResult<Status> {
     })
 }
 
-/// Replaces the batch of recovery codes; needs a current TOTP code.
-#[tracing::instrument(skip_all, fields(user_id = %user_id))]
+/// Replaces the batch of recovery codes (needs a current TOTP code) and revokes the
+/// caller's other sessions.
+#[tracing::instrument(skip_all, fields(user_id = %caller.sub))]
 pub async fn regenerate(
     state: &AppState,
     meta: &RequestMeta,
-    user_id: &str,
+    caller: &Claims,
     code: TotpCode,
 ) -> ApiResult<Vec<Zeroizing<String>>> {
+    let user_id = caller.sub.as_str();
     let proof = manage_proof(state, meta, user_id, &MfaCode::Totp(code)).await?;
     let recovery_codes = codes::generate_recovery_codes();
     let recovery = hash_recovery_codes(state, &recovery_codes).await?;
@@ -194,7 +205,10 @@ pub async fn regenerate(
         user_id,
         MANAGE,
         proof,
-        MfaEffect::Regenerate { recovery },
+        MfaEffect::Regenerate {
+            recovery,
+            others: sessions::others(state, meta, user_id, &caller.sid, "recovery_codes_regenerated"),
+        },
         &audit,
         StatusCode::BAD_REQUEST,
     )
@@ -202,14 +216,16 @@ pub async fn regenerate(
     Ok(recovery_codes)
 }
 
-/// Turns MFA off (TOTP or recovery code): removes the secret and the codes.
-#[tracing::instrument(skip_all, fields(user_id = %user_id))]
+/// Turns MFA off (TOTP or recovery code): removes the secret, the codes, any pending
+/// setup and every open challenge, and revokes the caller's other sessions.
+#[tracing::instrument(skip_all, fields(user_id = %caller.sub))]
 pub async fn disable(
     state: &AppState,
     meta: &RequestMeta,
-    user_id: &str,
+    caller: &Claims,
     code: MfaCode,
 ) -> ApiResult<()> {
+    let user_id = caller.sub.as_str();
     let proof = manage_proof(state, meta, user_id, &code).await?;
     let mut audit = recovery_audit(state, meta, user_id, &proof);
     audit.push(state.event("auth.mfa.disabled", Some(user_id), meta, json!({})));
@@ -219,7 +235,9 @@ pub async fn disable(
         user_id,
         MANAGE,
         proof,
-        MfaEffect::Disable,
+        MfaEffect::Disable {
+            others: sessions::others(state, meta, user_id, &caller.sid, "mfa_disabled"),
+        },
         &audit,
         StatusCode::BAD_REQUEST,
     )
@@ -321,7 +339,7 @@ pub async fn verify_login(
         MfaCode::Totp(_) => &["pwd", "otp", "mfa"],
         MfaCode::Recovery(_) => &["pwd", "rcv", "mfa"],
     };
-    let (session, refresh, refresh_token) = accounts::new_session(state, &user_id, amr);
+    let login = NewLogin::new(state, meta, &user_id, amr);
     let mut audit = recovery_audit(state, meta, &user_id, &proof);
     audit.push(state.event(
         "auth.mfa.challenge.succeeded",
@@ -333,12 +351,13 @@ pub async fn verify_login(
         "auth.login.succeeded",
         Some(&user_id),
         meta,
-        json!({ "amr": amr, "sessionId": session.id }),
+        json!({ "amr": amr, "sessionId": login.session.id }),
     ));
     let effect = MfaEffect::Login {
         challenge_hash,
-        session: session.clone(),
-        refresh,
+        session: login.session.clone(),
+        refresh: login.refresh.clone(),
+        device: login.device.clone(),
     };
     finish(
         state,
@@ -351,5 +370,5 @@ pub async fn verify_login(
         StatusCode::UNAUTHORIZED,
     )
     .await?;
-    accounts::tokens_for(state, &session, refresh_token)
+    login.tokens(state)
 }

@@ -12,12 +12,17 @@ use crate::crypto::token::TokenHasher;
 use crate::domain::lockout::LockPolicy;
 use crate::store::{AuditEvent, Store};
 
-/// Accounts, login, sessions and tokens.
+/// Accounts: registration, password login, password change.
 pub mod accounts;
 mod attempts;
+mod guard;
 /// TOTP enrollment, MFA login, recovery codes, disabling, lockout of codes.
 pub mod mfa;
 mod proof;
+/// Sessions and tokens: issuing, refresh, logout, authentication, listing, revoking.
+pub mod sessions;
+/// The background sweep of expired state.
+pub mod sweep;
 
 /// The keys of a running instance.
 pub struct Keys {
@@ -47,7 +52,8 @@ pub struct AppState {
 /// Who is making a request, for the audit trail.
 #[derive(Debug, Clone, Default)]
 pub struct RequestMeta {
-    /// The peer's IP address.
+    /// The client's IP address (the TCP peer, or from `X-Forwarded-For` behind a
+    /// trusted proxy).
     pub ip: Option<String>,
     /// The `User-Agent` header.
     pub user_agent: Option<String>,

@@ -93,25 +93,33 @@ macro_rules! impl_store {
             effect: MfaEffect,
             audit: &[AuditEvent],
         ) -> Result<MfaOutcome, sqlx::Error> {
+            // The counter row is created if missing and read under its lock: a read that
+            // fails or finds nothing fails the whole unit (closed), never "unlocked".
             let row = sqlx::query(LOCK_COUNTER)
                 .bind(user_id)
                 .bind(purpose)
                 .fetch_one(&mut *conn)
                 .await?;
-            let failures: i64 = row.try_get(0)?;
-            let lockouts: i64 = row.try_get(1)?;
-            let locked_until: i64 = row.try_get(2)?;
+            let AttemptState { failures, lockouts, locked_until } = attempt_state(&row)?;
             if let Some(left) = seconds_left(locked_until, now) {
                 return Ok(MfaOutcome::Locked(left));
             }
             // Preconditions of the effect, before the proof is spent.
             match &effect {
-                MfaEffect::Enable { .. } => {
-                    if !changed(conn, TAKE_PENDING, user_id, now).await? {
+                MfaEffect::Enable { credential, .. } => {
+                    let taken = sqlx::query(TAKE_PENDING)
+                        .bind(user_id)
+                        .bind(now)
+                        .bind(&credential.sealed_secret)
+                        .execute(&mut *conn)
+                        .await?
+                        .rows_affected()
+                        == 1;
+                    if !taken {
                         return Ok(MfaOutcome::NoPendingSetup);
                     }
                 }
-                MfaEffect::Regenerate { .. } | MfaEffect::Disable => {
+                MfaEffect::Regenerate { .. } | MfaEffect::Disable { .. } => {
                     let enabled = sqlx::query(TOUCH_CREDENTIAL)
                         .bind(user_id)
                         .execute(&mut *conn)
@@ -144,7 +152,7 @@ macro_rules! impl_store {
                 });
             }
             match effect {
-                MfaEffect::Login { challenge_hash, session, refresh } => {
+                MfaEffect::Login { challenge_hash, session, refresh, device } => {
                     let consumed = sqlx::query(CONSUME_CHALLENGE)
                         .bind(&challenge_hash)
                         .bind(user_id)
@@ -157,8 +165,9 @@ macro_rules! impl_store {
                         return Ok(MfaOutcome::ChallengeGone);
                     }
                     insert_session(conn, &session, &refresh).await?;
+                    insert_device(conn, &device).await?;
                 }
-                MfaEffect::Enable { credential, recovery } => {
+                MfaEffect::Enable { credential, recovery, others } => {
                     let inserted = sqlx::query(INSERT_CREDENTIAL)
                         .bind(user_id)
                         .bind(credential.key_id)
@@ -173,12 +182,18 @@ macro_rules! impl_store {
                         return Ok(MfaOutcome::AlreadyEnabled);
                     }
                     replace_codes(conn, user_id, &recovery).await?;
+                    revoke_others(conn, user_id, &others, now).await?;
                 }
-                MfaEffect::Regenerate { recovery } => replace_codes(conn, user_id, &recovery).await?,
-                MfaEffect::Disable => {
+                MfaEffect::Regenerate { recovery, others } => {
+                    replace_codes(conn, user_id, &recovery).await?;
+                    revoke_others(conn, user_id, &others, now).await?;
+                }
+                MfaEffect::Disable { others } => {
                     sqlx::query(DELETE_CREDENTIAL).bind(user_id).execute(&mut *conn).await?;
                     sqlx::query(DELETE_PENDING).bind(user_id).execute(&mut *conn).await?;
+                    sqlx::query(DELETE_CHALLENGES).bind(user_id).execute(&mut *conn).await?;
                     replace_codes(conn, user_id, &[]).await?;
+                    revoke_others(conn, user_id, &others, now).await?;
                 }
             }
             if failures != 0 || lockouts != 0 || locked_until != 0 {
@@ -189,86 +204,6 @@ macro_rules! impl_store {
                     .await?;
             }
             insert_audits(conn, audit).await?;
-            Ok(MfaOutcome::Done)
-        }
-
-        /// The hot path of `verify-mfa` as one script (one round trip to the connection):
-        /// lock check, proof, challenge, session, refresh token and audit rows. Every
-        /// statement runs; the outcome is read from their results, and the caller rolls the
-        /// unit back unless it is `Done`. Only for backends that run multi-statement
-        /// queries with shared `$N` parameters (SQLite).
-        async fn apply_login_script(
-            conn: &mut <$db as sqlx::Database>::Connection,
-            u: LoginUnit<'_>,
-        ) -> Result<MfaOutcome, sqlx::Error> {
-            use futures_util::TryStreamExt as _;
-            let proof_sql = match u.proof {
-                MfaProof::TotpStep(_) => "UPDATE users SET totp_last_step = $4 WHERE id = $1 AND totp_last_step < $4",
-                MfaProof::RecoveryCode { .. } => {
-                    "UPDATE recovery_codes SET used_at = $3 WHERE id = $4 AND user_id = $1 AND used_at IS NULL"
-                }
-            };
-            let audit_sql = renumber(&audit_insert_sql(u.audit.len()), 12);
-            let sql = format!(
-                "{LOCK_COUNTER}; {proof_sql}; \
-                 UPDATE mfa_challenges SET consumed_at = $3 WHERE token_hash = $5 AND user_id = $1 \
-                 AND consumed_at IS NULL AND expires_at > $3; \
-                 INSERT INTO sessions (id, user_id, amr, created_at, expires_at) VALUES ($6, $1, $7, $8, $9); \
-                 INSERT INTO refresh_tokens (token_hash, session_id, created_at, expires_at) VALUES ($10, $6, $11, $12); \
-                 {audit_sql}"
-            );
-            let mut query = sqlx::query(&sql).bind(u.user_id).bind(u.purpose).bind(u.now);
-            query = match u.proof {
-                MfaProof::TotpStep(step) => query.bind(*step),
-                MfaProof::RecoveryCode { id } => query.bind(id.clone()),
-            };
-            query = query
-                .bind(u.challenge_hash.to_vec())
-                .bind(u.session.id.clone())
-                .bind(u.session.amr.clone())
-                .bind(u.session.created_at)
-                .bind(u.session.expires_at)
-                .bind(u.refresh.token_hash.clone())
-                .bind(u.refresh.created_at)
-                .bind(u.refresh.expires_at);
-            query = bind_audits(query, u.audit);
-            let mut counter = None;
-            let mut changes = Vec::with_capacity(6);
-            // sqlx 0.8 runs a multi-statement query on SQLite and reports each statement;
-            // it marks that as deprecated (sqlx issue 3108), so this path is pinned by the
-            // HTTP suite, which exercises every outcome of it.
-            #[allow(deprecated)]
-            let mut results = query.fetch_many(&mut *conn);
-            while let Some(item) = results.try_next().await? {
-                match item {
-                    sqlx::Either::Left(done) => changes.push(done.rows_affected()),
-                    sqlx::Either::Right(row) => {
-                        let state: (i64, i64, i64) = (row.try_get(0)?, row.try_get(1)?, row.try_get(2)?);
-                        counter = Some(state);
-                    }
-                }
-            }
-            drop(results);
-            let (failures, lockouts, locked_until) = counter.unwrap_or_default();
-            if let Some(left) = seconds_left(locked_until, u.now) {
-                return Ok(MfaOutcome::Locked(left));
-            }
-            if changes.get(1) != Some(&1) {
-                return Ok(match u.proof {
-                    MfaProof::TotpStep(_) => MfaOutcome::Replayed,
-                    MfaProof::RecoveryCode { .. } => MfaOutcome::CodeUsed,
-                });
-            }
-            if changes.get(2) != Some(&1) {
-                return Ok(MfaOutcome::ChallengeGone);
-            }
-            if failures != 0 || lockouts != 0 || locked_until != 0 {
-                sqlx::query(RESET_COUNTER)
-                    .bind(u.user_id)
-                    .bind(u.purpose)
-                    .execute(&mut *conn)
-                    .await?;
-            }
             Ok(MfaOutcome::Done)
         }
 
@@ -283,6 +218,8 @@ macro_rules! impl_store {
                 .bind(&s.amr)
                 .bind(s.created_at)
                 .bind(s.expires_at)
+                .bind(&s.ip)
+                .bind(&s.user_agent)
                 .execute(&mut *conn)
                 .await?;
             sqlx::query(INSERT_REFRESH)
@@ -293,6 +230,53 @@ macro_rules! impl_store {
                 .execute(&mut *conn)
                 .await?;
             Ok(())
+        }
+
+        async fn insert_device(
+            conn: &mut <$db as sqlx::Database>::Connection,
+            d: &NewDeviceToken,
+        ) -> Result<(), sqlx::Error> {
+            sqlx::query(INSERT_DEVICE)
+                .bind(&d.token_hash)
+                .bind(&d.user_id)
+                .bind(d.created_at)
+                .bind(d.expires_at)
+                .execute(&mut *conn)
+                .await?;
+            Ok(())
+        }
+
+        /// Revokes the user's live sessions but `others.keep`, auditing how many.
+        async fn revoke_others(
+            conn: &mut <$db as sqlx::Database>::Connection,
+            user_id: &str,
+            others: &OtherSessions,
+            now: i64,
+        ) -> Result<u64, sqlx::Error> {
+            let revoked = sqlx::query(REVOKE_OTHER_SESSIONS)
+                .bind(user_id)
+                .bind(&others.keep)
+                .bind(now)
+                .execute(&mut *conn)
+                .await?
+                .rows_affected();
+            if revoked > 0 {
+                let mut audit = others.audit.clone();
+                if let Some(details) = audit.details.as_object_mut() {
+                    details.insert("revoked".into(), revoked.into());
+                }
+                insert_audit(conn, &audit).await?;
+            }
+            Ok(revoked)
+        }
+
+        /// Reads one counter-shaped row (failures, lockouts, locked_until).
+        fn attempt_state(row: &<$db as sqlx::Database>::Row) -> Result<AttemptState, sqlx::Error> {
+            Ok(AttemptState {
+                failures: row.try_get(0)?,
+                lockouts: row.try_get(1)?,
+                locked_until: row.try_get(2)?,
+            })
         }
 
         #[async_trait]
@@ -307,7 +291,7 @@ macro_rules! impl_store {
 
             async fn ping(&self) -> StoreResult<()> {
                 sqlx::query("SELECT 1").execute(self.reader()).await?;
-                Ok(())
+                self.writes_ready().await
             }
 
             async fn insert_signing_key_if_absent(&self, k: &SigningKeyRecord) -> StoreResult<()> {
@@ -364,12 +348,16 @@ macro_rules! impl_store {
                 &self,
                 s: &SessionRecord,
                 refresh: &NewRefreshToken,
+                device: Option<&NewDeviceToken>,
                 audit: &[AuditEvent],
             ) -> StoreResult<()> {
-                let (s, refresh, audit) = (s.clone(), refresh.clone(), audit.to_vec());
+                let (s, refresh, device, audit) = (s.clone(), refresh.clone(), device.cloned(), audit.to_vec());
                 self.write(move |conn| {
                     Box::pin(async move {
                         insert_session(conn, &s, &refresh).await?;
+                        if let Some(device) = &device {
+                            insert_device(conn, device).await?;
+                        }
                         insert_audits(conn, &audit).await?;
                         Ok((true, ()))
                     })
@@ -385,10 +373,11 @@ macro_rules! impl_store {
                 &self,
                 old_hash: &[u8],
                 new: &NewRefreshToken,
-                now: i64,
+                used: &SessionUse,
                 mut reuse_audit: AuditEvent,
             ) -> StoreResult<RotateOutcome> {
-                let (old_hash, new) = (old_hash.to_vec(), new.clone());
+                let (old_hash, new, session_use) = (old_hash.to_vec(), new.clone(), used.clone());
+                let now = session_use.at;
                 self.write(move |conn| {
                     Box::pin(async move {
                         let used = sqlx::query(USE_REFRESH)
@@ -410,6 +399,13 @@ macro_rules! impl_store {
                                 .bind(&session.id)
                                 .bind(new.created_at)
                                 .bind(new.expires_at)
+                                .execute(&mut *conn)
+                                .await?;
+                            sqlx::query(TOUCH_SESSION)
+                                .bind(&session.id)
+                                .bind(session_use.at)
+                                .bind(&session_use.ip)
+                                .bind(&session_use.user_agent)
                                 .execute(&mut *conn)
                                 .await?;
                             return Ok((true, RotateOutcome::Rotated(session)));
@@ -557,11 +553,12 @@ macro_rules! impl_store {
                 .await
             }
 
-            async fn put_pending_totp(&self, p: &TotpRecord, audit: &AuditEvent) -> StoreResult<()> {
+            async fn put_pending_totp(&self, p: &TotpRecord, audit: &AuditEvent) -> StoreResult<bool> {
                 let (p, audit) = (p.clone(), audit.clone());
                 self.write(move |conn| {
                     Box::pin(async move {
-                        sqlx::query(UPSERT_PENDING)
+                        sqlx::query(LOCK_USER).bind(&p.user_id).execute(&mut *conn).await?;
+                        let stored = sqlx::query(UPSERT_PENDING)
                             .bind(&p.user_id)
                             .bind(p.key_id)
                             .bind(&p.sealed_secret)
@@ -569,9 +566,13 @@ macro_rules! impl_store {
                             .bind(p.created_at)
                             .bind(p.expires_at)
                             .execute(&mut *conn)
-                            .await?;
-                        insert_audit(conn, &audit).await?;
-                        Ok((true, ()))
+                            .await?
+                            .rows_affected()
+                            == 1;
+                        if stored {
+                            insert_audit(conn, &audit).await?;
+                        }
+                        Ok((stored, stored))
                     })
                 })
                 .await
@@ -622,6 +623,254 @@ macro_rules! impl_store {
                 Ok(sqlx::query_as(SELECT_CHALLENGE).bind(token_hash).fetch_optional(self.reader()).await?)
             }
 
+            async fn user_sessions(&self, user_id: &str, now: i64) -> StoreResult<Vec<SessionRecord>> {
+                Ok(sqlx::query_as(SELECT_USER_SESSIONS)
+                    .bind(user_id)
+                    .bind(now)
+                    .fetch_all(self.reader())
+                    .await?)
+            }
+
+            async fn revoke_user_session(
+                &self,
+                user_id: &str,
+                id: &str,
+                now: i64,
+                audit: &AuditEvent,
+            ) -> StoreResult<bool> {
+                let (user_id, id, audit) = (user_id.to_owned(), id.to_owned(), audit.clone());
+                self.write(move |conn| {
+                    Box::pin(async move {
+                        let revoked = sqlx::query(REVOKE_USER_SESSION)
+                            .bind(&id)
+                            .bind(&user_id)
+                            .bind(now)
+                            .execute(&mut *conn)
+                            .await?
+                            .rows_affected()
+                            == 1;
+                        if revoked {
+                            insert_audit(conn, &audit).await?;
+                        }
+                        Ok((revoked, revoked))
+                    })
+                })
+                .await
+            }
+
+            async fn revoke_other_sessions(
+                &self,
+                user_id: &str,
+                others: &OtherSessions,
+                now: i64,
+            ) -> StoreResult<u64> {
+                let (user_id, others) = (user_id.to_owned(), others.clone());
+                self.write(move |conn| {
+                    Box::pin(async move {
+                        let revoked = revoke_others(conn, &user_id, &others, now).await?;
+                        Ok((true, revoked))
+                    })
+                })
+                .await
+            }
+
+            async fn change_password(
+                &self,
+                user_id: &str,
+                password_hash: &str,
+                others: &OtherSessions,
+                now: i64,
+                audit: &[AuditEvent],
+            ) -> StoreResult<u64> {
+                let (user_id, hash, others, audit) =
+                    (user_id.to_owned(), password_hash.to_owned(), others.clone(), audit.to_vec());
+                self.write(move |conn| {
+                    Box::pin(async move {
+                        sqlx::query(UPDATE_PASSWORD).bind(&user_id).bind(&hash).execute(&mut *conn).await?;
+                        insert_audits(conn, &audit).await?;
+                        let revoked = revoke_others(conn, &user_id, &others, now).await?;
+                        Ok((true, revoked))
+                    })
+                })
+                .await
+            }
+
+            async fn admit_account(&self, account_key: &[u8], now: i64, max: u32) -> StoreResult<bool> {
+                let key = account_key.to_vec();
+                let max = i64::from(max.max(1));
+                self.write(move |conn| {
+                    Box::pin(async move {
+                        let admitted = sqlx::query(ADMIT_ACCOUNT)
+                            .bind(&key)
+                            .bind(now)
+                            .bind(max)
+                            .fetch_optional(&mut *conn)
+                            .await?
+                            .is_some();
+                        Ok((admitted, admitted))
+                    })
+                })
+                .await
+            }
+
+            async fn login_guard(&self, account_key: &[u8]) -> StoreResult<Option<AttemptState>> {
+                let row = sqlx::query(SELECT_GUARD)
+                    .bind(account_key)
+                    .fetch_optional(self.reader())
+                    .await?;
+                Ok(row.map(|r| attempt_state(&r)).transpose()?)
+            }
+
+            async fn account_failed(
+                &self,
+                account_key: &[u8],
+                now: i64,
+                policy: LockPolicy,
+                audit: &[AuditEvent],
+                mut lock_audit: AuditEvent,
+            ) -> StoreResult<bool> {
+                let (key, audit) = (account_key.to_vec(), audit.to_vec());
+                self.write(move |conn| {
+                    Box::pin(async move {
+                        insert_audits(conn, &audit).await?;
+                        let row = sqlx::query(LOCK_GUARD).bind(&key).bind(now).fetch_one(&mut *conn).await?;
+                        let state = attempt_state(&row)?;
+                        let spent = state.failures >= i64::from(policy.max_failures.max(1));
+                        if !spent || state.retry_after(now).is_some() {
+                            return Ok((true, false));
+                        }
+                        let lock = policy.lock_seconds(state.lockouts);
+                        sqlx::query(UPDATE_GUARD)
+                            .bind(&key)
+                            .bind(0_i64)
+                            .bind(state.lockouts + 1)
+                            .bind(now + lock)
+                            .execute(&mut *conn)
+                            .await?;
+                        if let Some(details) = lock_audit.details.as_object_mut() {
+                            details.insert("lockedForSeconds".into(), lock.into());
+                        }
+                        insert_audit(conn, &lock_audit).await?;
+                        Ok((true, true))
+                    })
+                })
+                .await
+            }
+
+            async fn account_succeeded(&self, account_key: &[u8], now: i64) -> StoreResult<()> {
+                let key = account_key.to_vec();
+                self.write(move |conn| {
+                    Box::pin(async move {
+                        sqlx::query(RESET_GUARD).bind(&key).bind(now).execute(&mut *conn).await?;
+                        Ok((true, ()))
+                    })
+                })
+                .await
+            }
+
+            async fn admit_device(
+                &self,
+                token_hash: &[u8],
+                user_id: &str,
+                now: i64,
+                max: u32,
+            ) -> StoreResult<bool> {
+                let (hash, user_id) = (token_hash.to_vec(), user_id.to_owned());
+                let max = i64::from(max.max(1));
+                self.write(move |conn| {
+                    Box::pin(async move {
+                        let admitted = sqlx::query(ADMIT_DEVICE)
+                            .bind(&hash)
+                            .bind(&user_id)
+                            .bind(now)
+                            .bind(max)
+                            .execute(&mut *conn)
+                            .await?
+                            .rows_affected()
+                            == 1;
+                        Ok((admitted, admitted))
+                    })
+                })
+                .await
+            }
+
+            async fn device_failed(
+                &self,
+                token_hash: &[u8],
+                now: i64,
+                max: u32,
+                audit: &[AuditEvent],
+                revoke_audit: AuditEvent,
+            ) -> StoreResult<bool> {
+                let (hash, audit) = (token_hash.to_vec(), audit.to_vec());
+                let max = i64::from(max.max(1));
+                self.write(move |conn| {
+                    Box::pin(async move {
+                        insert_audits(conn, &audit).await?;
+                        let revoked = sqlx::query(REVOKE_SPENT_DEVICE)
+                            .bind(&hash)
+                            .bind(now)
+                            .bind(max)
+                            .execute(&mut *conn)
+                            .await?
+                            .rows_affected()
+                            == 1;
+                        if revoked {
+                            insert_audit(conn, &revoke_audit).await?;
+                        }
+                        Ok((true, revoked))
+                    })
+                })
+                .await
+            }
+
+            async fn device_succeeded(&self, token_hash: &[u8]) -> StoreResult<()> {
+                let hash = token_hash.to_vec();
+                self.write(move |conn| {
+                    Box::pin(async move {
+                        sqlx::query(RESET_DEVICE).bind(&hash).execute(&mut *conn).await?;
+                        Ok((true, ()))
+                    })
+                })
+                .await
+            }
+
+            async fn sweep(&self, now: i64, audit_before: i64, chunk: i64) -> StoreResult<u64> {
+                let mut total = 0;
+                let statements = SWEEP.iter().map(|(_, sql)| (*sql, now)).chain([(SWEEP_AUDIT, audit_before)]);
+                for (sql, cutoff) in statements {
+                    // Small transactions, so that no request waits long behind the sweep.
+                    loop {
+                        let deleted = self
+                            .write(move |conn| {
+                                Box::pin(async move {
+                                    let n = sqlx::query(sql)
+                                        .bind(cutoff)
+                                        .bind(chunk)
+                                        .execute(&mut *conn)
+                                        .await?
+                                        .rows_affected();
+                                    Ok((true, n))
+                                })
+                            })
+                            .await?;
+                        total += deleted;
+                        if deleted < chunk.max(1) as u64 {
+                            break;
+                        }
+                    }
+                }
+                Ok(total)
+            }
+
+            async fn crash_writer_for_tests(&self, keep_down: bool) {
+                self.crash_writer(keep_down).await
+            }
+
+            fn release_writer_for_tests(&self) {
+                self.release_writer()
+            }
+
             async fn complete_mfa(
                 &self,
                 user_id: &str,
@@ -634,13 +883,7 @@ macro_rules! impl_store {
                 let (user_id, purpose, audit) = (user_id.to_owned(), purpose.to_owned(), audit.to_vec());
                 self.write(move |conn| {
                     Box::pin(async move {
-                        let outcome = match effect {
-                            MfaEffect::Login { challenge_hash, session, refresh } if Self::RUNS_SCRIPTS => {
-                                let login = LoginUnit { user_id: &user_id, purpose: &purpose, now, proof: &proof, challenge_hash: &challenge_hash, session: &session, refresh: &refresh, audit: &audit };
-                                apply_login_script(conn, login).await?
-                            }
-                            effect => apply_mfa(conn, &user_id, &purpose, now, proof, effect, &audit).await?,
-                        };
+                        let outcome = apply_mfa(conn, &user_id, &purpose, now, proof, effect, &audit).await?;
                         Ok((outcome == MfaOutcome::Done, outcome))
                     })
                 })

@@ -75,6 +75,8 @@ pub struct UserRecord {
     pub email: String,
     pub password_hash: String,
     pub created_at: i64,
+    /// When an operator disabled the account, if they did.
+    pub disabled_at: Option<i64>,
     /// When MFA was enabled, if it is.
     pub mfa_enabled_at: Option<i64>,
 }
@@ -108,6 +110,47 @@ pub struct SessionRecord {
     pub created_at: i64,
     pub expires_at: i64,
     pub revoked_at: Option<i64>,
+    /// When it was created or last refreshed.
+    pub last_used_at: Option<i64>,
+    /// The client IP of its creation or last refresh.
+    pub ip: Option<String>,
+    /// The `User-Agent` of its creation or last refresh.
+    pub user_agent: Option<String>,
+}
+
+/// Who used a session, recorded on each refresh.
+#[derive(Debug, Clone, Default)]
+pub struct SessionUse {
+    pub at: i64,
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+}
+
+/// The user's other sessions, revoked by a security change: every live session but
+/// `keep`; `audit` (`auth.session.revoked`) is written with the number revoked when
+/// there were any.
+#[derive(Debug, Clone)]
+pub struct OtherSessions {
+    pub keep: String,
+    pub audit: AuditEvent,
+}
+
+/// A device token to store (only its keyed hash).
+#[derive(Clone)]
+pub struct NewDeviceToken {
+    pub token_hash: Vec<u8>,
+    pub user_id: String,
+    pub created_at: i64,
+    pub expires_at: i64,
+}
+
+impl std::fmt::Debug for NewDeviceToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewDeviceToken")
+            .field("user_id", &self.user_id)
+            .field("expires_at", &self.expires_at)
+            .finish_non_exhaustive()
+    }
 }
 
 /// A refresh token to store (only its keyed hash).
@@ -208,21 +251,26 @@ pub enum MfaProof {
 /// What a verified MFA operation changes.
 #[derive(Debug, Clone)]
 pub enum MfaEffect {
-    /// `verify-mfa`: consume the challenge, start a session.
+    /// `verify-mfa`: consume the challenge, start a session, remember the device.
     Login {
         challenge_hash: Vec<u8>,
         session: SessionRecord,
         refresh: NewRefreshToken,
+        device: NewDeviceToken,
     },
     /// `setup/confirm`: the pending secret becomes the credential; a new batch of codes.
     Enable {
         credential: TotpRecord,
         recovery: Vec<RecoveryCodeRecord>,
+        others: OtherSessions,
     },
     /// Replace the batch of recovery codes.
-    Regenerate { recovery: Vec<RecoveryCodeRecord> },
-    /// Remove the credential, its codes and any pending setup.
-    Disable,
+    Regenerate {
+        recovery: Vec<RecoveryCodeRecord>,
+        others: OtherSessions,
+    },
+    /// Remove the credential, its codes, any pending setup and every open challenge.
+    Disable { others: OtherSessions },
 }
 
 /// How a [`Store::complete_mfa`] ended. Anything but `Done` changed nothing.
@@ -264,26 +312,111 @@ pub trait Store: Send + Sync + 'static {
     /// The user with this id.
     async fn user_by_id(&self, id: &str) -> StoreResult<Option<UserRecord>>;
 
-    /// Creates a session with its first refresh token and writes `audit`, in one transaction.
+    /// Creates a session with its first refresh token (and a device token, when given)
+    /// and writes `audit`, in one transaction.
     async fn create_session(
         &self,
         session: &SessionRecord,
         refresh: &NewRefreshToken,
+        device: Option<&NewDeviceToken>,
         audit: &[AuditEvent],
     ) -> StoreResult<()>;
     /// The session with this id.
     async fn session(&self, id: &str) -> StoreResult<Option<SessionRecord>>;
-    /// Uses the refresh token whose hash is `old_hash` and stores `new` in its place;
-    /// a reused token revokes its session and writes `auth.refresh.reuse_detected`.
+    /// Uses the refresh token whose hash is `old_hash` and stores `new` in its place,
+    /// recording `used` on the session; a reused token revokes its session and writes
+    /// `auth.refresh.reuse_detected`.
     async fn rotate_refresh_token(
         &self,
         old_hash: &[u8],
         new: &NewRefreshToken,
-        now: i64,
+        used: &SessionUse,
         reuse_audit: AuditEvent,
     ) -> StoreResult<RotateOutcome>;
     /// Revokes a session (and so its refresh tokens); writes `audit` if it was live.
     async fn revoke_session(&self, id: &str, now: i64, audit: &AuditEvent) -> StoreResult<bool>;
+    /// The user's live sessions at `now`, newest first.
+    async fn user_sessions(&self, user_id: &str, now: i64) -> StoreResult<Vec<SessionRecord>>;
+    /// Revokes the user's live session `id`; writes `audit` if it did. False when the
+    /// session is unknown, another user's, or not live.
+    async fn revoke_user_session(
+        &self,
+        user_id: &str,
+        id: &str,
+        now: i64,
+        audit: &AuditEvent,
+    ) -> StoreResult<bool>;
+    /// Revokes every live session of the user but `others.keep`; returns how many.
+    async fn revoke_other_sessions(
+        &self,
+        user_id: &str,
+        others: &OtherSessions,
+        now: i64,
+    ) -> StoreResult<u64>;
+    /// In one transaction: sets the password hash, revokes the other sessions, writes `audit`.
+    async fn change_password(
+        &self,
+        user_id: &str,
+        password_hash: &str,
+        others: &OtherSessions,
+        now: i64,
+        audit: &[AuditEvent],
+    ) -> StoreResult<u64>;
+
+    /// Admits (counts) one untrusted password attempt for `account_key`, in one
+    /// statement, before any hashing. False when the key is locked or `max` attempts are
+    /// already counted.
+    async fn admit_account(&self, account_key: &[u8], now: i64, max: u32) -> StoreResult<bool>;
+    /// The guard state of `account_key`, if it has one.
+    async fn login_guard(&self, account_key: &[u8]) -> StoreResult<Option<AttemptState>>;
+    /// After a wrong password counted against `account_key`: writes `audit`, and when the
+    /// budget is spent and no lock runs, starts one under `policy` and writes `lock_audit`.
+    /// True when this call started a lock.
+    async fn account_failed(
+        &self,
+        account_key: &[u8],
+        now: i64,
+        policy: LockPolicy,
+        audit: &[AuditEvent],
+        lock_audit: AuditEvent,
+    ) -> StoreResult<bool>;
+    /// After a correct password: gives the account key's budget back (a running lock stays).
+    async fn account_succeeded(&self, account_key: &[u8], now: i64) -> StoreResult<()>;
+    /// Admits (counts) one password attempt under a live device token of `user_id`
+    /// whose budget of `max` is not spent.
+    async fn admit_device(
+        &self,
+        token_hash: &[u8],
+        user_id: &str,
+        now: i64,
+        max: u32,
+    ) -> StoreResult<bool>;
+    /// After a wrong password under a device token: writes `audit`; revokes the token when
+    /// its budget of `max` is spent, writing `revoke_audit`. True when it was revoked.
+    async fn device_failed(
+        &self,
+        token_hash: &[u8],
+        now: i64,
+        max: u32,
+        audit: &[AuditEvent],
+        revoke_audit: AuditEvent,
+    ) -> StoreResult<bool>;
+    /// After a correct password under a device token: its budget is whole again.
+    async fn device_succeeded(&self, token_hash: &[u8]) -> StoreResult<()>;
+
+    /// Deletes state that ended before `now` (challenges, pending setups, sessions,
+    /// refresh and device tokens, idle login guards) and audit events older than
+    /// `audit_before`, in small transactions of at most `chunk` rows. Returns rows deleted.
+    async fn sweep(&self, now: i64, audit_before: i64, chunk: i64) -> StoreResult<u64>;
+
+    /// Test hook: makes the write path fail as if its connection died (SQLite: the
+    /// group-commit writer panics; with `keep_down` it cannot be restarted until
+    /// [`Store::release_writer_for_tests`]). Other backends ignore it.
+    #[doc(hidden)]
+    async fn crash_writer_for_tests(&self, _keep_down: bool) {}
+    /// Test hook: lets a writer crashed with `keep_down` restart.
+    #[doc(hidden)]
+    fn release_writer_for_tests(&self) {}
 
     /// Appends one audit event on its own.
     async fn append_audit(&self, event: &AuditEvent) -> StoreResult<()>;
@@ -315,8 +448,9 @@ pub trait Store: Send + Sync + 'static {
     /// Clears the failures and locks of `purpose` after a success.
     async fn reset_attempts(&self, user_id: &str, purpose: &str) -> StoreResult<()>;
 
-    /// Stores (replacing any earlier one) the user's pending TOTP setup and writes `audit`.
-    async fn put_pending_totp(&self, pending: &TotpRecord, audit: &AuditEvent) -> StoreResult<()>;
+    /// Stores (replacing any earlier one) the user's pending TOTP setup and writes
+    /// `audit`, unless MFA is enabled (then false, nothing written).
+    async fn put_pending_totp(&self, pending: &TotpRecord, audit: &AuditEvent) -> StoreResult<bool>;
     /// The user's pending TOTP setup, expired or not.
     async fn pending_totp(&self, user_id: &str) -> StoreResult<Option<TotpRecord>>;
     /// The user's active TOTP credential.

@@ -28,9 +28,6 @@ impl PgStore {
         Ok(Self { pool })
     }
 
-    /// A prepared statement holds one statement in PostgreSQL.
-    const RUNS_SCRIPTS: bool = false;
-
     fn reader(&self) -> &PgPool {
         &self.pool
     }
@@ -50,6 +47,16 @@ impl PgStore {
         }
         Ok(value)
     }
+
+    /// Every write opens its own transaction: nothing more to check than the ping.
+    async fn writes_ready(&self) -> StoreResult<()> {
+        Ok(())
+    }
+
+    /// PostgreSQL has no writer task to crash.
+    async fn crash_writer(&self, _keep_down: bool) {}
+
+    fn release_writer(&self) {}
 
     /// Applies the embedded migrations (sqlx serializes concurrent migrators with an
     /// advisory lock, so instances starting together are safe).

@@ -2,7 +2,7 @@
 //! placeholders, `ON CONFLICT` and `RETURNING`, so each statement is one `const`.
 
 pub(super) const USER_COLUMNS: &str = "SELECT u.id, u.email, u.password_hash, u.created_at, \
-     t.enabled_at AS mfa_enabled_at FROM users u LEFT JOIN totp_credentials t ON t.user_id = u.id";
+     u.disabled_at, t.enabled_at AS mfa_enabled_at FROM users u LEFT JOIN totp_credentials t ON t.user_id = u.id";
 pub(super) const INSERT_USER: &str =
     "INSERT INTO users (id, email, password_hash, created_at) VALUES ($1, $2, $3, $4)";
 /// `INSERT INTO audit_events ... VALUES (...), (...)` for `rows` events.
@@ -35,18 +35,40 @@ pub(super) const INSERT_SIGNING_KEY: &str =
 pub(super) const SELECT_SIGNING_KEYS: &str =
     "SELECT id, kid, key_id, sealed_seed, created_at FROM signing_keys ORDER BY id DESC";
 pub(super) const INSERT_SESSION: &str =
-    "INSERT INTO sessions (id, user_id, amr, created_at, expires_at) \
-     VALUES ($1, $2, $3, $4, $5)";
+    "INSERT INTO sessions (id, user_id, amr, created_at, expires_at, last_used_at, ip, user_agent) \
+     VALUES ($1, $2, $3, $4, $5, $4, $6, $7)";
+macro_rules! session_columns {
+    () => {
+        "s.id, s.user_id, s.amr, s.created_at, s.expires_at, s.revoked_at, s.last_used_at, s.ip, s.user_agent"
+    };
+}
 pub(super) const SELECT_SESSION: &str =
-    "SELECT id, user_id, amr, created_at, expires_at, revoked_at FROM sessions WHERE id = $1";
+    concat!("SELECT ", session_columns!(), " FROM sessions s WHERE s.id = $1");
+/// The live sessions of a user, newest first.
+pub(super) const SELECT_USER_SESSIONS: &str = concat!(
+    "SELECT ",
+    session_columns!(),
+    " FROM sessions s WHERE s.user_id = $1 AND s.revoked_at IS NULL AND s.expires_at > $2 \
+     ORDER BY s.created_at DESC, s.id DESC"
+);
+pub(super) const REVOKE_USER_SESSION: &str = "UPDATE sessions SET revoked_at = $3 \
+     WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL AND expires_at > $3";
+/// Every live session of a user but `$2` (which may name none).
+pub(super) const REVOKE_OTHER_SESSIONS: &str = "UPDATE sessions SET revoked_at = $3 \
+     WHERE user_id = $1 AND id <> $2 AND revoked_at IS NULL AND expires_at > $3";
+pub(super) const TOUCH_SESSION: &str =
+    "UPDATE sessions SET last_used_at = $2, ip = $3, user_agent = $4 WHERE id = $1";
+pub(super) const UPDATE_PASSWORD: &str = "UPDATE users SET password_hash = $2 WHERE id = $1";
 pub(super) const INSERT_REFRESH: &str =
     "INSERT INTO refresh_tokens (token_hash, session_id, created_at, expires_at) \
      VALUES ($1, $2, $3, $4)";
 pub(super) const USE_REFRESH: &str = "UPDATE refresh_tokens SET used_at = $2 \
      WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2";
-pub(super) const SESSION_OF_REFRESH: &str =
-    "SELECT s.id, s.user_id, s.amr, s.created_at, s.expires_at, s.revoked_at \
-     FROM sessions s JOIN refresh_tokens r ON r.session_id = s.id WHERE r.token_hash = $1";
+pub(super) const SESSION_OF_REFRESH: &str = concat!(
+    "SELECT ",
+    session_columns!(),
+    " FROM sessions s JOIN refresh_tokens r ON r.session_id = s.id WHERE r.token_hash = $1"
+);
 pub(super) const USED_REFRESH: &str = "SELECT s.id, s.user_id FROM refresh_tokens r \
      JOIN sessions s ON s.id = r.session_id WHERE r.token_hash = $1 AND r.used_at IS NOT NULL";
 pub(super) const REVOKE_SESSION: &str =
@@ -67,8 +89,13 @@ pub(super) const RESET_COUNTER: &str =
     "UPDATE attempt_counters SET failures = 0, lockouts = 0, locked_until = 0 \
      WHERE user_id = $1 AND purpose = $2 AND (failures <> 0 OR lockouts <> 0 OR locked_until <> 0)";
 
+/// Takes the user's row lock (PostgreSQL) before the pending setup is written, so that a
+/// setup and a confirm of the same user run one after the other.
+pub(super) const LOCK_USER: &str = "UPDATE users SET totp_last_step = totp_last_step WHERE id = $1";
+/// Creates or replaces the pending setup, only while MFA is not enabled: one statement.
 pub(super) const UPSERT_PENDING: &str = "INSERT INTO totp_pending \
-     (user_id, key_id, sealed_secret, device_name, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6) \
+     (user_id, key_id, sealed_secret, device_name, created_at, expires_at) \
+     SELECT $1, $2, $3, $4, $5, $6 WHERE NOT EXISTS (SELECT 1 FROM totp_credentials WHERE user_id = $1) \
      ON CONFLICT (user_id) DO UPDATE SET key_id = excluded.key_id, sealed_secret = excluded.sealed_secret, \
      device_name = excluded.device_name, created_at = excluded.created_at, expires_at = excluded.expires_at";
 pub(super) const SELECT_PENDING: &str =
@@ -98,8 +125,11 @@ pub(super) const USE_RECOVERY_CODE: &str =
     "UPDATE recovery_codes SET used_at = $3 WHERE id = $1 AND user_id = $2 AND used_at IS NULL";
 pub(super) const CONSUME_CHALLENGE: &str = "UPDATE mfa_challenges SET consumed_at = $3 \
      WHERE token_hash = $1 AND user_id = $2 AND consumed_at IS NULL AND expires_at > $3";
+/// Takes the pending setup whose secret the code was checked against (a setup that
+/// replaced it meanwhile is not taken).
 pub(super) const TAKE_PENDING: &str =
-    "DELETE FROM totp_pending WHERE user_id = $1 AND expires_at > $2";
+    "DELETE FROM totp_pending WHERE user_id = $1 AND expires_at > $2 AND sealed_secret = $3";
+pub(super) const DELETE_CHALLENGES: &str = "DELETE FROM mfa_challenges WHERE user_id = $1";
 pub(super) const DELETE_PENDING: &str = "DELETE FROM totp_pending WHERE user_id = $1";
 pub(super) const INSERT_CREDENTIAL: &str = "INSERT INTO totp_credentials \
      (user_id, key_id, sealed_secret, device_name, enabled_at) VALUES ($1, $2, $3, $4, $5) \
@@ -112,49 +142,57 @@ pub(super) const DELETE_CODES: &str = "DELETE FROM recovery_codes WHERE user_id 
 pub(super) const INSERT_CODE: &str =
     "INSERT INTO recovery_codes (id, user_id, code_hash) VALUES ($1, $2, $3)";
 
-/// The parts of a `verify-mfa` success (see `apply_login_script`).
-pub(super) struct LoginUnit<'a> {
-    pub user_id: &'a str,
-    pub purpose: &'a str,
-    pub now: i64,
-    pub proof: &'a super::MfaProof,
-    pub challenge_hash: &'a [u8],
-    pub session: &'a super::SessionRecord,
-    pub refresh: &'a super::NewRefreshToken,
-    pub audit: &'a [super::AuditEvent],
-}
+/// Admits one untrusted password attempt for an account key, counting it before any
+/// hashing: no row comes back when the key is locked or its budget (`$3`) is spent.
+pub(super) const ADMIT_ACCOUNT: &str =
+    "INSERT INTO login_guards (account_key, failures, updated_at) VALUES ($1, 1, $2) \
+     ON CONFLICT (account_key) DO UPDATE SET failures = login_guards.failures + 1, updated_at = $2 \
+     WHERE login_guards.locked_until <= $2 AND login_guards.failures < $3 \
+     RETURNING failures";
+pub(super) const SELECT_GUARD: &str =
+    "SELECT failures, lockouts, locked_until FROM login_guards WHERE account_key = $1";
+/// The read of the read-modify-write that starts a lock (row lock taken, as LOCK_COUNTER).
+pub(super) const LOCK_GUARD: &str = "INSERT INTO login_guards (account_key, updated_at) VALUES ($1, $2) \
+     ON CONFLICT (account_key) DO UPDATE SET updated_at = $2 \
+     RETURNING failures, lockouts, locked_until";
+pub(super) const UPDATE_GUARD: &str =
+    "UPDATE login_guards SET failures = $2, lockouts = $3, locked_until = $4 WHERE account_key = $1";
+/// A correct password gives the budget back, but never ends a lock that has started.
+pub(super) const RESET_GUARD: &str = "UPDATE login_guards SET failures = 0, lockouts = 0, updated_at = $2 \
+     WHERE account_key = $1 AND locked_until <= $2 AND (failures <> 0 OR lockouts <> 0)";
+pub(super) const INSERT_DEVICE: &str =
+    "INSERT INTO device_tokens (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)";
+/// Admits one password attempt under a device token: only a live token of this user
+/// whose budget (`$4`) is not spent.
+pub(super) const ADMIT_DEVICE: &str = "UPDATE device_tokens SET failures = failures + 1 \
+     WHERE token_hash = $1 AND user_id = $2 AND revoked_at IS NULL AND expires_at > $3 AND failures < $4";
+pub(super) const REVOKE_SPENT_DEVICE: &str = "UPDATE device_tokens SET revoked_at = $2 \
+     WHERE token_hash = $1 AND revoked_at IS NULL AND failures >= $3";
+pub(super) const RESET_DEVICE: &str =
+    "UPDATE device_tokens SET failures = 0 WHERE token_hash = $1 AND failures <> 0";
 
-/// Shifts every `$N` placeholder of `sql` by `offset`.
-pub(super) fn renumber(sql: &str, offset: usize) -> String {
-    let mut out = String::with_capacity(sql.len() + 16);
-    let mut chars = sql.chars().peekable();
-    while let Some(c) = chars.next() {
-        out.push(c);
-        if c == '$' {
-            let mut digits = String::new();
-            while let Some(d) = chars.peek().filter(|d| d.is_ascii_digit()) {
-                digits.push(*d);
-                chars.next();
-            }
-            let n: usize = digits.parse().unwrap_or(0);
-            out.push_str(&(n + offset).to_string());
-        }
-    }
-    out
-}
+/// The sweep: each statement deletes at most `$2` rows that ended before `$1`.
+pub(super) const SWEEP: &[(&str, &str)] = &[
+    ("mfa_challenges", "DELETE FROM mfa_challenges WHERE token_hash IN \
+        (SELECT token_hash FROM mfa_challenges WHERE expires_at <= $1 LIMIT $2)"),
+    ("totp_pending", "DELETE FROM totp_pending WHERE user_id IN \
+        (SELECT user_id FROM totp_pending WHERE expires_at <= $1 LIMIT $2)"),
+    ("sessions", "DELETE FROM sessions WHERE id IN (SELECT id FROM sessions \
+        WHERE expires_at <= $1 OR revoked_at <= $1 LIMIT $2)"),
+    ("refresh_tokens", "DELETE FROM refresh_tokens WHERE token_hash IN \
+        (SELECT token_hash FROM refresh_tokens WHERE expires_at <= $1 LIMIT $2)"),
+    ("device_tokens", "DELETE FROM device_tokens WHERE token_hash IN (SELECT token_hash \
+        FROM device_tokens WHERE expires_at <= $1 OR revoked_at <= $1 LIMIT $2)"),
+    ("login_guards", "DELETE FROM login_guards WHERE account_key IN (SELECT account_key \
+        FROM login_guards WHERE locked_until <= $1 AND updated_at <= $1 - 86400 LIMIT $2)"),
+];
+/// Audit events older than `$1`, at most `$2` at a time.
+pub(super) const SWEEP_AUDIT: &str = "DELETE FROM audit_events WHERE id IN \
+    (SELECT id FROM audit_events WHERE at < $1 ORDER BY id LIMIT $2)";
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn renumber_shifts_every_placeholder() {
-        assert_eq!(
-            renumber("VALUES ($1, $2), ($10)", 12),
-            "VALUES ($13, $14), ($22)"
-        );
-        assert_eq!(renumber("no params", 5), "no params");
-    }
 
     #[test]
     fn audit_insert_has_six_placeholders_a_row() {

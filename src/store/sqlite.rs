@@ -4,9 +4,14 @@
 //! gathers the units of work that concurrent requests queued, runs each in a savepoint of
 //! one transaction, commits them with a single flush, and only then answers each request.
 //! A unit that fails or declines rolls back to its savepoint without touching the others.
+//! The writer is supervised: if it dies, the requests of its batch fail (nothing of the
+//! batch was committed), `/readyz` answers 503, and a new writer is started on a fresh
+//! connection. The database file is created 0600 in a folder created 0700.
 
 use std::any::Any;
 use std::str::FromStr;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
@@ -15,7 +20,7 @@ use sqlx::sqlite::{
     SqliteSynchronous,
 };
 use sqlx::ConnectOptions;
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::{mpsc, oneshot, Mutex};
 
 use super::{BoxFuture, StoreError, StoreOptions, StoreResult, WriteResult};
 
@@ -37,6 +42,16 @@ struct WriteRequest {
 pub struct SqliteStore {
     reader: SqlitePool,
     writer: mpsc::Sender<WriteRequest>,
+    health: Arc<WriterHealth>,
+}
+
+/// What the supervisor and `/readyz` share about the writer.
+#[derive(Default)]
+struct WriterHealth {
+    /// A writer is running and its last batch committed.
+    up: AtomicBool,
+    /// Test hook: the writer may not be restarted while set.
+    held_down: AtomicBool,
 }
 
 impl SqliteStore {
@@ -50,12 +65,7 @@ impl SqliteStore {
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(5));
-        if let Some(dir) = options.get_filename().parent() {
-            if !dir.as_os_str().is_empty() {
-                std::fs::create_dir_all(dir)
-                    .with_context(|| format!("creating the database folder {}", dir.display()))?;
-            }
-        }
+        create_private_file(options.get_filename())?;
         let mut conn = options
             .connect()
             .await
@@ -70,20 +80,50 @@ impl SqliteStore {
             .test_before_acquire(false)
             .max_connections(store.max_connections.max(1))
             .acquire_timeout(Duration::from_secs(store.acquire_timeout_secs))
-            .connect_with(options.read_only(true))
+            .connect_with(options.clone().read_only(true))
             .await
             .context("opening the SQLite database for reading")?;
         let (writer, queue) = mpsc::channel(QUEUE);
-        tokio::spawn(group_commit(
+        let health = Arc::new(WriterHealth::default());
+        health.up.store(true, Ordering::SeqCst);
+        tokio::spawn(supervise(
             conn,
-            queue,
+            options,
+            Arc::new(Mutex::new(queue)),
             store.write_batch_max.clamp(1, MAX_BATCH),
+            Arc::clone(&health),
         ));
-        Ok(Self { reader, writer })
+        Ok(Self {
+            reader,
+            writer,
+            health,
+        })
     }
 
-    /// SQLite runs a multi-statement query with shared `$N` parameters in one call.
-    const RUNS_SCRIPTS: bool = true;
+    /// Whether a write can be committed now: a writer runs, and an empty unit of work
+    /// goes through it within a few seconds.
+    async fn writes_ready(&self) -> StoreResult<()> {
+        let unavailable = || StoreError::Unavailable(sqlx::Error::PoolClosed);
+        if !self.health.up.load(Ordering::SeqCst) {
+            return Err(unavailable());
+        }
+        let probe = self.write(|_| Box::pin(async { Ok((true, ())) }));
+        tokio::time::timeout(Duration::from_secs(3), probe)
+            .await
+            .map_err(|_| unavailable())?
+    }
+
+    /// Makes the running writer panic mid-batch; with `keep_down` it is not restarted
+    /// until [`Self::release_writer`].
+    async fn crash_writer(&self, keep_down: bool) {
+        self.health.held_down.store(keep_down, Ordering::SeqCst);
+        let crash = self.write::<(), _>(|_| Box::pin(async { panic!("writer crashed by a test hook") }));
+        let _ = crash.await;
+    }
+
+    fn release_writer(&self) {
+        self.health.held_down.store(false, Ordering::SeqCst);
+    }
 
     fn reader(&self) -> &SqlitePool {
         &self.reader
@@ -123,16 +163,79 @@ impl SqliteStore {
     }
 }
 
+/// Creates the database file (0600) and its folder (0700) when they do not exist yet, so
+/// that SQLite's journal files, which take the database file's mode, are private too.
+fn create_private_file(path: &std::path::Path) -> anyhow::Result<()> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        crate::crypto::keys::create_private_dir(dir)?;
+    }
+    let mut open = std::fs::OpenOptions::new();
+    open.write(true).create(true).truncate(false);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut open, 0o600);
+    open.open(path)
+        .with_context(|| format!("creating the database file {}", path.display()))?;
+    Ok(())
+}
+
+/// Runs the writer, and starts a new one on a fresh connection whenever it dies.
+async fn supervise(
+    first: SqliteConnection,
+    options: SqliteConnectOptions,
+    queue: Arc<Mutex<mpsc::Receiver<WriteRequest>>>,
+    batch_max: usize,
+    health: Arc<WriterHealth>,
+) {
+    let mut conn = Some(first);
+    let mut backoff = Duration::from_millis(50);
+    loop {
+        let current = match conn.take() {
+            Some(c) => c,
+            None if health.held_down.load(Ordering::SeqCst) => {
+                tokio::time::sleep(backoff).await;
+                continue;
+            }
+            None => match options.connect().await {
+                Ok(c) => c,
+                Err(e) => {
+                    tracing::error!(error = %e, "cannot reopen the database for writing; retrying");
+                    tokio::time::sleep(backoff).await;
+                    backoff = (backoff * 2).min(Duration::from_secs(5));
+                    continue;
+                }
+            },
+        };
+        health.up.store(true, Ordering::SeqCst);
+        backoff = Duration::from_millis(50);
+        let writer = tokio::spawn(group_commit(
+            current,
+            Arc::clone(&queue),
+            batch_max,
+            Arc::clone(&health),
+        ));
+        match writer.await {
+            Ok(()) => return, // the store is gone
+            Err(e) => {
+                health.up.store(false, Ordering::SeqCst);
+                tracing::error!(error = %e, "the database writer died; starting a new one");
+            }
+        }
+    }
+}
+
 /// The writer task: one transaction and one flush per batch of queued units of work.
 async fn group_commit(
     mut conn: SqliteConnection,
-    mut queue: mpsc::Receiver<WriteRequest>,
+    queue: Arc<Mutex<mpsc::Receiver<WriteRequest>>>,
     batch_max: usize,
+    health: Arc<WriterHealth>,
 ) {
+    let mut queue = queue.lock().await;
     let mut batch = Vec::with_capacity(batch_max);
     while queue.recv_many(&mut batch, batch_max).await > 0 {
         match run_batch(&mut conn, &mut batch).await {
             Ok(answers) => {
+                health.up.store(true, Ordering::SeqCst);
                 for (reply, result) in answers {
                     let _ = reply.send(result);
                 }
@@ -140,6 +243,7 @@ async fn group_commit(
             Err(e) => {
                 // Every request of the batch is dropped unanswered: its caller sees the
                 // store as unavailable (503) and nothing of the batch was kept.
+                health.up.store(false, Ordering::SeqCst);
                 tracing::error!(error = %e, "group commit failed; the batch was rolled back");
                 let _ = sqlx::query("ROLLBACK").execute(&mut conn).await;
             }

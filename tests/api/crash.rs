@@ -23,6 +23,7 @@ fn start_server(data_dir: &std::path::Path) -> (Child, String) {
         .env("TWOFOLD_DATA_DIR", data_dir)
         .env("TWOFOLD_ARGON2_MEMORY_KIB", "1024")
         .env("TWOFOLD_ARGON2_ITERATIONS", "1")
+        .env("TWOFOLD_RATE_LIMIT_BURST", "0")
         .env("TWOFOLD_LOG", "info")
         .env_remove("RUST_LOG")
         .env_remove("TWOFOLD_DATABASE_URL")

@@ -39,6 +39,20 @@ fn audit(kind: &'static str, user: &str) -> AuditEvent {
     }
 }
 
+fn others(user: &str) -> OtherSessions {
+    OtherSessions {
+        keep: String::new(),
+        audit: audit("auth.session.revoked", user),
+    }
+}
+
+fn used_at(at: i64) -> SessionUse {
+    SessionUse {
+        at,
+        ..SessionUse::default()
+    }
+}
+
 async fn user(store: &dyn Store, id: &str) {
     let u = NewUser {
         id: id.into(),
@@ -92,6 +106,7 @@ async fn a_totp_step_is_spent_once_and_never_an_earlier_one() {
     let enable = MfaEffect::Enable {
         credential: pending.clone(),
         recovery: vec![],
+        others: others("u1"),
     };
     let done = store
         .complete_mfa(
@@ -110,6 +125,7 @@ async fn a_totp_step_is_spent_once_and_never_an_earlier_one() {
             id: "c1".into(),
             code_hash: "h".into(),
         }],
+        others: others("u1"),
     };
     for step in [50, 49] {
         let again = store
@@ -147,7 +163,9 @@ async fn a_totp_step_is_spent_once_and_never_an_earlier_one() {
             "manage",
             10,
             MfaProof::RecoveryCode { id: "c1".into() },
-            MfaEffect::Disable,
+            MfaEffect::Disable {
+                others: others("u1"),
+            },
             &[],
         )
         .await
@@ -159,7 +177,9 @@ async fn a_totp_step_is_spent_once_and_never_an_earlier_one() {
             "manage",
             10,
             MfaProof::TotpStep(52),
-            MfaEffect::Disable,
+            MfaEffect::Disable {
+                others: others("u1"),
+            },
             &[],
         )
         .await
@@ -216,7 +236,9 @@ async fn failures_lock_and_double_and_a_lock_refuses_success() {
             "login",
             150,
             MfaProof::TotpStep(5),
-            MfaEffect::Disable,
+            MfaEffect::Disable {
+                others: others("u1"),
+            },
             &[],
         )
         .await
@@ -250,6 +272,9 @@ async fn refresh_tokens_rotate_once_and_reuse_revokes() {
         created_at: 1,
         expires_at: 1000,
         revoked_at: None,
+        last_used_at: None,
+        ip: None,
+        user_agent: None,
     };
     let token = |h: u8| NewRefreshToken {
         token_hash: vec![h; 32],
@@ -257,27 +282,27 @@ async fn refresh_tokens_rotate_once_and_reuse_revokes() {
         expires_at: 1000,
     };
     store
-        .create_session(&session, &token(1), &[])
+        .create_session(&session, &token(1), None, &[])
         .await
         .unwrap();
     let reuse = || audit("auth.refresh.reuse_detected", "u1");
     assert!(matches!(
         store
-            .rotate_refresh_token(&[1; 32], &token(2), 10, reuse())
+            .rotate_refresh_token(&[1; 32], &token(2), &used_at(10), reuse())
             .await
             .unwrap(),
         RotateOutcome::Rotated(_)
     ));
     assert!(matches!(
         store
-            .rotate_refresh_token(&[9; 32], &token(3), 10, reuse())
+            .rotate_refresh_token(&[9; 32], &token(3), &used_at(10), reuse())
             .await
             .unwrap(),
         RotateOutcome::Invalid
     ));
     assert!(matches!(
         store
-            .rotate_refresh_token(&[1; 32], &token(4), 10, reuse())
+            .rotate_refresh_token(&[1; 32], &token(4), &used_at(10), reuse())
             .await
             .unwrap(),
         RotateOutcome::ReuseDetected { .. }
@@ -291,7 +316,7 @@ async fn refresh_tokens_rotate_once_and_reuse_revokes() {
         .is_some());
     assert!(matches!(
         store
-            .rotate_refresh_token(&[2; 32], &token(5), 10, reuse())
+            .rotate_refresh_token(&[2; 32], &token(5), &used_at(10), reuse())
             .await
             .unwrap(),
         RotateOutcome::Invalid

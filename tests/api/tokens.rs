@@ -36,9 +36,11 @@ async fn access_token_verifies_against_the_jwks_with_the_contract_claims() {
     let key = DecodingKey::from_ed_components(jwk["x"].as_str().unwrap()).unwrap();
     let mut validation = Validation::new(Algorithm::EdDSA);
     validation.set_issuer(&["twofold"]);
+    validation.set_audience(&["twofold"]);
     let claims = jsonwebtoken::decode::<Value>(&user.access_token, &key, &validation)
         .unwrap()
         .claims;
+    assert_eq!(claims["aud"], "twofold", "audience defaults to the issuer");
     let me = json_of(app.me(&user.access_token).await).await;
     assert_eq!(claims["sub"], me["id"]);
     assert_eq!(claims["amr"], json!(["pwd"]));
@@ -60,7 +62,7 @@ token, jwks = sys.argv[1], json.loads(sys.argv[2])
 kid = jwt.get_unverified_header(token)["kid"]
 jwk = next(k for k in jwks["keys"] if k["kid"] == kid)
 key = jwt.PyJWK(jwk).key
-claims = jwt.decode(token, key, algorithms=["EdDSA"], issuer="twofold")
+claims = jwt.decode(token, key, algorithms=["EdDSA"], issuer="twofold", audience="twofold")
 print(json.dumps(claims))
 "#;
     let out = Command::new("python3")

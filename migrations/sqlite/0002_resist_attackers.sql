@@ -1,0 +1,41 @@
+-- API 1.1: device tokens, per-account-key password guard, session details, disabled
+-- accounts, and indexes for the background sweep. Existing rows are kept as they are.
+
+-- Where and when a session was used (GET /sessions).
+ALTER TABLE sessions ADD COLUMN last_used_at BIGINT;
+ALTER TABLE sessions ADD COLUMN ip TEXT;
+ALTER TABLE sessions ADD COLUMN user_agent TEXT;
+UPDATE sessions SET last_used_at = created_at;
+CREATE INDEX sessions_expires ON sessions(expires_at);
+
+-- An account the operator has disabled cannot log in.
+ALTER TABLE users ADD COLUMN disabled_at BIGINT;
+
+-- Device tokens (OWASP device cookies): only their keyed hash is stored.
+CREATE TABLE device_tokens (
+    token_hash  BLOB PRIMARY KEY,
+    user_id     TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    created_at  BIGINT NOT NULL,
+    expires_at  BIGINT NOT NULL,
+    -- Wrong passwords admitted under this token since its last success.
+    failures    BIGINT NOT NULL DEFAULT 0,
+    revoked_at  BIGINT
+);
+CREATE INDEX device_tokens_user ON device_tokens(user_id);
+CREATE INDEX device_tokens_expires ON device_tokens(expires_at);
+
+-- Untrusted password logins, counted per account key (a keyed hash of the normalized
+-- email, whether or not the account exists). Replaces the per-user 'password' counter.
+CREATE TABLE login_guards (
+    account_key  BLOB PRIMARY KEY,
+    failures     BIGINT NOT NULL DEFAULT 0,
+    lockouts     BIGINT NOT NULL DEFAULT 0,
+    locked_until BIGINT NOT NULL DEFAULT 0,
+    updated_at   BIGINT NOT NULL DEFAULT 0
+);
+DELETE FROM attempt_counters WHERE purpose = 'password';
+
+CREATE INDEX mfa_challenges_user ON mfa_challenges(user_id);
+CREATE INDEX mfa_challenges_expires ON mfa_challenges(expires_at);
+CREATE INDEX totp_pending_expires ON totp_pending(expires_at);
+CREATE INDEX audit_events_at ON audit_events(at);

@@ -1,0 +1,271 @@
+//! The edge of the HTTP layer, applied before any handler (API 1.1): the client IP (the
+//! TCP peer, or `X-Forwarded-For` behind a trusted proxy), security headers, the
+//! cross-site request rule for cookie requests, the per-IP token bucket of the endpoints
+//! that cost a hash, and the request timeout.
+
+use std::net::{IpAddr, SocketAddr};
+use std::num::NonZeroU32;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, Method};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use governor::clock::Clock as _;
+use governor::middleware::NoOpMiddleware;
+use governor::nanos::Nanos;
+use governor::state::keyed::DefaultKeyedStateStore;
+use governor::{Quota, RateLimiter};
+use ipnet::IpNet;
+
+use crate::clock::SharedClock;
+use crate::config::Settings;
+use crate::error::ApiError;
+
+/// The client IP of a request, as the edge determined it.
+#[derive(Debug, Clone, Copy)]
+pub struct ClientIp(pub IpAddr);
+
+/// The application clock as a governor clock, so that tests move buckets in time.
+#[derive(Clone)]
+pub struct BucketClock(SharedClock);
+
+impl governor::clock::Clock for BucketClock {
+    type Instant = Nanos;
+    fn now(&self) -> Nanos {
+        Nanos::from(Duration::from_millis(self.0.now_millis().max(0) as u64))
+    }
+}
+
+type Buckets =
+    RateLimiter<IpAddr, DefaultKeyedStateStore<IpAddr>, BucketClock, NoOpMiddleware<Nanos>>;
+
+/// What the edge needs: settings read once at start.
+pub struct Edge {
+    trusted: Vec<IpNet>,
+    allowed_origins: Vec<String>,
+    buckets: Option<Buckets>,
+    clock: BucketClock,
+    hsts: bool,
+    timeout: Duration,
+}
+
+impl Edge {
+    /// The edge of `settings`; an invalid `trusted_proxies` entry is an error.
+    pub fn new(settings: &Settings, clock: SharedClock) -> anyhow::Result<Arc<Self>> {
+        let clock = BucketClock(clock);
+        let buckets = NonZeroU32::new(settings.rate_limit_burst)
+            .map(|burst| {
+                let rate = settings.rate_limit_per_second;
+                anyhow::ensure!(
+                    rate.is_finite() && rate > 0.0,
+                    "rate_limit_per_second must be above 0"
+                );
+                let quota = Quota::with_period(Duration::from_secs_f64(1.0 / rate))
+                    .ok_or_else(|| anyhow::anyhow!("rate_limit_per_second is too large"))?
+                    .allow_burst(burst);
+                Ok(RateLimiter::new(
+                    quota,
+                    DefaultKeyedStateStore::default(),
+                    clock.clone(),
+                ))
+            })
+            .transpose()?;
+        Ok(Arc::new(Self {
+            trusted: settings.trusted_networks()?,
+            allowed_origins: settings
+                .allowed_origins
+                .0
+                .iter()
+                .map(|o| o.trim_end_matches('/').to_ascii_lowercase())
+                .collect(),
+            buckets,
+            clock,
+            hsts: !settings.listens_on_loopback(),
+            timeout: Duration::from_secs(settings.request_timeout_seconds.max(1)),
+        }))
+    }
+
+    /// Forgets buckets that are full again (they hold nothing worth keeping).
+    pub fn forget_idle_buckets(&self) {
+        if let Some(b) = &self.buckets {
+            b.retain_recent();
+            b.shrink_to_fit();
+        }
+    }
+
+    /// The client IP: the peer, unless the peer is a trusted proxy; then the right-most
+    /// `X-Forwarded-For` address that is not a trusted proxy.
+    pub fn client_ip(&self, peer: IpAddr, headers: &HeaderMap) -> IpAddr {
+        if !self.is_trusted(peer) {
+            return peer;
+        }
+        let forwarded = headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .map(str::trim)
+            .collect::<Vec<_>>();
+        let mut client = peer;
+        for hop in forwarded.iter().rev() {
+            match hop.parse::<IpAddr>() {
+                Ok(ip) if self.is_trusted(ip) => client = ip,
+                Ok(ip) => return ip,
+                Err(_) => break, // garbage: stop at the last address we could trust
+            }
+        }
+        client
+    }
+
+    fn is_trusted(&self, ip: IpAddr) -> bool {
+        let ip = ip.to_canonical();
+        self.trusted.iter().any(|net| net.contains(&ip))
+    }
+
+    /// Whether a cookie request passes the cross-site rule of API 1.1.
+    fn same_site(&self, headers: &HeaderMap) -> bool {
+        if let Some(site) = headers.get("sec-fetch-site") {
+            return matches!(site.as_bytes(), b"same-origin" | b"none");
+        }
+        let Some(origin) = headers.get(header::ORIGIN) else {
+            return true; // neither header: curl, server-to-server
+        };
+        let origin = origin
+            .to_str()
+            .unwrap_or("")
+            .trim_end_matches('/')
+            .to_ascii_lowercase();
+        let host = headers
+            .get(header::HOST)
+            .and_then(|h| h.to_str().ok())
+            .map(str::to_ascii_lowercase);
+        let origin_host = origin.split_once("://").map(|(_, rest)| rest);
+        (origin_host.is_some() && origin_host == host.as_deref())
+            || self.allowed_origins.iter().any(|o| *o == origin)
+    }
+}
+
+/// Determines the client IP and puts it in the request's extensions.
+pub async fn client_ip(State(edge): State<Arc<Edge>>, mut req: Request, next: Next) -> Response {
+    if let Some(ConnectInfo(peer)) = req.extensions().get::<ConnectInfo<SocketAddr>>().copied() {
+        let ip = edge.client_ip(peer.ip(), req.headers());
+        req.extensions_mut().insert(ClientIp(ip));
+    }
+    next.run(req).await
+}
+
+/// Refuses cookie requests that a browser sent from another site (403, nothing done).
+pub async fn cross_site(State(edge): State<Arc<Edge>>, req: Request, next: Next) -> Response {
+    let safe = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    let bearer = req.headers().contains_key(header::AUTHORIZATION);
+    if !safe && !bearer && !edge.same_site(req.headers()) {
+        return ApiError::CrossSite.into_response();
+    }
+    next.run(req).await
+}
+
+/// One token from the client IP's bucket, or 429 `rate_limited`.
+pub async fn rate_limit(State(edge): State<Arc<Edge>>, req: Request, next: Next) -> Response {
+    if let (Some(buckets), Some(ClientIp(ip))) = (&edge.buckets, req.extensions().get()) {
+        if let Err(not_until) = buckets.check_key(&ip.to_canonical()) {
+            let wait = not_until.wait_time_from(edge.clock.now());
+            let retry_after = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+            return ApiError::RateLimited { retry_after }.into_response();
+        }
+    }
+    next.run(req).await
+}
+
+/// Answers 503 `timeout` when the request (body included) takes too long.
+pub async fn timeout(State(edge): State<Arc<Edge>>, req: Request, next: Next) -> Response {
+    match tokio::time::timeout(edge.timeout, next.run(req)).await {
+        Ok(response) => response,
+        Err(_) => ApiError::Timeout.into_response(),
+    }
+}
+
+/// Headers every response carries; `no-store` on everything but the public key set.
+pub async fn security_headers(
+    State(edge): State<Arc<Edge>>,
+    req: Request,
+    next: Next,
+) -> Response {
+    let cacheable = req.uri().path() == "/.well-known/jwks.json";
+    let mut response = next.run(req).await;
+    let headers = response.headers_mut();
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    if !cacheable {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    if edge.hsts {
+        headers.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000"),
+        );
+    }
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn edge(trusted: &str, origins: &str) -> Arc<Edge> {
+        let settings = Settings {
+            trusted_proxies: crate::config::StringList(
+                trusted.split(',').filter(|s| !s.is_empty()).map(Into::into).collect(),
+            ),
+            allowed_origins: crate::config::StringList(
+                origins.split(',').filter(|s| !s.is_empty()).map(Into::into).collect(),
+            ),
+            ..Settings::default()
+        };
+        Edge::new(&settings, Arc::new(crate::clock::SystemClock)).unwrap()
+    }
+
+    fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        for (k, v) in pairs {
+            h.append(*k, HeaderValue::from_static(v));
+        }
+        h
+    }
+
+    #[test]
+    fn forwarded_for_is_believed_only_from_trusted_proxies() {
+        let e = edge("10.0.0.0/8", "");
+        let h = headers(&[("x-forwarded-for", "1.2.3.4, 203.0.113.9, 10.0.0.2")]);
+        let proxy: IpAddr = "10.0.0.1".parse().unwrap();
+        let stranger: IpAddr = "198.51.100.7".parse().unwrap();
+        assert_eq!(e.client_ip(proxy, &h), "203.0.113.9".parse::<IpAddr>().unwrap());
+        assert_eq!(e.client_ip(stranger, &h), stranger);
+        assert_eq!(e.client_ip(proxy, &HeaderMap::new()), proxy);
+    }
+
+    #[test]
+    fn cross_site_rule() {
+        let e = edge("", "https://app.example");
+        assert!(e.same_site(&headers(&[("sec-fetch-site", "same-origin")])));
+        assert!(e.same_site(&headers(&[("sec-fetch-site", "none")])));
+        assert!(!e.same_site(&headers(&[("sec-fetch-site", "same-site")])));
+        // Sec-Fetch-Site decides alone, whatever Origin says.
+        assert!(!e.same_site(&headers(&[
+            ("sec-fetch-site", "cross-site"),
+            ("origin", "https://app.example")
+        ])));
+        assert!(e.same_site(&headers(&[("origin", "http://id.example:8080"), ("host", "id.example:8080")])));
+        assert!(!e.same_site(&headers(&[("origin", "http://evil.example"), ("host", "id.example:8080")])));
+        assert!(e.same_site(&headers(&[("origin", "https://app.example"), ("host", "id.example")])));
+        assert!(!e.same_site(&headers(&[("origin", "null"), ("host", "id.example")])));
+        assert!(e.same_site(&HeaderMap::new()));
+    }
+}

@@ -1,0 +1,140 @@
+//! The password guessing guard of API 1.1 (OWASP's device-cookie scheme). Every password
+//! attempt is admitted (counted) by the database before any Argon2 work: under a valid
+//! device token of the user, against that token's own budget; otherwise against the
+//! account key (a keyed hash of the normalized email, whether or not the account exists),
+//! whose spent budget locks untrusted logins only. A correct password gives back the
+//! budget it was counted against.
+
+use serde_json::json;
+
+use super::sessions::DEVICE;
+use super::{AppState, RequestMeta};
+use crate::crypto::token::TokenHasher;
+use crate::domain::email::Email;
+use crate::domain::lockout::seconds_left;
+use crate::domain::password::Password;
+use crate::error::{ApiError, ApiResult};
+use crate::store::UserRecord;
+
+/// Label of account-key hashes.
+const ACCOUNT: &str = "account";
+
+/// What an admitted attempt was counted against.
+enum Budget {
+    /// A live device token of this user (its keyed hash).
+    Device(Vec<u8>),
+    /// The account key's untrusted budget.
+    Account,
+}
+
+/// One password attempt: who it claims to be, and the audit event of a wrong password.
+pub(super) struct Attempt<'a> {
+    pub email: &'a Email,
+    pub user: Option<&'a UserRecord>,
+    pub password: &'a Password,
+    pub device_token: Option<&'a str>,
+    /// `auth.login.failed` at login.
+    pub failure_event: &'static str,
+}
+
+/// Admits, checks and settles one password attempt: `Ok` for the right password of an
+/// existing account; 401 `invalid_credentials` for a wrong one or an unknown email (the
+/// same answer after the same work); 429 when the attempt is not admitted; 503 when the
+/// hashing queue is full (nothing counted then).
+pub(super) async fn check(
+    state: &AppState,
+    meta: &RequestMeta,
+    attempt: Attempt<'_>,
+) -> ApiResult<()> {
+    let ticket = state.argon.reserve()?;
+    let key = state.keys.tokens.hash(ACCOUNT, attempt.email.as_str());
+    let budget = admit(state, &key, attempt.user, attempt.device_token).await?;
+    let stored = attempt.user.map(|u| u.password_hash.as_str());
+    let valid = ticket
+        .verify_password(attempt.password.expose(), stored)
+        .await?;
+    let user_id = attempt.user.map(|u| u.id.as_str());
+    let now = state.now();
+    match (valid, &budget) {
+        (true, Budget::Device(hash)) => state.store.device_succeeded(hash).await?,
+        (true, Budget::Account) => state.store.account_succeeded(&key, now).await?,
+        (false, Budget::Device(hash)) => {
+            let audit = [failure_audit(state, meta, &attempt, "device")];
+            let revoked = state.event(
+                "auth.device.revoked",
+                user_id,
+                meta,
+                json!({ "reason": "too_many_failures" }),
+            );
+            let max = state.settings.device_max_failures;
+            if state
+                .store
+                .device_failed(hash, now, max, &audit, revoked)
+                .await?
+            {
+                tracing::warn!(user_id, "device token revoked after repeated wrong passwords");
+            }
+            return Err(ApiError::InvalidCredentials);
+        }
+        (false, Budget::Account) => {
+            let audit = [failure_audit(state, meta, &attempt, "untrusted")];
+            let locked = state.event("auth.login.locked", user_id, meta, json!({}));
+            let policy = state.password_policy();
+            if state
+                .store
+                .account_failed(&key, now, policy, &audit, locked)
+                .await?
+            {
+                tracing::warn!(user_id, "untrusted password logins locked");
+            }
+            return Err(ApiError::InvalidCredentials);
+        }
+    }
+    Ok(())
+}
+
+fn failure_audit(
+    state: &AppState,
+    meta: &RequestMeta,
+    attempt: &Attempt<'_>,
+    budget: &str,
+) -> crate::store::AuditEvent {
+    state.event(
+        attempt.failure_event,
+        attempt.user.map(|u| u.id.as_str()),
+        meta,
+        json!({ "reason": "invalid_credentials", "budget": budget }),
+    )
+}
+
+/// Counts the attempt against a valid device token of `user`, else against `key`.
+async fn admit(
+    state: &AppState,
+    key: &[u8],
+    user: Option<&UserRecord>,
+    device_token: Option<&str>,
+) -> ApiResult<Budget> {
+    let now = state.now();
+    if let (Some(user), Some(token)) = (user, device_token) {
+        if TokenHasher::is_well_formed(token) {
+            let hash = state.keys.tokens.hash(DEVICE, token);
+            let max = state.settings.device_max_failures;
+            if state.store.admit_device(&hash, &user.id, now, max).await? {
+                return Ok(Budget::Device(hash));
+            }
+        }
+    }
+    let policy = state.password_policy();
+    if state
+        .store
+        .admit_account(key, now, policy.max_failures)
+        .await?
+    {
+        return Ok(Budget::Account);
+    }
+    // Locked, or the budget is taken by attempts still being checked (a lock follows).
+    let guard = state.store.login_guard(key).await?.unwrap_or_default();
+    let retry_after = seconds_left(guard.locked_until, now)
+        .unwrap_or_else(|| policy.lock_seconds(guard.lockouts) as u64);
+    Err(ApiError::TooManyAttempts { retry_after })
+}

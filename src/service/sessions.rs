@@ -1,0 +1,301 @@
+//! Sessions and tokens: starting a session (access + refresh token, and a device token
+//! after a login), refresh rotation with reuse detection, logout, access-token
+//! authentication, and the caller's own session list and revocations.
+
+use serde_json::json;
+
+use super::{AppState, RequestMeta};
+use crate::crypto::jwt::Claims;
+use crate::crypto::token::TokenHasher;
+use crate::error::{ApiError, ApiResult};
+use crate::store::{
+    AuditEvent, NewDeviceToken, NewRefreshToken, OtherSessions, RotateOutcome, SessionRecord,
+    SessionUse,
+};
+
+/// Label of refresh-token hashes.
+const REFRESH: &str = "refresh";
+/// Label of device-token hashes.
+pub(super) const DEVICE: &str = "device";
+
+/// A freshly issued set of tokens. Its `Debug` shows none of them.
+#[derive(Clone)]
+pub struct AuthTokens {
+    /// The signed JWT.
+    pub access_token: String,
+    /// The opaque refresh token.
+    pub refresh_token: String,
+    /// Seconds until the access token expires.
+    pub expires_in: i64,
+    /// The device token issued by a login (none on refresh).
+    pub device_token: Option<String>,
+}
+
+impl std::fmt::Debug for AuthTokens {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AuthTokens")
+            .field("access_token", &"***")
+            .field("refresh_token", &"***")
+            .field("expires_in", &self.expires_in)
+            .field("device_token", &self.device_token.as_ref().map(|_| "***"))
+            .finish()
+    }
+}
+
+/// A session of the caller, as `GET /sessions` lists it.
+#[derive(Debug, Clone)]
+pub struct SessionInfo {
+    pub id: String,
+    pub created_at: i64,
+    pub last_used_at: i64,
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+    pub amr: Vec<String>,
+    pub current: bool,
+}
+
+/// A new session after a login: the session, its first refresh token and a device token,
+/// none stored yet, and the plain tokens to hand out.
+pub struct NewLogin {
+    pub session: SessionRecord,
+    pub refresh: NewRefreshToken,
+    pub device: NewDeviceToken,
+    refresh_token: String,
+    device_token: String,
+}
+
+impl NewLogin {
+    /// A session for `user_id` with these `amr` values, made by the request of `meta`.
+    pub fn new(state: &AppState, meta: &RequestMeta, user_id: &str, amr: &[&str]) -> Self {
+        let now = state.now();
+        let session = SessionRecord {
+            id: uuid::Uuid::new_v4().to_string(),
+            user_id: user_id.to_owned(),
+            amr: amr.join(" "),
+            created_at: now,
+            expires_at: now + state.settings.refresh_token_ttl,
+            revoked_at: None,
+            last_used_at: Some(now),
+            ip: meta.ip.clone(),
+            user_agent: meta.user_agent.clone(),
+        };
+        let refresh_token = TokenHasher::generate();
+        let refresh = NewRefreshToken {
+            token_hash: state.keys.tokens.hash(REFRESH, &refresh_token),
+            created_at: now,
+            expires_at: session.expires_at,
+        };
+        let device_token = TokenHasher::generate();
+        let device = NewDeviceToken {
+            token_hash: state.keys.tokens.hash(DEVICE, &device_token),
+            user_id: user_id.to_owned(),
+            created_at: now,
+            expires_at: now + state.settings.device_token_ttl,
+        };
+        Self {
+            session,
+            refresh,
+            device,
+            refresh_token,
+            device_token,
+        }
+    }
+
+    /// The tokens to answer with, once the login is stored.
+    pub fn tokens(self, state: &AppState) -> ApiResult<AuthTokens> {
+        let mut tokens = tokens_for(state, &self.session, self.refresh_token)?;
+        tokens.device_token = Some(self.device_token);
+        Ok(tokens)
+    }
+}
+
+/// Stores a login's session, refresh token and device token with `audit`; returns its tokens.
+pub(super) async fn start(
+    state: &AppState,
+    login: NewLogin,
+    audit: &[AuditEvent],
+) -> ApiResult<AuthTokens> {
+    state
+        .store
+        .create_session(&login.session, &login.refresh, Some(&login.device), audit)
+        .await?;
+    login.tokens(state)
+}
+
+/// The tokens of a stored session: a freshly signed access token and `refresh_token`.
+fn tokens_for(
+    state: &AppState,
+    session: &SessionRecord,
+    refresh_token: String,
+) -> ApiResult<AuthTokens> {
+    Ok(AuthTokens {
+        access_token: sign_access_token(state, session)?,
+        refresh_token,
+        expires_in: state.settings.access_token_ttl,
+        device_token: None,
+    })
+}
+
+fn sign_access_token(state: &AppState, session: &SessionRecord) -> ApiResult<String> {
+    let now = state.now();
+    let claims = Claims {
+        iss: state.keys.ring.issuer().to_owned(),
+        aud: state.keys.ring.audience().to_owned(),
+        sub: session.user_id.clone(),
+        sid: session.id.clone(),
+        iat: now,
+        exp: now + state.settings.access_token_ttl,
+        jti: uuid::Uuid::new_v4().to_string(),
+        amr: session.amr.split_whitespace().map(str::to_owned).collect(),
+    };
+    Ok(state.keys.ring.sign(&claims)?)
+}
+
+/// Exchanges a refresh token for new tokens. A token that was already rotated revokes
+/// its whole session (someone else holds a copy).
+#[tracing::instrument(skip_all)]
+pub async fn refresh(
+    state: &AppState,
+    meta: &RequestMeta,
+    refresh_token: &str,
+) -> ApiResult<AuthTokens> {
+    if !TokenHasher::is_well_formed(refresh_token) {
+        return Err(ApiError::InvalidToken);
+    }
+    let now = state.now();
+    let new_token = TokenHasher::generate();
+    let new = NewRefreshToken {
+        token_hash: state.keys.tokens.hash(REFRESH, &new_token),
+        created_at: now,
+        expires_at: now + state.settings.refresh_token_ttl,
+    };
+    let old_hash = state.keys.tokens.hash(REFRESH, refresh_token);
+    let reuse = state.event("auth.refresh.reuse_detected", None, meta, json!({}));
+    let used = SessionUse {
+        at: now,
+        ip: meta.ip.clone(),
+        user_agent: meta.user_agent.clone(),
+    };
+    match state
+        .store
+        .rotate_refresh_token(&old_hash, &new, &used, reuse)
+        .await?
+    {
+        RotateOutcome::Rotated(session) => tokens_for(state, &session, new_token),
+        RotateOutcome::ReuseDetected {
+            session_id,
+            user_id,
+        } => {
+            tracing::warn!(%session_id, %user_id, "refresh token reuse detected: session revoked");
+            Err(ApiError::InvalidToken)
+        }
+        RotateOutcome::Invalid => Err(ApiError::InvalidToken),
+    }
+}
+
+/// Revokes the session of `claims` (its access and refresh tokens stop working).
+#[tracing::instrument(skip_all)]
+pub async fn logout(state: &AppState, meta: &RequestMeta, claims: &Claims) -> ApiResult<()> {
+    let audit = state.event(
+        "auth.logout",
+        Some(&claims.sub),
+        meta,
+        json!({ "sessionId": claims.sid }),
+    );
+    state
+        .store
+        .revoke_session(&claims.sid, state.now(), &audit)
+        .await?;
+    Ok(())
+}
+
+/// Verifies an access token and that its session is still live.
+pub async fn authenticate(state: &AppState, token: &str) -> ApiResult<Claims> {
+    let now = state.now();
+    let claims = state
+        .keys
+        .ring
+        .verify(token, now)
+        .map_err(|_| ApiError::Unauthorized)?;
+    match state.store.session(&claims.sid).await? {
+        Some(s) if s.revoked_at.is_none() && s.expires_at > now && s.user_id == claims.sub => {
+            Ok(claims)
+        }
+        _ => Err(ApiError::Unauthorized),
+    }
+}
+
+/// The caller's live sessions, newest first; `current` marks the caller's own.
+pub async fn list(state: &AppState, claims: &Claims) -> ApiResult<Vec<SessionInfo>> {
+    let sessions = state.store.user_sessions(&claims.sub, state.now()).await?;
+    Ok(sessions
+        .into_iter()
+        .map(|s| SessionInfo {
+            current: s.id == claims.sid,
+            last_used_at: s.last_used_at.unwrap_or(s.created_at),
+            amr: s.amr.split_whitespace().map(str::to_owned).collect(),
+            id: s.id,
+            created_at: s.created_at,
+            ip: s.ip,
+            user_agent: s.user_agent,
+        })
+        .collect())
+}
+
+/// Revokes one of the caller's sessions; `NotFound` when it is not a live session of theirs.
+#[tracing::instrument(skip_all)]
+pub async fn revoke(
+    state: &AppState,
+    meta: &RequestMeta,
+    claims: &Claims,
+    session_id: &str,
+) -> ApiResult<()> {
+    let audit = state.event(
+        "auth.session.revoked",
+        Some(&claims.sub),
+        meta,
+        json!({ "reason": "user_revoked", "sessionId": session_id }),
+    );
+    let revoked = state
+        .store
+        .revoke_user_session(&claims.sub, session_id, state.now(), &audit)
+        .await?;
+    if revoked {
+        Ok(())
+    } else {
+        Err(ApiError::NotFound)
+    }
+}
+
+/// Revokes every session of the caller but the calling one; returns how many.
+#[tracing::instrument(skip_all)]
+pub async fn revoke_others(
+    state: &AppState,
+    meta: &RequestMeta,
+    claims: &Claims,
+) -> ApiResult<u64> {
+    let others = others(state, meta, &claims.sub, &claims.sid, "user_revoked_others");
+    Ok(state
+        .store
+        .revoke_other_sessions(&claims.sub, &others, state.now())
+        .await?)
+}
+
+/// The sessions a security change of `user_id` ends: all but `keep`, audited with `reason`.
+pub(super) fn others(
+    state: &AppState,
+    meta: &RequestMeta,
+    user_id: &str,
+    keep: &str,
+    reason: &'static str,
+) -> OtherSessions {
+    OtherSessions {
+        keep: keep.to_owned(),
+        audit: state.event(
+            "auth.session.revoked",
+            Some(user_id),
+            meta,
+            json!({ "reason": reason }),
+        ),
+    }
+}
