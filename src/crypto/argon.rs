@@ -24,6 +24,8 @@ pub struct Argon {
     dummy: Arc<OnceCell<String>>,
     /// Jobs accepted but not yet started by a hashing thread.
     waiting: Arc<AtomicUsize>,
+    /// Jobs a hashing thread is working on.
+    running: Arc<AtomicUsize>,
     queue_max: usize,
 }
 
@@ -72,13 +74,18 @@ impl Ticket {
         f: impl FnOnce(&mut Worker) -> T + Send + 'static,
     ) -> anyhow::Result<T> {
         let (reply, answer) = oneshot::channel();
-        let waiting = Arc::clone(&self.argon.waiting);
+        let (waiting, running) = (
+            Arc::clone(&self.argon.waiting),
+            Arc::clone(&self.argon.running),
+        );
         self.armed = false;
         self.argon
             .jobs
             .send(Box::new(move |worker| {
+                running.fetch_add(1, Ordering::SeqCst);
                 waiting.fetch_sub(1, Ordering::SeqCst);
                 let _ = reply.send(f(worker));
+                running.fetch_sub(1, Ordering::SeqCst);
             }))
             .map_err(|_| {
                 self.argon.waiting.fetch_sub(1, Ordering::SeqCst);
@@ -138,6 +145,7 @@ impl Argon {
             jobs,
             dummy: Arc::new(OnceCell::new()),
             waiting: Arc::new(AtomicUsize::new(0)),
+            running: Arc::new(AtomicUsize::new(0)),
             queue_max: 64 * concurrency,
         })
     }
@@ -146,6 +154,14 @@ impl Argon {
     pub fn with_queue_max(mut self, max: usize) -> Self {
         self.queue_max = max;
         self
+    }
+
+    /// Jobs waiting for a hashing thread, and jobs being worked on.
+    pub fn load(&self) -> (usize, usize) {
+        (
+            self.waiting.load(Ordering::SeqCst),
+            self.running.load(Ordering::SeqCst),
+        )
     }
 
     /// Takes a place in the queue, or fails at once with [`Overloaded`].

@@ -18,6 +18,8 @@ pub struct TestApp {
     pub clock: OffsetClock,
     pub settings: Settings,
     pub data_dir: Arc<tempfile::TempDir>,
+    /// The running instance's state (its store, settings and clock).
+    pub state: twofold::service::AppState,
     stop: Option<oneshot::Sender<()>>,
     handle: Option<JoinHandle<anyhow::Result<()>>>,
 }
@@ -114,6 +116,7 @@ impl TestApp {
             .await
             .expect("application builds");
         let address = format!("http://127.0.0.1:{}", app.port());
+        let state = app.state().clone();
         let (stop, stopped) = oneshot::channel::<()>();
         let handle = tokio::spawn(app.run_until(async {
             let _ = stopped.await;
@@ -124,6 +127,7 @@ impl TestApp {
             clock,
             settings,
             data_dir,
+            state,
             stop: Some(stop),
             handle: Some(handle),
         }
@@ -223,6 +227,16 @@ impl TestApp {
         .await
     }
 
+    /// Logs in presenting a device token in the body.
+    pub async fn login_with_device(&self, email: &str, password: &str, device: &str) -> Response {
+        self.post(
+            "/auth/login",
+            json!({ "email": email, "password": password, "deviceToken": device }),
+            None,
+        )
+        .await
+    }
+
     pub async fn refresh(&self, refresh_token: &str) -> Response {
         self.post(
             "/auth/refresh",
@@ -252,6 +266,7 @@ impl TestApp {
             password,
             access_token: body["accessToken"].as_str().unwrap().to_owned(),
             refresh_token: body["refreshToken"].as_str().unwrap().to_owned(),
+            device_token: body["deviceToken"].as_str().unwrap().to_owned(),
         }
     }
 }
@@ -262,6 +277,8 @@ pub struct TestUser {
     pub password: String,
     pub access_token: String,
     pub refresh_token: String,
+    /// The device token of that login.
+    pub device_token: String,
 }
 
 /// Asserts the status, printing the body when it differs.

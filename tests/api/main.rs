@@ -2,6 +2,8 @@
 
 mod accounts;
 mod crash;
+mod edge;
+mod guessing;
 mod helpers;
 mod input;
 mod logs;
