@@ -48,7 +48,7 @@ pub struct SqliteStore {
 /// What the supervisor and `/readyz` share about the writer.
 #[derive(Default)]
 struct WriterHealth {
-    /// A writer is running and its last batch committed.
+    /// A writer task is running.
     up: AtomicBool,
     /// Test hook: the writer may not be restarted while set.
     held_down: AtomicBool,
@@ -107,6 +107,7 @@ impl SqliteStore {
         if !self.health.up.load(Ordering::SeqCst) {
             return Err(unavailable());
         }
+        // An empty unit of work goes through a whole batch, commit included.
         let probe = self.write(|_| Box::pin(async { Ok((true, ())) }));
         tokio::time::timeout(Duration::from_secs(3), probe)
             .await
@@ -119,6 +120,10 @@ impl SqliteStore {
         self.health.held_down.store(keep_down, Ordering::SeqCst);
         let crash = self.write::<(), _>(|_| Box::pin(async { panic!("writer crashed by a test hook") }));
         let _ = crash.await;
+        // The supervisor notices the death a moment after the batch was dropped.
+        while self.health.up.load(Ordering::SeqCst) {
+            tokio::time::sleep(Duration::from_millis(1)).await;
+        }
     }
 
     fn release_writer(&self) {
@@ -144,6 +149,10 @@ impl SqliteStore {
                     .map(|(keep, value)| (keep, Box::new(value) as Value))
             })
         });
+        if !self.health.up.load(Ordering::SeqCst) {
+            // The writer is being restarted: fail at once rather than queue (503).
+            return Err(StoreError::Unavailable(sqlx::Error::WorkerCrashed));
+        }
         let (reply, answer) = oneshot::channel();
         self.writer
             .send(WriteRequest { job, reply })
@@ -228,14 +237,13 @@ async fn group_commit(
     mut conn: SqliteConnection,
     queue: Arc<Mutex<mpsc::Receiver<WriteRequest>>>,
     batch_max: usize,
-    health: Arc<WriterHealth>,
+    _health: Arc<WriterHealth>,
 ) {
     let mut queue = queue.lock().await;
     let mut batch = Vec::with_capacity(batch_max);
     while queue.recv_many(&mut batch, batch_max).await > 0 {
         match run_batch(&mut conn, &mut batch).await {
             Ok(answers) => {
-                health.up.store(true, Ordering::SeqCst);
                 for (reply, result) in answers {
                     let _ = reply.send(result);
                 }
@@ -243,7 +251,6 @@ async fn group_commit(
             Err(e) => {
                 // Every request of the batch is dropped unanswered: its caller sees the
                 // store as unavailable (503) and nothing of the batch was kept.
-                health.up.store(false, Ordering::SeqCst);
                 tracing::error!(error = %e, "group commit failed; the batch was rolled back");
                 let _ = sqlx::query("ROLLBACK").execute(&mut conn).await;
             }
