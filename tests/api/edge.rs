@@ -221,19 +221,20 @@ async fn a_full_hashing_queue_answers_503_at_once() {
     let app = TestApp::spawn_with(|s| {
         s.hash_concurrency = Some(1);
         s.hash_queue_max = Some(1);
-        s.argon2_memory_kib = 64 * 1024;
-        s.argon2_iterations = 8;
+        s.argon2_memory_kib = 128 * 1024;
+        s.argon2_iterations = 16;
     })
     .await;
     let mut slow = Vec::new();
-    for (i, load) in [(0, (0, 1)), (1, (1, 1))] {
+    for i in 0..2 {
         let (client, url) = (app.client.clone(), app.url("/auth/register"));
         let body = json!({ "email": format!("s{i}@example.com"), "password": "long enough password" });
         slow.push(tokio::spawn(async move {
             client.post(url).json(&body).send().await.unwrap().status()
         }));
-        until_load(&app, load).await;
     }
+    // One hash running, one waiting: the queue is full.
+    until_load(&app, (1, 1)).await;
     let refused = app.register("s9@example.com", "long enough password").await;
     assert!(
         slow.iter().any(|h| !h.is_finished()),

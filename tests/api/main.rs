@@ -2,6 +2,7 @@
 
 mod accounts;
 mod crash;
+mod durability;
 mod edge;
 mod guessing;
 mod hardening;
@@ -13,3 +14,4 @@ mod multi_instance;
 mod sessions;
 mod store;
 mod tokens;
+mod upgrade;
