@@ -225,7 +225,9 @@ impl Settings {
             .map(|p| {
                 p.parse::<ipnet::IpNet>()
                     .or_else(|_| p.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
-                    .map_err(|_| anyhow::anyhow!("trusted_proxies: {p:?} is not an IP address or CIDR"))
+                    .map_err(|_| {
+                        anyhow::anyhow!("trusted_proxies: {p:?} is not an IP address or CIDR")
+                    })
             })
             .collect()
     }

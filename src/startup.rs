@@ -123,7 +123,8 @@ impl Application {
                 edge.forget_idle_buckets();
             }
         });
-        let header_timeout = Duration::from_secs(self.state.settings.request_timeout_seconds.max(1));
+        let header_timeout =
+            Duration::from_secs(self.state.settings.request_timeout_seconds.max(1));
         let app = crate::http::router(self.state, self.edge);
         crate::http::serve::serve(self.listener, app, header_timeout, shutdown).await;
         sweeper.abort();

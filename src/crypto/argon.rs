@@ -218,7 +218,9 @@ impl Argon {
                 };
                 self.waiting.fetch_add(1, Ordering::SeqCst);
                 let password = "twofold dummy password for unknown users";
-                ticket.run(move |w| w.hash(false, password.as_bytes())).await?
+                ticket
+                    .run(move |w| w.hash(false, password.as_bytes()))
+                    .await?
             })
             .await
     }

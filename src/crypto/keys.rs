@@ -124,6 +124,38 @@ fn write_new_private_file(path: &Path, contents: &[u8]) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Creates `dir` (and missing parents) with mode 0700; an existing folder is left as is.
+pub fn create_private_dir(dir: &Path) -> anyhow::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder
+        .create(dir)
+        .with_context(|| format!("creating data folder {}", dir.display()))
+}
+
+/// Refuses a key file that group or others may read or write.
+fn refuse_shared_file(path: &Path) -> anyhow::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(path)
+            .with_context(|| format!("reading {}", path.display()))?
+            .permissions()
+            .mode();
+        if mode & 0o077 != 0 {
+            anyhow::bail!(
+                "{} is readable by group or others (mode {:o}); run `chmod 600 {}`",
+                path.display(),
+                mode & 0o777,
+                path.display()
+            );
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -160,36 +192,4 @@ mod tests {
             assert_eq!(mode & 0o777, 0o600);
         }
     }
-}
-
-/// Creates `dir` (and missing parents) with mode 0700; an existing folder is left as is.
-pub fn create_private_dir(dir: &Path) -> anyhow::Result<()> {
-    let mut builder = std::fs::DirBuilder::new();
-    builder.recursive(true);
-    #[cfg(unix)]
-    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-    builder
-        .create(dir)
-        .with_context(|| format!("creating data folder {}", dir.display()))
-}
-
-/// Refuses a key file that group or others may read or write.
-fn refuse_shared_file(path: &Path) -> anyhow::Result<()> {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(path)
-            .with_context(|| format!("reading {}", path.display()))?
-            .permissions()
-            .mode();
-        if mode & 0o077 != 0 {
-            anyhow::bail!(
-                "{} is readable by group or others (mode {:o}); run `chmod 600 {}`",
-                path.display(),
-                mode & 0o777,
-                path.display()
-            );
-        }
-    }
-    Ok(())
 }

@@ -32,8 +32,17 @@ mod tests {
     #[test]
     fn hidden_characters_are_caught() {
         for c in [
-            '\u{200B}', '\u{200D}', '\u{FEFF}', '\u{202E}', '\u{2066}', '\u{E000}', '\u{E0041}',
-            '\u{F0000}', '\u{0007}', '\u{FE0F}', '\u{00AD}',
+            '\u{200B}',
+            '\u{200D}',
+            '\u{FEFF}',
+            '\u{202E}',
+            '\u{2066}',
+            '\u{E000}',
+            '\u{E0041}',
+            '\u{F0000}',
+            '\u{0007}',
+            '\u{FE0F}',
+            '\u{00AD}',
         ] {
             assert!(is_hidden(c), "{:04X}", c as u32);
         }

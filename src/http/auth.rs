@@ -120,20 +120,18 @@ async fn login(
         password,
         device_token: device_token(body.device_token, &headers),
     };
-    Ok(
-        match accounts::login(&state, &meta, request).await? {
-            LoginOutcome::Session(tokens) => auth_response(&state, tokens, Some(false)),
-            LoginOutcome::MfaRequired {
-                challenge_token,
-                expires_in,
-            } => Json(MfaRequiredBody {
-                mfa_required: true,
-                mfa_challenge_token: challenge_token,
-                expires_in,
-            })
-            .into_response(),
-        },
-    )
+    Ok(match accounts::login(&state, &meta, request).await? {
+        LoginOutcome::Session(tokens) => auth_response(&state, tokens, Some(false)),
+        LoginOutcome::MfaRequired {
+            challenge_token,
+            expires_in,
+        } => Json(MfaRequiredBody {
+            mfa_required: true,
+            mfa_challenge_token: challenge_token,
+            expires_in,
+        })
+        .into_response(),
+    })
 }
 
 #[derive(Deserialize)]

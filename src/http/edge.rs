@@ -143,7 +143,7 @@ impl Edge {
             .map(str::to_ascii_lowercase);
         let origin_host = origin.split_once("://").map(|(_, rest)| rest);
         (origin_host.is_some() && origin_host == host.as_deref())
-            || self.allowed_origins.iter().any(|o| *o == origin)
+            || self.allowed_origins.contains(&origin)
     }
 }
 
@@ -187,11 +187,7 @@ pub async fn timeout(State(edge): State<Arc<Edge>>, req: Request, next: Next) ->
 }
 
 /// Headers every response carries; `no-store` on everything but the public key set.
-pub async fn security_headers(
-    State(edge): State<Arc<Edge>>,
-    req: Request,
-    next: Next,
-) -> Response {
+pub async fn security_headers(State(edge): State<Arc<Edge>>, req: Request, next: Next) -> Response {
     let cacheable = req.uri().path() == "/.well-known/jwks.json";
     let mut response = next.run(req).await;
     let headers = response.headers_mut();
@@ -222,10 +218,18 @@ mod tests {
     fn edge(trusted: &str, origins: &str) -> Arc<Edge> {
         let settings = Settings {
             trusted_proxies: crate::config::StringList(
-                trusted.split(',').filter(|s| !s.is_empty()).map(Into::into).collect(),
+                trusted
+                    .split(',')
+                    .filter(|s| !s.is_empty())
+                    .map(Into::into)
+                    .collect(),
             ),
             allowed_origins: crate::config::StringList(
-                origins.split(',').filter(|s| !s.is_empty()).map(Into::into).collect(),
+                origins
+                    .split(',')
+                    .filter(|s| !s.is_empty())
+                    .map(Into::into)
+                    .collect(),
             ),
             ..Settings::default()
         };
@@ -246,7 +250,10 @@ mod tests {
         let h = headers(&[("x-forwarded-for", "1.2.3.4, 203.0.113.9, 10.0.0.2")]);
         let proxy: IpAddr = "10.0.0.1".parse().unwrap();
         let stranger: IpAddr = "198.51.100.7".parse().unwrap();
-        assert_eq!(e.client_ip(proxy, &h), "203.0.113.9".parse::<IpAddr>().unwrap());
+        assert_eq!(
+            e.client_ip(proxy, &h),
+            "203.0.113.9".parse::<IpAddr>().unwrap()
+        );
         assert_eq!(e.client_ip(stranger, &h), stranger);
         assert_eq!(e.client_ip(proxy, &HeaderMap::new()), proxy);
     }
@@ -262,9 +269,18 @@ mod tests {
             ("sec-fetch-site", "cross-site"),
             ("origin", "https://app.example")
         ])));
-        assert!(e.same_site(&headers(&[("origin", "http://id.example:8080"), ("host", "id.example:8080")])));
-        assert!(!e.same_site(&headers(&[("origin", "http://evil.example"), ("host", "id.example:8080")])));
-        assert!(e.same_site(&headers(&[("origin", "https://app.example"), ("host", "id.example")])));
+        assert!(e.same_site(&headers(&[
+            ("origin", "http://id.example:8080"),
+            ("host", "id.example:8080")
+        ])));
+        assert!(!e.same_site(&headers(&[
+            ("origin", "http://evil.example"),
+            ("host", "id.example:8080")
+        ])));
+        assert!(e.same_site(&headers(&[
+            ("origin", "https://app.example"),
+            ("host", "id.example")
+        ])));
         assert!(!e.same_site(&headers(&[("origin", "null"), ("host", "id.example")])));
         assert!(e.same_site(&HeaderMap::new()));
     }

@@ -25,19 +25,17 @@ mod health;
 mod jwks;
 mod me;
 mod mfa;
-mod sessions;
 /// The HTTP server: connections, header timeout, graceful shutdown.
 pub mod serve;
+mod sessions;
 
 /// Largest request body accepted.
 pub const BODY_LIMIT: usize = 64 * 1024;
 
 /// The whole application's routes.
 pub fn router(state: AppState, edge: Arc<edge::Edge>) -> Router {
-    let hashing = auth::hashing_router().route_layer(from_fn_with_state(
-        Arc::clone(&edge),
-        edge::rate_limit,
-    ));
+    let hashing =
+        auth::hashing_router().route_layer(from_fn_with_state(Arc::clone(&edge), edge::rate_limit));
     let api = Router::new()
         .merge(hashing)
         .merge(auth::router())
@@ -92,7 +90,7 @@ fn auth_response(state: &AppState, tokens: AuthTokens, mfa_required: Option<bool
         device_token: tokens.device_token,
     };
     let mut response = ([(header::SET_COOKIE, cookie)], axum::Json(body)).into_response();
-    if let Some(Ok(value)) = device_cookie.map(|c| header::HeaderValue::try_from(c)) {
+    if let Some(Ok(value)) = device_cookie.map(header::HeaderValue::try_from) {
         response.headers_mut().append(header::SET_COOKIE, value);
     }
     response

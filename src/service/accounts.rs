@@ -144,12 +144,7 @@ pub async fn change_password(
     .await?;
     let hash = state.argon.hash_password(change.new.expose()).await?;
     let others = sessions::others(state, meta, &user.id, &claims.sid, "password_changed");
-    let audit = [state.event(
-        "auth.password.changed",
-        Some(&user.id),
-        meta,
-        json!({}),
-    )];
+    let audit = [state.event("auth.password.changed", Some(&user.id), meta, json!({}))];
     let revoked = state
         .store
         .change_password(&user.id, &hash, &others, state.now(), &audit)

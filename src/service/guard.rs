@@ -72,7 +72,10 @@ pub(super) async fn check(
                 .device_failed(hash, now, max, &audit, revoked)
                 .await?
             {
-                tracing::warn!(user_id, "device token revoked after repeated wrong passwords");
+                tracing::warn!(
+                    user_id,
+                    "device token revoked after repeated wrong passwords"
+                );
             }
             return Err(ApiError::InvalidCredentials);
         }

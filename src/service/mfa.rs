@@ -8,8 +8,8 @@ use subtle::ConstantTimeEq;
 use zeroize::Zeroizing;
 
 use super::attempts::ensure_open;
-use super::sessions::{self, AuthTokens, NewLogin};
 use super::proof::{finish, hash_recovery_codes, mfa_proof, recovery_audit, require, totp_proof};
+use super::sessions::{self, AuthTokens, NewLogin};
 use super::{AppState, RequestMeta};
 use crate::crypto::jwt::Claims;
 use crate::crypto::seal::CURRENT_KEY_ID;
@@ -207,7 +207,13 @@ pub async fn regenerate(
         proof,
         MfaEffect::Regenerate {
             recovery,
-            others: sessions::others(state, meta, user_id, &caller.sid, "recovery_codes_regenerated"),
+            others: sessions::others(
+                state,
+                meta,
+                user_id,
+                &caller.sid,
+                "recovery_codes_regenerated",
+            ),
         },
         &audit,
         StatusCode::BAD_REQUEST,

@@ -450,7 +450,8 @@ pub trait Store: Send + Sync + 'static {
 
     /// Stores (replacing any earlier one) the user's pending TOTP setup and writes
     /// `audit`, unless MFA is enabled (then false, nothing written).
-    async fn put_pending_totp(&self, pending: &TotpRecord, audit: &AuditEvent) -> StoreResult<bool>;
+    async fn put_pending_totp(&self, pending: &TotpRecord, audit: &AuditEvent)
+        -> StoreResult<bool>;
     /// The user's pending TOTP setup, expired or not.
     async fn pending_totp(&self, user_id: &str) -> StoreResult<Option<TotpRecord>>;
     /// The user's active TOTP credential.

@@ -42,8 +42,11 @@ macro_rules! session_columns {
         "s.id, s.user_id, s.amr, s.created_at, s.expires_at, s.revoked_at, s.last_used_at, s.ip, s.user_agent"
     };
 }
-pub(super) const SELECT_SESSION: &str =
-    concat!("SELECT ", session_columns!(), " FROM sessions s WHERE s.id = $1");
+pub(super) const SELECT_SESSION: &str = concat!(
+    "SELECT ",
+    session_columns!(),
+    " FROM sessions s WHERE s.id = $1"
+);
 /// The live sessions of a user, newest first.
 pub(super) const SELECT_USER_SESSIONS: &str = concat!(
     "SELECT ",
@@ -152,13 +155,15 @@ pub(super) const ADMIT_ACCOUNT: &str =
 pub(super) const SELECT_GUARD: &str =
     "SELECT failures, lockouts, locked_until FROM login_guards WHERE account_key = $1";
 /// The read of the read-modify-write that starts a lock (row lock taken, as LOCK_COUNTER).
-pub(super) const LOCK_GUARD: &str = "INSERT INTO login_guards (account_key, updated_at) VALUES ($1, $2) \
+pub(super) const LOCK_GUARD: &str =
+    "INSERT INTO login_guards (account_key, updated_at) VALUES ($1, $2) \
      ON CONFLICT (account_key) DO UPDATE SET updated_at = $2 \
      RETURNING failures, lockouts, locked_until";
 pub(super) const UPDATE_GUARD: &str =
     "UPDATE login_guards SET failures = $2, lockouts = $3, locked_until = $4 WHERE account_key = $1";
 /// A correct password gives the budget back, but never ends a lock that has started.
-pub(super) const RESET_GUARD: &str = "UPDATE login_guards SET failures = 0, lockouts = 0, updated_at = $2 \
+pub(super) const RESET_GUARD: &str =
+    "UPDATE login_guards SET failures = 0, lockouts = 0, updated_at = $2 \
      WHERE account_key = $1 AND locked_until <= $2 AND (failures <> 0 OR lockouts <> 0)";
 pub(super) const INSERT_DEVICE: &str =
     "INSERT INTO device_tokens (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)";
@@ -173,18 +178,36 @@ pub(super) const RESET_DEVICE: &str =
 
 /// The sweep: each statement deletes at most `$2` rows that ended before `$1`.
 pub(super) const SWEEP: &[(&str, &str)] = &[
-    ("mfa_challenges", "DELETE FROM mfa_challenges WHERE token_hash IN \
-        (SELECT token_hash FROM mfa_challenges WHERE expires_at <= $1 LIMIT $2)"),
-    ("totp_pending", "DELETE FROM totp_pending WHERE user_id IN \
-        (SELECT user_id FROM totp_pending WHERE expires_at <= $1 LIMIT $2)"),
-    ("sessions", "DELETE FROM sessions WHERE id IN (SELECT id FROM sessions \
-        WHERE expires_at <= $1 OR revoked_at <= $1 LIMIT $2)"),
-    ("refresh_tokens", "DELETE FROM refresh_tokens WHERE token_hash IN \
-        (SELECT token_hash FROM refresh_tokens WHERE expires_at <= $1 LIMIT $2)"),
-    ("device_tokens", "DELETE FROM device_tokens WHERE token_hash IN (SELECT token_hash \
-        FROM device_tokens WHERE expires_at <= $1 OR revoked_at <= $1 LIMIT $2)"),
-    ("login_guards", "DELETE FROM login_guards WHERE account_key IN (SELECT account_key \
-        FROM login_guards WHERE locked_until <= $1 AND updated_at <= $1 - 86400 LIMIT $2)"),
+    (
+        "mfa_challenges",
+        "DELETE FROM mfa_challenges WHERE token_hash IN \
+        (SELECT token_hash FROM mfa_challenges WHERE expires_at <= $1 LIMIT $2)",
+    ),
+    (
+        "totp_pending",
+        "DELETE FROM totp_pending WHERE user_id IN \
+        (SELECT user_id FROM totp_pending WHERE expires_at <= $1 LIMIT $2)",
+    ),
+    (
+        "sessions",
+        "DELETE FROM sessions WHERE id IN (SELECT id FROM sessions \
+        WHERE expires_at <= $1 OR revoked_at <= $1 LIMIT $2)",
+    ),
+    (
+        "refresh_tokens",
+        "DELETE FROM refresh_tokens WHERE token_hash IN \
+        (SELECT token_hash FROM refresh_tokens WHERE expires_at <= $1 LIMIT $2)",
+    ),
+    (
+        "device_tokens",
+        "DELETE FROM device_tokens WHERE token_hash IN (SELECT token_hash \
+        FROM device_tokens WHERE expires_at <= $1 OR revoked_at <= $1 LIMIT $2)",
+    ),
+    (
+        "login_guards",
+        "DELETE FROM login_guards WHERE account_key IN (SELECT account_key \
+        FROM login_guards WHERE locked_until <= $1 AND updated_at <= $1 - 86400 LIMIT $2)",
+    ),
 ];
 /// Audit events older than `$1`, at most `$2` at a time.
 pub(super) const SWEEP_AUDIT: &str = "DELETE FROM audit_events WHERE id IN \

@@ -118,7 +118,8 @@ impl SqliteStore {
     /// until [`Self::release_writer`].
     async fn crash_writer(&self, keep_down: bool) {
         self.health.held_down.store(keep_down, Ordering::SeqCst);
-        let crash = self.write::<(), _>(|_| Box::pin(async { panic!("writer crashed by a test hook") }));
+        let crash =
+            self.write::<(), _>(|_| Box::pin(async { panic!("writer crashed by a test hook") }));
         let _ = crash.await;
         // The supervisor notices the death a moment after the batch was dropped.
         while self.health.up.load(Ordering::SeqCst) {

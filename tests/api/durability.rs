@@ -28,7 +28,9 @@ fn events(trace: &str) -> Vec<(bool, String)> {
             if line.ends_with("= 0") {
                 out.push((true, line.to_owned()));
             }
-        } else if (line.contains("socket:") || line.contains("TCP:")) && line.contains("HTTP/1.1 201") {
+        } else if (line.contains("socket:") || line.contains("TCP:"))
+            && line.contains("HTTP/1.1 201")
+        {
             out.push((false, line.to_owned()));
         }
     }

@@ -144,8 +144,16 @@ async fn login_from(app: &TestApp, forwarded_for: &str) -> reqwest::Response {
 #[tokio::test]
 async fn forwarded_for_is_ignored_from_an_untrusted_peer() {
     let app = TestApp::spawn_with(|s| s.rate_limit_burst = 2).await;
-    assert_status(login_from(&app, "203.0.113.1").await, StatusCode::UNAUTHORIZED).await;
-    assert_status(login_from(&app, "203.0.113.2").await, StatusCode::UNAUTHORIZED).await;
+    assert_status(
+        login_from(&app, "203.0.113.1").await,
+        StatusCode::UNAUTHORIZED,
+    )
+    .await;
+    assert_status(
+        login_from(&app, "203.0.113.2").await,
+        StatusCode::UNAUTHORIZED,
+    )
+    .await;
     assert_error(
         login_from(&app, "203.0.113.3").await,
         StatusCode::TOO_MANY_REQUESTS,
@@ -206,13 +214,16 @@ async fn forwarded_for_is_used_from_a_trusted_proxy() {
 
 /// Polls (without a fixed sleep) until the hashing pool's `(waiting, running)` is `load`.
 async fn until_load(app: &TestApp, load: (usize, usize)) {
-    for _ in 0..2000 {
+    for _ in 0..15_000 {
         if app.state.argon.load() == load {
             return;
         }
         tokio::time::sleep(Duration::from_millis(2)).await;
     }
-    panic!("hashing load never reached {load:?}: {:?}", app.state.argon.load());
+    panic!(
+        "hashing load never reached {load:?}: {:?}",
+        app.state.argon.load()
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -226,10 +237,17 @@ async fn a_full_hashing_queue_answers_503_at_once() {
     })
     .await;
     let mut slow = Vec::new();
+    let barrier = std::sync::Arc::new(tokio::sync::Barrier::new(2));
     for i in 0..2 {
-        let (client, url) = (app.client.clone(), app.url("/auth/register"));
-        let body = json!({ "email": format!("s{i}@example.com"), "password": "long enough password" });
+        let (client, url, barrier) = (
+            app.client.clone(),
+            app.url("/auth/register"),
+            barrier.clone(),
+        );
+        let body =
+            json!({ "email": format!("s{i}@example.com"), "password": "long enough password" });
         slow.push(tokio::spawn(async move {
+            barrier.wait().await;
             client.post(url).json(&body).send().await.unwrap().status()
         }));
     }
@@ -311,5 +329,8 @@ async fn responses_carry_the_security_headers() {
 async fn hsts_when_not_listening_on_loopback() {
     let app = TestApp::spawn_with(|s| s.listen = "0.0.0.0:0".into()).await;
     let resp = app.get("/healthz", None).await;
-    assert_eq!(resp.headers()["strict-transport-security"], "max-age=31536000");
+    assert_eq!(
+        resp.headers()["strict-transport-security"],
+        "max-age=31536000"
+    );
 }

@@ -48,7 +48,10 @@ async fn forty_parallel_wrong_passwords_evaluate_at_most_the_budget() {
     let results = burst(&app, wrong, 40).await;
     let evaluated = count(&results, StatusCode::UNAUTHORIZED);
     let refused = count(&results, StatusCode::TOO_MANY_REQUESTS);
-    assert!(evaluated <= 10, "{evaluated} wrong passwords were evaluated");
+    assert!(
+        evaluated <= 10,
+        "{evaluated} wrong passwords were evaluated"
+    );
     assert_eq!(evaluated + refused, 40, "{results:?}");
     for (status, body) in &results {
         let code = if *status == StatusCode::UNAUTHORIZED {
@@ -146,11 +149,7 @@ async fn an_unknown_email_answers_exactly_like_a_real_one() {
     );
     // The lock ends for both after 60 s; then a real login works again.
     app.clock.advance(61);
-    assert_status(
-        app.login(&user.email, &user.password).await,
-        StatusCode::OK,
-    )
-    .await;
+    assert_status(app.login(&user.email, &user.password).await, StatusCode::OK).await;
 }
 
 #[tokio::test]
@@ -214,18 +213,16 @@ async fn a_device_tokens_own_budget_of_five_revokes_it() {
     )
     .await;
     app.clock.advance(61);
-    let tokens = json_of(
-        assert_status(
-            app.login(&user.email, &user.password).await,
-            StatusCode::OK,
-        )
-        .await,
-    )
-    .await;
+    let tokens =
+        json_of(assert_status(app.login(&user.email, &user.password).await, StatusCode::OK).await)
+            .await;
     let types = app
         .audit_types(tokens["accessToken"].as_str().unwrap())
         .await;
-    assert!(types.contains(&"auth.device.revoked".to_owned()), "{types:?}");
+    assert!(
+        types.contains(&"auth.device.revoked".to_owned()),
+        "{types:?}"
+    );
 }
 
 #[tokio::test]
@@ -235,11 +232,7 @@ async fn a_correct_password_resets_the_budget_it_was_counted_against() {
     for _ in 0..9 {
         app.login(&user.email, "wrong password!").await;
     }
-    assert_status(
-        app.login(&user.email, &user.password).await,
-        StatusCode::OK,
-    )
-    .await;
+    assert_status(app.login(&user.email, &user.password).await, StatusCode::OK).await;
     for _ in 0..9 {
         assert_error(
             app.login(&user.email, "wrong password!").await,

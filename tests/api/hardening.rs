@@ -19,8 +19,12 @@ async fn a_challenge_from_before_mfa_was_disabled_is_dead_after_re_enrolling() {
     app.next_step();
     let code = oathtool(&e.secret, now(&app));
     assert_status(
-        app.post("/mfa/disable", json!({ "code": code }), Some(&e.user.access_token))
-            .await,
+        app.post(
+            "/mfa/disable",
+            json!({ "code": code }),
+            Some(&e.user.access_token),
+        )
+        .await,
         StatusCode::NO_CONTENT,
     )
     .await;
@@ -52,8 +56,12 @@ async fn disabling_mfa_ends_a_pending_setup() {
     app.next_step();
     let code = oathtool(&e.secret, now(&app));
     assert_status(
-        app.post("/mfa/disable", json!({ "code": code }), Some(&e.user.access_token))
-            .await,
+        app.post(
+            "/mfa/disable",
+            json!({ "code": code }),
+            Some(&e.user.access_token),
+        )
+        .await,
         StatusCode::NO_CONTENT,
     )
     .await;
@@ -76,12 +84,22 @@ async fn a_setup_racing_a_confirm_never_both_succeed() {
         let (t1, t2) = (user.access_token.clone(), user.access_token.clone());
         let confirm = tokio::spawn(async move {
             b1.wait().await;
-            let r = c1.post(u1).bearer_auth(t1).json(&json!({ "code": code })).send();
+            let r = c1
+                .post(u1)
+                .bearer_auth(t1)
+                .json(&json!({ "code": code }))
+                .send();
             r.await.unwrap().status()
         });
         let restart = tokio::spawn(async move {
             b2.wait().await;
-            c2.post(u2).bearer_auth(t2).json(&json!({})).send().await.unwrap().status()
+            c2.post(u2)
+                .bearer_auth(t2)
+                .json(&json!({}))
+                .send()
+                .await
+                .unwrap()
+                .status()
         });
         let (confirmed, restarted) = (confirm.await.unwrap(), restart.await.unwrap());
         assert!(
@@ -161,8 +179,12 @@ async fn device_names_refuse_control_and_bidi_characters() {
     let user = app.user().await;
     for bad in ["Pixel\u{202e}9", "Pixel\u{0007}", "Pix\u{200b}el"] {
         let body = assert_error(
-            app.post("/mfa/setup", json!({ "deviceName": bad }), Some(&user.access_token))
-                .await,
+            app.post(
+                "/mfa/setup",
+                json!({ "deviceName": bad }),
+                Some(&user.access_token),
+            )
+            .await,
             StatusCode::BAD_REQUEST,
             "invalid_input",
         )
@@ -218,8 +240,15 @@ async fn the_sweep_deletes_what_has_ended_and_keeps_what_lives() {
     let e = app.enrolled_user().await;
     let live = app.user().await;
     let _challenge = app.challenge(&e.user).await;
-    assert_status(app.logout(&e.user.access_token).await, StatusCode::NO_CONTENT).await;
-    assert!(sweep_once(&app.state).await.unwrap() > 0, "the revoked session");
+    assert_status(
+        app.logout(&e.user.access_token).await,
+        StatusCode::NO_CONTENT,
+    )
+    .await;
+    assert!(
+        sweep_once(&app.state).await.unwrap() > 0,
+        "the revoked session"
+    );
     app.clock.advance(301); // the challenge expired
     assert!(sweep_once(&app.state).await.unwrap() > 0, "the challenge");
     assert_status(app.me(&live.access_token).await, StatusCode::OK).await;
@@ -250,13 +279,19 @@ async fn the_data_folder_and_database_files_are_private() {
         assert_eq!(mode(&data.join(file)), 0o600, "{file}");
     }
     // A master key readable by others is refused at start.
-    std::fs::set_permissions(data.join("master.key"), std::fs::Permissions::from_mode(0o644))
-        .unwrap();
+    std::fs::set_permissions(
+        data.join("master.key"),
+        std::fs::Permissions::from_mode(0o644),
+    )
+    .unwrap();
     let mut settings = app.settings.clone();
     settings.listen = "127.0.0.1:0".into();
     let err = twofold::startup::Application::build(settings)
         .await
         .err()
         .expect("refused");
-    assert!(format!("{err:#}").contains("readable by group or others"), "{err:#}");
+    assert!(
+        format!("{err:#}").contains("readable by group or others"),
+        "{err:#}"
+    );
 }

@@ -8,14 +8,9 @@ use crate::helpers::*;
 
 /// Logs `user` in again: a second session (password only).
 async fn second_session(app: &TestApp, user: &TestUser) -> (String, String) {
-    let body = json_of(
-        assert_status(
-            app.login(&user.email, &user.password).await,
-            StatusCode::OK,
-        )
-        .await,
-    )
-    .await;
+    let body =
+        json_of(assert_status(app.login(&user.email, &user.password).await, StatusCode::OK).await)
+            .await;
     (
         body["accessToken"].as_str().unwrap().to_owned(),
         body["refreshToken"].as_str().unwrap().to_owned(),
@@ -23,7 +18,12 @@ async fn second_session(app: &TestApp, user: &TestUser) -> (String, String) {
 }
 
 async fn assert_revoked(app: &TestApp, access: &str, refresh: &str) {
-    assert_error(app.me(access).await, StatusCode::UNAUTHORIZED, "unauthorized").await;
+    assert_error(
+        app.me(access).await,
+        StatusCode::UNAUTHORIZED,
+        "unauthorized",
+    )
+    .await;
     assert_error(
         app.refresh(refresh).await,
         StatusCode::UNAUTHORIZED,
@@ -38,14 +38,9 @@ async fn sessions_are_listed_newest_first_and_revoked_one_by_one() {
     let user = app.user().await;
     app.clock.advance(5);
     let (b_access, b_refresh) = second_session(&app, &user).await;
-    let list = json_of(
-        assert_status(
-            app.get("/sessions", Some(&b_access)).await,
-            StatusCode::OK,
-        )
-        .await,
-    )
-    .await;
+    let list =
+        json_of(assert_status(app.get("/sessions", Some(&b_access)).await, StatusCode::OK).await)
+            .await;
     let sessions = list["sessions"].as_array().unwrap();
     assert_eq!(sessions.len(), 2, "{list}");
     assert_eq!(sessions[0]["current"], true);
@@ -98,9 +93,15 @@ async fn sessions_are_listed_newest_first_and_revoked_one_by_one() {
     app.clock.advance(100);
     assert_status(app.refresh(&b_refresh).await, StatusCode::OK).await;
     let list = json_of(app.get("/sessions", Some(&b_access)).await).await;
-    assert_ne!(list["sessions"][0]["lastUsedAt"], list["sessions"][0]["createdAt"]);
+    assert_ne!(
+        list["sessions"][0]["lastUsedAt"],
+        list["sessions"][0]["createdAt"]
+    );
     let types = app.audit_types(&b_access).await;
-    assert!(types.contains(&"auth.session.revoked".to_owned()), "{types:?}");
+    assert!(
+        types.contains(&"auth.session.revoked".to_owned()),
+        "{types:?}"
+    );
 }
 
 #[tokio::test]
@@ -142,7 +143,10 @@ async fn enabling_mfa_in_one_session_revokes_the_others() {
     assert_status(app.me(&user.access_token).await, StatusCode::OK).await;
     assert_status(app.refresh(&user.refresh_token).await, StatusCode::OK).await;
     let types = app.audit_types(&user.access_token).await;
-    assert!(types.contains(&"auth.session.revoked".to_owned()), "{types:?}");
+    assert!(
+        types.contains(&"auth.session.revoked".to_owned()),
+        "{types:?}"
+    );
 }
 
 #[tokio::test]
@@ -188,9 +192,8 @@ async fn changing_the_password_revokes_the_other_sessions() {
     let app = TestApp::spawn().await;
     let user = app.user().await;
     let (b_access, b_refresh) = second_session(&app, &user).await;
-    let change = |current: &str, new: &str| {
-        json!({ "currentPassword": current, "newPassword": new })
-    };
+    let change =
+        |current: &str, new: &str| json!({ "currentPassword": current, "newPassword": new });
     assert_error(
         app.post(
             "/auth/password",
@@ -237,7 +240,10 @@ async fn changing_the_password_revokes_the_other_sessions() {
     )
     .await;
     let types = app.audit_types(&user.access_token).await;
-    assert!(types.contains(&"auth.password.changed".to_owned()), "{types:?}");
+    assert!(
+        types.contains(&"auth.password.changed".to_owned()),
+        "{types:?}"
+    );
 }
 
 #[tokio::test]
@@ -247,7 +253,8 @@ async fn wrong_current_passwords_count_like_wrong_logins() {
     for _ in 0..9 {
         app.login(&user.email, "wrong password!").await;
     }
-    let wrong = json!({ "currentPassword": "wrong password!", "newPassword": "a brand new password" });
+    let wrong =
+        json!({ "currentPassword": "wrong password!", "newPassword": "a brand new password" });
     assert_error(
         app.post("/auth/password", wrong.clone(), Some(&user.access_token))
             .await,

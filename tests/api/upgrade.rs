@@ -23,7 +23,10 @@ async fn upgraded() -> (TestApp, Value) {
         let url = fresh_postgres_database().await;
         let dump = std::fs::read_to_string(format!("{FIXTURES}/postgres.sql")).unwrap();
         let pool = sqlx::PgPool::connect(&url).await.unwrap();
-        sqlx::raw_sql(&dump).execute(&pool).await.expect("the v0 dump loads");
+        sqlx::raw_sql(&dump)
+            .execute(&pool)
+            .await
+            .expect("the v0 dump loads");
         pool.close().await;
         settings.database_url = Some(url);
         "postgres"
@@ -62,7 +65,8 @@ async fn a_v0_database_is_migrated_and_keeps_every_account_working() {
     // Sessions of v0 refresh, and show up in the session list.
     let session = json_of(
         assert_status(
-            app.refresh(enrolled["refreshToken"].as_str().unwrap()).await,
+            app.refresh(enrolled["refreshToken"].as_str().unwrap())
+                .await,
             StatusCode::OK,
         )
         .await,
@@ -73,13 +77,18 @@ async fn a_v0_database_is_migrated_and_keeps_every_account_working() {
     assert_eq!(status["enabled"], true, "{status}");
     assert_eq!(status["recoveryCodesRemaining"], 10, "{status}");
     let sessions = json_of(app.get("/sessions", Some(token)).await).await;
-    assert_eq!(sessions["sessions"].as_array().unwrap().len(), 2, "{sessions}");
+    assert_eq!(
+        sessions["sessions"].as_array().unwrap().len(),
+        2,
+        "{sessions}"
+    );
     // The enrolled user logs in with the TOTP secret of v0...
     let body = json_of(assert_status(app.login(email, password).await, StatusCode::OK).await).await;
     let challenge = body["mfaChallengeToken"].as_str().unwrap();
     let secret = enrolled["totpSecret"].as_str().unwrap();
     assert_status(
-        app.verify_mfa(challenge, &oathtool(secret, now(&app))).await,
+        app.verify_mfa(challenge, &oathtool(secret, now(&app)))
+            .await,
         StatusCode::OK,
     )
     .await;
