@@ -181,3 +181,104 @@ async fn unreachable_database_gives_503_then_service_resumes() {
     assert_status(app.get("/readyz", None).await, StatusCode::OK).await;
     assert_status(app.me(&user.access_token).await, StatusCode::OK).await;
 }
+
+#[tokio::test]
+async fn forty_wrong_passwords_spread_over_a_and_b_evaluate_at_most_the_budget() {
+    let (a, b) = pair().await;
+    let user = a.user().await;
+    let barrier = Arc::new(tokio::sync::Barrier::new(40));
+    let mut tasks = tokio::task::JoinSet::new();
+    for i in 0..40 {
+        let app = if i % 2 == 0 { &a } else { &b };
+        let (client, url, barrier) = (
+            app.client.clone(),
+            app.url("/auth/login"),
+            barrier.clone(),
+        );
+        let body = serde_json::json!({ "email": user.email, "password": "wrong password!" });
+        tasks.spawn(async move {
+            barrier.wait().await;
+            client.post(url).json(&body).send().await.unwrap().status()
+        });
+    }
+    let statuses = tasks.join_all().await;
+    let evaluated = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::UNAUTHORIZED)
+        .count();
+    assert!(evaluated <= 10, "{statuses:?}");
+    assert_eq!(
+        evaluated
+            + statuses
+                .iter()
+                .filter(|s| **s == StatusCode::TOO_MANY_REQUESTS)
+                .count(),
+        40
+    );
+    // Untrusted logins are locked on both; the device token issued by A works on B.
+    for app in [&a, &b] {
+        assert_error(
+            app.login(&user.email, &user.password).await,
+            StatusCode::TOO_MANY_REQUESTS,
+            "too_many_attempts",
+        )
+        .await;
+    }
+    assert_status(
+        b.login_with_device(&user.email, &user.password, &user.device_token)
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn a_device_tokens_budget_spans_instances() {
+    let (a, b) = pair().await;
+    let user = a.user().await;
+    for app in [&a, &b, &a, &b, &a] {
+        assert_error(
+            app.login_with_device(&user.email, "wrong password!", &user.device_token)
+                .await,
+            StatusCode::UNAUTHORIZED,
+            "invalid_credentials",
+        )
+        .await;
+    }
+    // Revoked after five: it counts as no token now, on either instance.
+    for _ in 0..10 {
+        b.login(&user.email, "wrong password!").await;
+    }
+    assert_error(
+        a.login_with_device(&user.email, &user.password, &user.device_token)
+            .await,
+        StatusCode::TOO_MANY_REQUESTS,
+        "too_many_attempts",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn sessions_revoked_by_enabling_mfa_on_a_are_refused_on_b() {
+    let (a, b) = pair().await;
+    let user = a.user().await;
+    let other = json_of(
+        assert_status(b.login(&user.email, &user.password).await, StatusCode::OK).await,
+    )
+    .await;
+    let setup = a.setup(&user.access_token).await;
+    let secret = setup["secret"].as_str().unwrap().to_owned();
+    assert_status(
+        a.confirm(&user.access_token, &oathtool(&secret, now(&a)))
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_error(
+        b.me(other["accessToken"].as_str().unwrap()).await,
+        StatusCode::UNAUTHORIZED,
+        "unauthorized",
+    )
+    .await;
+    assert_status(b.me(&user.access_token).await, StatusCode::OK).await;
+}
