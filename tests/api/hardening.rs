@@ -295,3 +295,39 @@ async fn the_data_folder_and_database_files_are_private() {
         "{err:#}"
     );
 }
+
+#[tokio::test]
+async fn a_single_use_decision_that_cannot_be_written_fails_closed() {
+    if backend_is_postgres() {
+        return; // the PostgreSQL outage test is multi_instance::unreachable_database_*
+    }
+    let app = TestApp::spawn().await;
+    let e = app.enrolled_user().await;
+    let challenge = app.challenge(&e.user).await;
+    app.next_step();
+    let code = oathtool(&e.secret, now(&app));
+    app.state.store.crash_writer_for_tests(true).await;
+    for proof in [code.as_str(), e.recovery_codes[0].as_str()] {
+        assert_error(
+            app.verify_mfa(&challenge, proof).await,
+            StatusCode::SERVICE_UNAVAILABLE,
+            "service_unavailable",
+        )
+        .await;
+    }
+    app.state.store.release_writer_for_tests();
+    for _ in 0..500 {
+        if ready(&app).await == StatusCode::OK {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    // Nothing was spent: the same challenge and code now succeed, once.
+    assert_status(app.verify_mfa(&challenge, &code).await, StatusCode::OK).await;
+    assert_error(
+        app.verify_mfa(&challenge, &code).await,
+        StatusCode::UNAUTHORIZED,
+        "invalid_challenge",
+    )
+    .await;
+}
