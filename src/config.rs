@@ -150,7 +150,7 @@ impl Default for Settings {
 /// The settings read from `TWOFOLD_*` variables. Other variables of that prefix (such as
 /// `TWOFOLD_CONFIG`, read by the command line, or the test suite's) are not settings and
 /// are ignored; unknown keys in a TOML file are errors (they are typos).
-const SETTINGS: &[&str] = &[
+pub const SETTINGS: &[&str] = &[
     "listen",
     "database_url",
     "data_dir",

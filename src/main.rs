@@ -29,7 +29,18 @@ SETTINGS (defaults < --config TOML file < TWOFOLD_* environment < flags):
   db_max_connections          TWOFOLD_DB_MAX_CONNECTIONS      database pool size [16]
   db_acquire_timeout_seconds  TWOFOLD_DB_ACQUIRE_TIMEOUT_SECONDS  wait for a connection before 503 [5]
   write_batch_max             TWOFOLD_WRITE_BATCH_MAX         SQLite group commit: writes per flush, 1 = off [512]
-  log                         TWOFOLD_LOG                     log filter, RUST_LOG wins [info]";
+  log                         TWOFOLD_LOG                     log filter, RUST_LOG wins [info]
+  audience                    TWOFOLD_AUDIENCE                token `aud`, checked on every token [the issuer]
+  device_max_failures         TWOFOLD_DEVICE_MAX_FAILURES     wrong passwords a device token may spend [5]
+  device_token_ttl            TWOFOLD_DEVICE_TOKEN_TTL        device token lifetime, s [31536000]
+  rate_limit_burst            TWOFOLD_RATE_LIMIT_BURST        per-IP bucket of the hashing endpoints, 0 = off [20]
+  rate_limit_per_second       TWOFOLD_RATE_LIMIT_PER_SECOND   per-IP refill, tokens/s [1]
+  trusted_proxies             TWOFOLD_TRUSTED_PROXIES         CIDRs whose X-Forwarded-For is believed, comma separated [none]
+  allowed_origins             TWOFOLD_ALLOWED_ORIGINS         other origins allowed to send cookie requests [none]
+  hash_queue_max              TWOFOLD_HASH_QUEUE_MAX          Argon2 jobs that may wait, beyond: 503 [64 x hash_concurrency]
+  request_timeout_seconds     TWOFOLD_REQUEST_TIMEOUT_SECONDS whole request and header read limit, s [30]
+  sweep_interval_seconds      TWOFOLD_SWEEP_INTERVAL_SECONDS  sweep of expired state, 0 = off [300]
+  audit_retention_days        TWOFOLD_AUDIT_RETENTION_DAYS    days audit events are kept [400]";
 
 /// twofold: accounts, EdDSA access tokens and TOTP two-factor login in one binary.
 #[derive(Parser)]
@@ -89,6 +100,20 @@ async fn main() -> anyhow::Result<()> {
                 .await?
                 .run_until_stopped()
                 .await
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn help_lists_every_setting() {
+        for name in twofold::config::SETTINGS {
+            let variable = format!("TWOFOLD_{}", name.to_uppercase());
+            assert!(
+                super::SETTINGS_HELP.contains(&variable),
+                "{variable} is missing from `serve --help`"
+            );
         }
     }
 }
