@@ -39,3 +39,19 @@ CREATE INDEX mfa_challenges_user ON mfa_challenges(user_id);
 CREATE INDEX mfa_challenges_expires ON mfa_challenges(expires_at);
 CREATE INDEX totp_pending_expires ON totp_pending(expires_at);
 CREATE INDEX audit_events_at ON audit_events(at);
+
+-- One statement starts a login: its session, first refresh token and device token (the
+-- hot path of login and verify-mfa; the rules are in the statements around it).
+CREATE VIEW new_logins AS SELECT
+    s.id AS session_id, s.user_id, s.amr, s.created_at, s.expires_at, s.ip, s.user_agent,
+    r.token_hash AS refresh_hash, d.token_hash AS device_hash, d.expires_at AS device_expires_at
+FROM sessions s, refresh_tokens r, device_tokens d WHERE 0;
+CREATE TRIGGER new_logins_insert INSTEAD OF INSERT ON new_logins BEGIN
+    INSERT INTO sessions (id, user_id, amr, created_at, expires_at, last_used_at, ip, user_agent)
+        VALUES (NEW.session_id, NEW.user_id, NEW.amr, NEW.created_at, NEW.expires_at,
+                NEW.created_at, NEW.ip, NEW.user_agent);
+    INSERT INTO refresh_tokens (token_hash, session_id, created_at, expires_at)
+        VALUES (NEW.refresh_hash, NEW.session_id, NEW.created_at, NEW.expires_at);
+    INSERT INTO device_tokens (token_hash, user_id, created_at, expires_at)
+        VALUES (NEW.device_hash, NEW.user_id, NEW.created_at, NEW.device_expires_at);
+END;

@@ -284,6 +284,7 @@ pub async fn start_challenge(
         .create_challenge(
             &state.keys.tokens.hash(CHALLENGE, &token),
             user_id,
+            LOGIN,
             now,
             now + ttl,
             &audit,
@@ -315,6 +316,7 @@ pub async fn verify_login(
         return Err(ApiError::TooManyAttempts { retry_after });
     }
     let user_id = challenge.user_id;
+    let reset_counter = challenge.counter_dirty.unwrap_or(0) != 0;
     let (Some(key_id), Some(sealed_secret), Some(enabled_at)) = (
         challenge.key_id,
         challenge.sealed_secret,
@@ -364,6 +366,7 @@ pub async fn verify_login(
         session: login.session.clone(),
         refresh: login.refresh.clone(),
         device: login.device.clone(),
+        reset_counter,
     };
     finish(
         state,

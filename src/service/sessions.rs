@@ -299,3 +299,30 @@ pub(super) fn others(
         ),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_shows_no_token() {
+        let tokens = AuthTokens {
+            access_token: "eyJsecret-access".into(),
+            refresh_token: "secret-refresh".into(),
+            expires_in: 3600,
+            device_token: Some("secret-device".into()),
+        };
+        let shown = format!("{tokens:?}");
+        assert!(!shown.contains("secret"), "{shown}");
+        let device = NewDeviceToken {
+            token_hash: vec![0xAB; 32],
+            user_id: "u1".into(),
+            created_at: 1,
+            expires_at: 2,
+        };
+        assert!(
+            !format!("{device:?}").contains("171"),
+            "no hash bytes shown"
+        );
+    }
+}

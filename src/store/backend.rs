@@ -91,8 +91,14 @@ macro_rules! impl_store {
             now: i64,
             proof: MfaProof,
             effect: MfaEffect,
-            audit: &[AuditEvent],
         ) -> Result<MfaOutcome, sqlx::Error> {
+            let effect = match effect {
+                MfaEffect::Login { challenge_hash, session, refresh, device, reset_counter } => {
+                    let login = LoginEffect { challenge_hash, session, refresh, device, reset_counter };
+                    return apply_login(conn, user_id, purpose, now, proof, login).await;
+                }
+                other => other,
+            };
             // The counter row is created if missing and read under its lock: a read that
             // fails or finds nothing fails the whole unit (closed), never "unlocked".
             let row = sqlx::query(LOCK_COUNTER)
@@ -130,7 +136,7 @@ macro_rules! impl_store {
                         return Ok(MfaOutcome::NotEnabled);
                     }
                 }
-                MfaEffect::Login { .. } => {}
+                MfaEffect::Login { .. } => unreachable!("handled by apply_login"),
             }
             let spent = match &proof {
                 MfaProof::TotpStep(step) => changed(conn, ADVANCE_STEP, user_id, *step).await?,
@@ -152,21 +158,7 @@ macro_rules! impl_store {
                 });
             }
             match effect {
-                MfaEffect::Login { challenge_hash, session, refresh, device } => {
-                    let consumed = sqlx::query(CONSUME_CHALLENGE)
-                        .bind(&challenge_hash)
-                        .bind(user_id)
-                        .bind(now)
-                        .execute(&mut *conn)
-                        .await?
-                        .rows_affected()
-                        == 1;
-                    if !consumed {
-                        return Ok(MfaOutcome::ChallengeGone);
-                    }
-                    insert_session(conn, &session, &refresh).await?;
-                    insert_device(conn, &device).await?;
-                }
+                MfaEffect::Login { .. } => unreachable!("handled by apply_login"),
                 MfaEffect::Enable { credential, recovery, others } => {
                     let inserted = sqlx::query(INSERT_CREDENTIAL)
                         .bind(user_id)
@@ -203,8 +195,89 @@ macro_rules! impl_store {
                     .execute(&mut *conn)
                     .await?;
             }
-            insert_audits(conn, audit).await?;
             Ok(MfaOutcome::Done)
+        }
+
+        /// The success path of `verify-mfa` in four statements: spend the proof (the lock
+        /// checked in the same statement), consume the challenge, start the session (one
+        /// insert through the `new_logins` view), reset the counter when it needs it.
+        async fn apply_login(
+            conn: &mut <$db as sqlx::Database>::Connection,
+            user_id: &str,
+            purpose: &str,
+            now: i64,
+            proof: MfaProof,
+            login: LoginEffect,
+        ) -> Result<MfaOutcome, sqlx::Error> {
+            let spent = match &proof {
+                MfaProof::TotpStep(step) => sqlx::query(ADVANCE_STEP_IF_OPEN)
+                    .bind(user_id)
+                    .bind(*step)
+                    .bind(purpose)
+                    .bind(now)
+                    .execute(&mut *conn)
+                    .await?,
+                MfaProof::RecoveryCode { id } => sqlx::query(USE_RECOVERY_CODE_IF_OPEN)
+                    .bind(id)
+                    .bind(user_id)
+                    .bind(now)
+                    .bind(purpose)
+                    .execute(&mut *conn)
+                    .await?,
+            }
+            .rows_affected()
+                == 1;
+            if !spent {
+                // Refused: tell a lock from a spent proof by reading the counter under its
+                // lock (which creates a missing row: the refusal stands either way).
+                let row = sqlx::query(LOCK_COUNTER).bind(user_id).bind(purpose).fetch_one(&mut *conn).await?;
+                if let Some(left) = attempt_state(&row)?.retry_after(now) {
+                    return Ok(MfaOutcome::Locked(left));
+                }
+                return Ok(match proof {
+                    MfaProof::TotpStep(_) => MfaOutcome::Replayed,
+                    MfaProof::RecoveryCode { .. } => MfaOutcome::CodeUsed,
+                });
+            }
+            let consumed = sqlx::query(CONSUME_CHALLENGE)
+                .bind(&login.challenge_hash)
+                .bind(user_id)
+                .bind(now)
+                .execute(&mut *conn)
+                .await?
+                .rows_affected()
+                == 1;
+            if !consumed {
+                return Ok(MfaOutcome::ChallengeGone);
+            }
+            insert_new_login(conn, &login.session, &login.refresh, &login.device).await?;
+            if login.reset_counter {
+                sqlx::query(RESET_COUNTER).bind(user_id).bind(purpose).execute(&mut *conn).await?;
+            }
+            Ok(MfaOutcome::Done)
+        }
+
+        /// A session, its first refresh token and a device token, in one statement.
+        async fn insert_new_login(
+            conn: &mut <$db as sqlx::Database>::Connection,
+            s: &SessionRecord,
+            refresh: &NewRefreshToken,
+            device: &NewDeviceToken,
+        ) -> Result<(), sqlx::Error> {
+            sqlx::query(INSERT_NEW_LOGIN)
+                .bind(&s.id)
+                .bind(&s.user_id)
+                .bind(&s.amr)
+                .bind(s.created_at)
+                .bind(s.expires_at)
+                .bind(&s.ip)
+                .bind(&s.user_agent)
+                .bind(&refresh.token_hash)
+                .bind(&device.token_hash)
+                .bind(device.expires_at)
+                .execute(&mut *conn)
+                .await?;
+            Ok(())
         }
 
         async fn insert_session(
@@ -227,20 +300,6 @@ macro_rules! impl_store {
                 .bind(&s.id)
                 .bind(refresh.created_at)
                 .bind(refresh.expires_at)
-                .execute(&mut *conn)
-                .await?;
-            Ok(())
-        }
-
-        async fn insert_device(
-            conn: &mut <$db as sqlx::Database>::Connection,
-            d: &NewDeviceToken,
-        ) -> Result<(), sqlx::Error> {
-            sqlx::query(INSERT_DEVICE)
-                .bind(&d.token_hash)
-                .bind(&d.user_id)
-                .bind(d.created_at)
-                .bind(d.expires_at)
                 .execute(&mut *conn)
                 .await?;
             Ok(())
@@ -317,8 +376,8 @@ macro_rules! impl_store {
             }
 
             async fn create_user(&self, u: &NewUser, audit: &AuditEvent) -> StoreResult<()> {
-                let (u, audit) = (u.clone(), audit.clone());
-                self.write(move |conn| {
+                let u = u.clone();
+                self.write_audited(vec![audit.clone()], move |conn| {
                     Box::pin(async move {
                         sqlx::query(INSERT_USER)
                             .bind(&u.id)
@@ -327,7 +386,6 @@ macro_rules! impl_store {
                             .bind(u.created_at)
                             .execute(&mut *conn)
                             .await?;
-                        insert_audit(conn, &audit).await?;
                         Ok((true, ()))
                     })
                 })
@@ -351,14 +409,13 @@ macro_rules! impl_store {
                 device: Option<&NewDeviceToken>,
                 audit: &[AuditEvent],
             ) -> StoreResult<()> {
-                let (s, refresh, device, audit) = (s.clone(), refresh.clone(), device.cloned(), audit.to_vec());
-                self.write(move |conn| {
+                let (s, refresh, device) = (s.clone(), refresh.clone(), device.cloned());
+                self.write_audited(audit.to_vec(), move |conn| {
                     Box::pin(async move {
-                        insert_session(conn, &s, &refresh).await?;
-                        if let Some(device) = &device {
-                            insert_device(conn, device).await?;
+                        match &device {
+                            Some(device) => insert_new_login(conn, &s, &refresh, device).await?,
+                            None => insert_session(conn, &s, &refresh).await?,
                         }
-                        insert_audits(conn, &audit).await?;
                         Ok((true, ()))
                     })
                 })
@@ -495,10 +552,9 @@ macro_rules! impl_store {
                 policy: LockPolicy,
                 audit: &[AuditEvent],
             ) -> StoreResult<(AttemptState, AttemptState)> {
-                let (user_id, purpose, audit) = (user_id.to_owned(), purpose.to_owned(), audit.to_vec());
-                self.write(move |conn| {
+                let (user_id, purpose) = (user_id.to_owned(), purpose.to_owned());
+                self.write_audited(audit.to_vec(), move |conn| {
                     Box::pin(async move {
-                        insert_audits(conn, &audit).await?;
                         let row = sqlx::query(LOCK_COUNTER)
                             .bind(&user_id)
                             .bind(&purpose)
@@ -598,12 +654,14 @@ macro_rules! impl_store {
                 &self,
                 token_hash: &[u8],
                 user_id: &str,
+                counter_purpose: &str,
                 now: i64,
                 expires_at: i64,
                 audit: &AuditEvent,
             ) -> StoreResult<()> {
-                let (token_hash, user_id, audit) = (token_hash.to_vec(), user_id.to_owned(), audit.clone());
-                self.write(move |conn| {
+                let (token_hash, user_id, purpose) =
+                    (token_hash.to_vec(), user_id.to_owned(), counter_purpose.to_owned());
+                self.write_audited(vec![audit.clone()], move |conn| {
                     Box::pin(async move {
                         sqlx::query(INSERT_CHALLENGE)
                             .bind(&token_hash)
@@ -612,7 +670,7 @@ macro_rules! impl_store {
                             .bind(expires_at)
                             .execute(&mut *conn)
                             .await?;
-                        insert_audit(conn, &audit).await?;
+                        sqlx::query(ENSURE_COUNTER).bind(&user_id).bind(&purpose).execute(&mut *conn).await?;
                         Ok((true, ()))
                     })
                 })
@@ -682,12 +740,10 @@ macro_rules! impl_store {
                 now: i64,
                 audit: &[AuditEvent],
             ) -> StoreResult<u64> {
-                let (user_id, hash, others, audit) =
-                    (user_id.to_owned(), password_hash.to_owned(), others.clone(), audit.to_vec());
-                self.write(move |conn| {
+                let (user_id, hash, others) = (user_id.to_owned(), password_hash.to_owned(), others.clone());
+                self.write_audited(audit.to_vec(), move |conn| {
                     Box::pin(async move {
                         sqlx::query(UPDATE_PASSWORD).bind(&user_id).bind(&hash).execute(&mut *conn).await?;
-                        insert_audits(conn, &audit).await?;
                         let revoked = revoke_others(conn, &user_id, &others, now).await?;
                         Ok((true, revoked))
                     })
@@ -729,10 +785,9 @@ macro_rules! impl_store {
                 audit: &[AuditEvent],
                 mut lock_audit: AuditEvent,
             ) -> StoreResult<bool> {
-                let (key, audit) = (account_key.to_vec(), audit.to_vec());
-                self.write(move |conn| {
+                let key = account_key.to_vec();
+                self.write_audited(audit.to_vec(), move |conn| {
                     Box::pin(async move {
-                        insert_audits(conn, &audit).await?;
                         let row = sqlx::query(LOCK_GUARD).bind(&key).bind(now).fetch_one(&mut *conn).await?;
                         let state = attempt_state(&row)?;
                         let spent = state.failures >= i64::from(policy.max_failures.max(1));
@@ -802,11 +857,10 @@ macro_rules! impl_store {
                 audit: &[AuditEvent],
                 revoke_audit: AuditEvent,
             ) -> StoreResult<bool> {
-                let (hash, audit) = (token_hash.to_vec(), audit.to_vec());
+                let hash = token_hash.to_vec();
                 let max = i64::from(max.max(1));
-                self.write(move |conn| {
+                self.write_audited(audit.to_vec(), move |conn| {
                     Box::pin(async move {
-                        insert_audits(conn, &audit).await?;
                         let revoked = sqlx::query(REVOKE_SPENT_DEVICE)
                             .bind(&hash)
                             .bind(now)
@@ -880,10 +934,10 @@ macro_rules! impl_store {
                 effect: MfaEffect,
                 audit: &[AuditEvent],
             ) -> StoreResult<MfaOutcome> {
-                let (user_id, purpose, audit) = (user_id.to_owned(), purpose.to_owned(), audit.to_vec());
-                self.write(move |conn| {
+                let (user_id, purpose) = (user_id.to_owned(), purpose.to_owned());
+                self.write_audited(audit.to_vec(), move |conn| {
                     Box::pin(async move {
-                        let outcome = apply_mfa(conn, &user_id, &purpose, now, proof, effect, &audit).await?;
+                        let outcome = apply_mfa(conn, &user_id, &purpose, now, proof, effect).await?;
                         Ok((outcome == MfaOutcome::Done, outcome))
                     })
                 })

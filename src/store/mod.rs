@@ -234,6 +234,8 @@ pub struct ChallengeRecord {
     pub consumed_at: Option<i64>,
     /// Until when the user's `login` purpose is locked, if it ever was.
     pub locked_until: Option<i64>,
+    /// Non-zero when the `login` counter has failures or locks to reset on a success.
+    pub counter_dirty: Option<i64>,
     /// The active credential's sealing key id, if MFA is enabled.
     pub key_id: Option<i64>,
     pub sealed_secret: Option<Vec<u8>>,
@@ -251,12 +253,15 @@ pub enum MfaProof {
 /// What a verified MFA operation changes.
 #[derive(Debug, Clone)]
 pub enum MfaEffect {
-    /// `verify-mfa`: consume the challenge, start a session, remember the device.
+    /// `verify-mfa`: consume the challenge, start a session, remember the device. The
+    /// lock is checked by the statement that spends the proof; `reset_counter` says
+    /// whether the counter had anything to reset when the challenge was read.
     Login {
         challenge_hash: Vec<u8>,
         session: SessionRecord,
         refresh: NewRefreshToken,
         device: NewDeviceToken,
+        reset_counter: bool,
     },
     /// `setup/confirm`: the pending secret becomes the credential; a new batch of codes.
     Enable {
@@ -460,11 +465,13 @@ pub trait Store: Send + Sync + 'static {
     async fn mfa_status(&self, user_id: &str) -> StoreResult<MfaStatusRecord>;
     /// The user's unused recovery codes.
     async fn unused_recovery_codes(&self, user_id: &str) -> StoreResult<Vec<RecoveryCodeRecord>>;
-    /// Stores a new MFA challenge (its keyed hash) and writes `audit`.
+    /// Stores a new MFA challenge (its keyed hash) and writes `audit`; makes sure the
+    /// user's failure counter of `counter_purpose` exists.
     async fn create_challenge(
         &self,
         token_hash: &[u8],
         user_id: &str,
+        counter_purpose: &str,
         now: i64,
         expires_at: i64,
         audit: &AuditEvent,

@@ -48,6 +48,25 @@ impl PgStore {
         Ok(value)
     }
 
+    /// Like [`Self::write`], and `audit` is written in the same transaction when `f` keeps
+    /// its changes.
+    async fn write_audited<T, F>(&self, audit: Vec<super::AuditEvent>, f: F) -> StoreResult<T>
+    where
+        T: Send + 'static,
+        F: for<'c> FnOnce(&'c mut PgConnection) -> BoxFuture<'c, WriteResult<T>> + Send + 'static,
+    {
+        self.write(move |conn| {
+            Box::pin(async move {
+                let (keep, value) = f(&mut *conn).await?;
+                if keep {
+                    insert_audits(conn, &audit).await?;
+                }
+                Ok((keep, value))
+            })
+        })
+        .await
+    }
+
     /// Every write opens its own transaction: nothing more to check than the ping.
     async fn writes_ready(&self) -> StoreResult<()> {
         Ok(())

@@ -118,9 +118,28 @@ pub(super) const INSERT_CHALLENGE: &str =
      VALUES ($1, $2, $3, $4)";
 pub(super) const SELECT_CHALLENGE: &str =
     "SELECT c.user_id, c.expires_at, c.consumed_at, a.locked_until, \
+     a.failures + a.lockouts + a.locked_until AS counter_dirty, \
      t.key_id, t.sealed_secret, t.enabled_at FROM mfa_challenges c \
      LEFT JOIN attempt_counters a ON a.user_id = c.user_id AND a.purpose = 'login' \
      LEFT JOIN totp_credentials t ON t.user_id = c.user_id WHERE c.token_hash = $1";
+/// A login's session, first refresh token and device token in one statement (the view's
+/// trigger inserts the three rows; see migration 0002).
+pub(super) const INSERT_NEW_LOGIN: &str = "INSERT INTO new_logins (session_id, user_id, amr, \
+     created_at, expires_at, ip, user_agent, refresh_hash, device_hash, device_expires_at) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
+/// Makes sure the counter row of `$2` exists (a challenge creates the `login` one, so that
+/// verify-mfa can check the lock inside the statement that spends the proof).
+pub(super) const ENSURE_COUNTER: &str = "INSERT INTO attempt_counters (user_id, purpose) \
+     VALUES ($1, $2) ON CONFLICT (user_id, purpose) DO NOTHING";
+/// The replay guard, only while `$3` is not locked at `$4`. A missing counter row makes
+/// the comparison NULL: refused (closed), never "unlocked".
+pub(super) const ADVANCE_STEP_IF_OPEN: &str = "UPDATE users SET totp_last_step = $2 \
+     WHERE id = $1 AND totp_last_step < $2 AND \
+     (SELECT locked_until FROM attempt_counters WHERE user_id = $1 AND purpose = $3) <= $4";
+/// A recovery code is spent once, only while `$4` is not locked at `$3` (as above).
+pub(super) const USE_RECOVERY_CODE_IF_OPEN: &str = "UPDATE recovery_codes SET used_at = $3 \
+     WHERE id = $1 AND user_id = $2 AND used_at IS NULL AND \
+     (SELECT locked_until FROM attempt_counters WHERE user_id = $2 AND purpose = $4) <= $3";
 /// The replay guard: a step is accepted only if it is above every step accepted before.
 pub(super) const ADVANCE_STEP: &str =
     "UPDATE users SET totp_last_step = $2 WHERE id = $1 AND totp_last_step < $2";
@@ -165,8 +184,6 @@ pub(super) const UPDATE_GUARD: &str =
 pub(super) const RESET_GUARD: &str =
     "UPDATE login_guards SET failures = 0, lockouts = 0, updated_at = $2 \
      WHERE account_key = $1 AND locked_until <= $2 AND (failures <> 0 OR lockouts <> 0)";
-pub(super) const INSERT_DEVICE: &str =
-    "INSERT INTO device_tokens (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)";
 /// Admits one password attempt under a device token: only a live token of this user
 /// whose budget (`$4`) is not spent.
 pub(super) const ADMIT_DEVICE: &str = "UPDATE device_tokens SET failures = failures + 1 \
@@ -212,6 +229,15 @@ pub(super) const SWEEP: &[(&str, &str)] = &[
 /// Audit events older than `$1`, at most `$2` at a time.
 pub(super) const SWEEP_AUDIT: &str = "DELETE FROM audit_events WHERE id IN \
     (SELECT id FROM audit_events WHERE at < $1 ORDER BY id LIMIT $2)";
+
+/// The parts of a `verify-mfa` success (see `apply_login`).
+pub(super) struct LoginEffect {
+    pub challenge_hash: Vec<u8>,
+    pub session: super::SessionRecord,
+    pub refresh: super::NewRefreshToken,
+    pub device: super::NewDeviceToken,
+    pub reset_counter: bool,
+}
 
 #[cfg(test)]
 mod tests {

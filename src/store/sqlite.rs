@@ -28,6 +28,8 @@ use super::{BoxFuture, StoreError, StoreOptions, StoreResult, WriteResult};
 const MAX_BATCH: usize = 512;
 /// Units of work that may wait for the writer.
 const QUEUE: usize = 4096;
+/// Audit rows per multi-row insert (6 parameters each, well under SQLite's limit).
+const AUDIT_ROWS_PER_INSERT: usize = 500;
 
 type Value = Box<dyn Any + Send>;
 type Job =
@@ -36,6 +38,8 @@ type Job =
 struct WriteRequest {
     job: Job,
     reply: oneshot::Sender<StoreResult<Value>>,
+    /// Audit events written with the unit when it keeps its changes.
+    audit: Vec<super::AuditEvent>,
 }
 
 /// The SQLite store.
@@ -143,6 +147,18 @@ impl SqliteStore {
             + Send
             + 'static,
     {
+        self.write_audited(Vec::new(), f).await
+    }
+
+    /// Like [`Self::write`], and `audit` is written in the same transaction when `f` keeps
+    /// its changes: the audit rows of a whole batch go in one statement before its commit.
+    async fn write_audited<T, F>(&self, audit: Vec<super::AuditEvent>, f: F) -> StoreResult<T>
+    where
+        T: Send + 'static,
+        F: for<'c> FnOnce(&'c mut SqliteConnection) -> BoxFuture<'c, WriteResult<T>>
+            + Send
+            + 'static,
+    {
         let job: Job = Box::new(move |conn| {
             Box::pin(async move {
                 f(conn)
@@ -156,7 +172,7 @@ impl SqliteStore {
         }
         let (reply, answer) = oneshot::channel();
         self.writer
-            .send(WriteRequest { job, reply })
+            .send(WriteRequest { job, reply, audit })
             .await
             .map_err(|_| StoreError::Unavailable(sqlx::Error::PoolClosed))?;
         let value = answer
@@ -278,9 +294,12 @@ async fn run_batch(
 ) -> Result<Answers, sqlx::Error> {
     script(conn, "BEGIN IMMEDIATE; SAVEPOINT unit").await?;
     let mut answers: Answers = Vec::with_capacity(batch.len());
+    let mut audit = Vec::new();
     for request in batch.drain(..) {
         let result = (request.job)(&mut *conn).await;
-        let boundary = if matches!(result, Ok((true, _))) {
+        let kept = matches!(result, Ok((true, _)));
+        let boundary = if kept {
+            audit.extend(request.audit);
             "RELEASE unit; SAVEPOINT unit"
         } else {
             "ROLLBACK TO unit; RELEASE unit; SAVEPOINT unit"
@@ -290,6 +309,10 @@ async fn run_batch(
             request.reply,
             result.map(|(_, value)| value).map_err(StoreError::from),
         ));
+    }
+    // The kept units' audit rows, in their order, a few hundred per statement.
+    for rows in audit.chunks(AUDIT_ROWS_PER_INSERT) {
+        insert_audits(conn, rows).await?;
     }
     script(conn, "RELEASE unit; COMMIT").await?;
     Ok(answers)

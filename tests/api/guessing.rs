@@ -309,3 +309,45 @@ async fn parallel_wrong_codes_never_evaluate_more_than_three_per_lock() {
         .count();
     assert!(evaluated <= 3, "{statuses:?}");
 }
+
+#[tokio::test]
+async fn verify_mfa_issues_a_device_token_too() {
+    let app = TestApp::spawn().await;
+    let e = app.enrolled_user().await;
+    let challenge = app.challenge(&e.user).await;
+    app.next_step();
+    let resp = assert_status(
+        app.verify_mfa(&challenge, &oathtool(&e.secret, now(&app)))
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert!(resp
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .any(|c| c.to_str().unwrap().starts_with("twofold_device=")));
+    let body = json_of(resp).await;
+    let device = body["deviceToken"]
+        .as_str()
+        .expect("deviceToken")
+        .to_owned();
+    for _ in 0..10 {
+        app.login(&e.user.email, "wrong password!").await;
+    }
+    // Its owner still gets through the password step (to the MFA challenge).
+    let body = json_of(
+        assert_status(
+            app.login_with_device(&e.user.email, &e.user.password, &device)
+                .await,
+            StatusCode::OK,
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(body["mfaRequired"], true);
+    assert!(
+        body.get("deviceToken").is_none(),
+        "issued only once the login is complete"
+    );
+}

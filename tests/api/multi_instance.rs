@@ -190,11 +190,7 @@ async fn forty_wrong_passwords_spread_over_a_and_b_evaluate_at_most_the_budget()
     let mut tasks = tokio::task::JoinSet::new();
     for i in 0..40 {
         let app = if i % 2 == 0 { &a } else { &b };
-        let (client, url, barrier) = (
-            app.client.clone(),
-            app.url("/auth/login"),
-            barrier.clone(),
-        );
+        let (client, url, barrier) = (app.client.clone(), app.url("/auth/login"), barrier.clone());
         let body = serde_json::json!({ "email": user.email, "password": "wrong password!" });
         tasks.spawn(async move {
             barrier.wait().await;
@@ -262,10 +258,9 @@ async fn a_device_tokens_budget_spans_instances() {
 async fn sessions_revoked_by_enabling_mfa_on_a_are_refused_on_b() {
     let (a, b) = pair().await;
     let user = a.user().await;
-    let other = json_of(
-        assert_status(b.login(&user.email, &user.password).await, StatusCode::OK).await,
-    )
-    .await;
+    let other =
+        json_of(assert_status(b.login(&user.email, &user.password).await, StatusCode::OK).await)
+            .await;
     let setup = a.setup(&user.access_token).await;
     let secret = setup["secret"].as_str().unwrap().to_owned();
     assert_status(
