@@ -73,7 +73,7 @@ pub async fn login(
     request: LoginRequest,
 ) -> ApiResult<LoginOutcome> {
     let user = state.store.user_by_email(request.email.as_str()).await?;
-    guard::check(
+    let refund = guard::check(
         state,
         meta,
         Attempt {
@@ -87,11 +87,12 @@ pub async fn login(
     .await?;
     let user = user.ok_or(ApiError::InvalidCredentials)?;
     if user.disabled_at.is_some() {
+        state.store.refund(&refund).await?;
         return Err(ApiError::AccountDisabled);
     }
     if user.mfa_enabled_at.is_some() {
         let (challenge_token, expires_in) =
-            super::mfa::start_challenge(state, meta, &user.id).await?;
+            super::mfa::start_challenge(state, meta, &user.id, refund).await?;
         return Ok(LoginOutcome::MfaRequired {
             challenge_token,
             expires_in,
@@ -104,7 +105,7 @@ pub async fn login(
         meta,
         json!({ "amr": ["pwd"], "sessionId": login.session.id }),
     );
-    let tokens = sessions::start(state, login, &[audit]).await?;
+    let tokens = sessions::start(state, login, Some(refund), &[audit]).await?;
     Ok(LoginOutcome::Session(tokens))
 }
 
@@ -130,7 +131,7 @@ pub async fn change_password(
         .await?
         .ok_or(ApiError::Unauthorized)?;
     let email = Email::parse(&user.email).map_err(|m| ApiError::Internal(anyhow::anyhow!(m)))?;
-    guard::check(
+    let refund = guard::check(
         state,
         meta,
         Attempt {
@@ -142,6 +143,7 @@ pub async fn change_password(
         },
     )
     .await?;
+    state.store.refund(&refund).await?;
     let hash = state.argon.hash_password(change.new.expose()).await?;
     let others = sessions::others(state, meta, &user.id, &claims.sid, "password_changed");
     let audit = [state.event("auth.password.changed", Some(&user.id), meta, json!({}))];

@@ -14,7 +14,7 @@ use crate::domain::email::Email;
 use crate::domain::lockout::seconds_left;
 use crate::domain::password::Password;
 use crate::error::{ApiError, ApiResult};
-use crate::store::UserRecord;
+use crate::store::{Refund, UserRecord};
 
 /// Label of account-key hashes.
 const ACCOUNT: &str = "account";
@@ -37,15 +37,16 @@ pub(super) struct Attempt<'a> {
     pub failure_event: &'static str,
 }
 
-/// Admits, checks and settles one password attempt: `Ok` for the right password of an
-/// existing account; 401 `invalid_credentials` for a wrong one or an unknown email (the
-/// same answer after the same work); 429 when the attempt is not admitted; 503 when the
-/// hashing queue is full (nothing counted then).
+/// Admits, checks and settles one password attempt: for the right password of an existing
+/// account, the [`Refund`] the caller applies in the transaction of what the login starts;
+/// 401 `invalid_credentials` for a wrong one or an unknown email (the same answer after
+/// the same work); 429 when the attempt is not admitted; 503 when the hashing queue is
+/// full (nothing counted then).
 pub(super) async fn check(
     state: &AppState,
     meta: &RequestMeta,
     attempt: Attempt<'_>,
-) -> ApiResult<()> {
+) -> ApiResult<Refund> {
     let ticket = state.argon.reserve()?;
     let key = state.keys.tokens.hash(ACCOUNT, attempt.email.as_str());
     let budget = admit(state, &key, attempt.user, attempt.device_token).await?;
@@ -56,8 +57,10 @@ pub(super) async fn check(
     let user_id = attempt.user.map(|u| u.id.as_str());
     let now = state.now();
     match (valid, &budget) {
-        (true, Budget::Device(hash)) => state.store.device_succeeded(hash).await?,
-        (true, Budget::Account) => state.store.account_succeeded(&key, now).await?,
+        (true, Budget::Device(hash)) => Ok(Refund::Device {
+            token_hash: hash.clone(),
+        }),
+        (true, Budget::Account) => Ok(Refund::Account { key, now }),
         (false, Budget::Device(hash)) => {
             let audit = [failure_audit(state, meta, &attempt, "device")];
             let revoked = state.event(
@@ -77,7 +80,7 @@ pub(super) async fn check(
                     "device token revoked after repeated wrong passwords"
                 );
             }
-            return Err(ApiError::InvalidCredentials);
+            Err(ApiError::InvalidCredentials)
         }
         (false, Budget::Account) => {
             let audit = [failure_audit(state, meta, &attempt, "untrusted")];
@@ -90,10 +93,9 @@ pub(super) async fn check(
             {
                 tracing::warn!(user_id, "untrusted password logins locked");
             }
-            return Err(ApiError::InvalidCredentials);
+            Err(ApiError::InvalidCredentials)
         }
     }
-    Ok(())
 }
 
 fn failure_audit(

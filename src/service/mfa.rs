@@ -18,7 +18,7 @@ use crate::domain::codes::{self, MfaCode, TotpCode};
 use crate::domain::lockout::seconds_left;
 use crate::domain::otpauth;
 use crate::error::{ApiError, ApiResult};
-use crate::store::{MfaEffect, MfaProof, TotpRecord};
+use crate::store::{MfaEffect, MfaProof, Refund, TotpRecord};
 
 /// Failure counter of `verify-mfa`.
 pub const LOGIN: &str = "login";
@@ -269,11 +269,13 @@ async fn manage_proof(
     require(state, meta, user_id, MANAGE, proof, StatusCode::BAD_REQUEST).await
 }
 
-/// After a correct password for a user with MFA: a single-use challenge token.
-pub async fn start_challenge(
+/// After a correct password for a user with MFA: a single-use challenge token (the
+/// password's budget is given back in the same transaction).
+pub(super) async fn start_challenge(
     state: &AppState,
     meta: &RequestMeta,
     user_id: &str,
+    refund: Refund,
 ) -> ApiResult<(String, i64)> {
     let token = TokenHasher::generate();
     let now = state.now();
@@ -287,6 +289,7 @@ pub async fn start_challenge(
             LOGIN,
             now,
             now + ttl,
+            Some(&refund),
             &audit,
         )
         .await?;

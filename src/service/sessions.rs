@@ -9,8 +9,8 @@ use crate::crypto::jwt::Claims;
 use crate::crypto::token::TokenHasher;
 use crate::error::{ApiError, ApiResult};
 use crate::store::{
-    AuditEvent, NewDeviceToken, NewRefreshToken, OtherSessions, RotateOutcome, SessionRecord,
-    SessionUse,
+    AuditEvent, NewDeviceToken, NewRefreshToken, OtherSessions, Refund, RotateOutcome,
+    SessionRecord, SessionUse,
 };
 
 /// Label of refresh-token hashes.
@@ -109,15 +109,23 @@ impl NewLogin {
     }
 }
 
-/// Stores a login's session, refresh token and device token with `audit`; returns its tokens.
+/// Stores a login's session, refresh token and device token with `audit`, giving the
+/// password's budget back in the same transaction; returns its tokens.
 pub(super) async fn start(
     state: &AppState,
     login: NewLogin,
+    refund: Option<Refund>,
     audit: &[AuditEvent],
 ) -> ApiResult<AuthTokens> {
     state
         .store
-        .create_session(&login.session, &login.refresh, Some(&login.device), audit)
+        .create_session(
+            &login.session,
+            &login.refresh,
+            Some(&login.device),
+            refund.as_ref(),
+            audit,
+        )
         .await?;
     login.tokens(state)
 }

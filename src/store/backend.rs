@@ -305,6 +305,22 @@ macro_rules! impl_store {
             Ok(())
         }
 
+        /// Gives a password attempt's budget back (one conditional statement).
+        async fn apply_refund(
+            conn: &mut <$db as sqlx::Database>::Connection,
+            refund: &Refund,
+        ) -> Result<(), sqlx::Error> {
+            match refund {
+                Refund::Account { key, now } => {
+                    sqlx::query(RESET_GUARD).bind(key).bind(*now).execute(&mut *conn).await?
+                }
+                Refund::Device { token_hash } => {
+                    sqlx::query(RESET_DEVICE).bind(token_hash).execute(&mut *conn).await?
+                }
+            };
+            Ok(())
+        }
+
         /// Revokes the user's live sessions but `others.keep`, auditing how many.
         async fn revoke_others(
             conn: &mut <$db as sqlx::Database>::Connection,
@@ -407,11 +423,15 @@ macro_rules! impl_store {
                 s: &SessionRecord,
                 refresh: &NewRefreshToken,
                 device: Option<&NewDeviceToken>,
+                refund: Option<&Refund>,
                 audit: &[AuditEvent],
             ) -> StoreResult<()> {
-                let (s, refresh, device) = (s.clone(), refresh.clone(), device.cloned());
+                let (s, refresh, device, refund) = (s.clone(), refresh.clone(), device.cloned(), refund.cloned());
                 self.write_audited(audit.to_vec(), move |conn| {
                     Box::pin(async move {
+                        if let Some(refund) = &refund {
+                            apply_refund(conn, refund).await?;
+                        }
                         match &device {
                             Some(device) => insert_new_login(conn, &s, &refresh, device).await?,
                             None => insert_session(conn, &s, &refresh).await?,
@@ -657,12 +677,16 @@ macro_rules! impl_store {
                 counter_purpose: &str,
                 now: i64,
                 expires_at: i64,
+                refund: Option<&Refund>,
                 audit: &AuditEvent,
             ) -> StoreResult<()> {
-                let (token_hash, user_id, purpose) =
-                    (token_hash.to_vec(), user_id.to_owned(), counter_purpose.to_owned());
+                let (token_hash, user_id, purpose, refund) =
+                    (token_hash.to_vec(), user_id.to_owned(), counter_purpose.to_owned(), refund.cloned());
                 self.write_audited(vec![audit.clone()], move |conn| {
                     Box::pin(async move {
+                        if let Some(refund) = &refund {
+                            apply_refund(conn, refund).await?;
+                        }
                         sqlx::query(INSERT_CHALLENGE)
                             .bind(&token_hash)
                             .bind(&user_id)
@@ -812,11 +836,11 @@ macro_rules! impl_store {
                 .await
             }
 
-            async fn account_succeeded(&self, account_key: &[u8], now: i64) -> StoreResult<()> {
-                let key = account_key.to_vec();
+            async fn refund(&self, refund: &Refund) -> StoreResult<()> {
+                let refund = refund.clone();
                 self.write(move |conn| {
                     Box::pin(async move {
-                        sqlx::query(RESET_GUARD).bind(&key).bind(now).execute(&mut *conn).await?;
+                        apply_refund(conn, &refund).await?;
                         Ok((true, ()))
                     })
                 })
@@ -873,17 +897,6 @@ macro_rules! impl_store {
                             insert_audit(conn, &revoke_audit).await?;
                         }
                         Ok((true, revoked))
-                    })
-                })
-                .await
-            }
-
-            async fn device_succeeded(&self, token_hash: &[u8]) -> StoreResult<()> {
-                let hash = token_hash.to_vec();
-                self.write(move |conn| {
-                    Box::pin(async move {
-                        sqlx::query(RESET_DEVICE).bind(&hash).execute(&mut *conn).await?;
-                        Ok((true, ()))
                     })
                 })
                 .await

@@ -135,6 +135,14 @@ pub struct OtherSessions {
     pub audit: AuditEvent,
 }
 
+/// Gives a password attempt's budget back after a correct password: the account key's
+/// (unless a lock has started) or the device token's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refund {
+    Account { key: Vec<u8>, now: i64 },
+    Device { token_hash: Vec<u8> },
+}
+
 /// A device token to store (only its keyed hash).
 #[derive(Clone)]
 pub struct NewDeviceToken {
@@ -317,13 +325,14 @@ pub trait Store: Send + Sync + 'static {
     /// The user with this id.
     async fn user_by_id(&self, id: &str) -> StoreResult<Option<UserRecord>>;
 
-    /// Creates a session with its first refresh token (and a device token, when given)
-    /// and writes `audit`, in one transaction.
+    /// Creates a session with its first refresh token (and a device token, when given),
+    /// applies `refund` and writes `audit`, in one transaction.
     async fn create_session(
         &self,
         session: &SessionRecord,
         refresh: &NewRefreshToken,
         device: Option<&NewDeviceToken>,
+        refund: Option<&Refund>,
         audit: &[AuditEvent],
     ) -> StoreResult<()>;
     /// The session with this id.
@@ -385,8 +394,8 @@ pub trait Store: Send + Sync + 'static {
         audit: &[AuditEvent],
         lock_audit: AuditEvent,
     ) -> StoreResult<bool>;
-    /// After a correct password: gives the account key's budget back (a running lock stays).
-    async fn account_succeeded(&self, account_key: &[u8], now: i64) -> StoreResult<()>;
+    /// After a correct password that starts nothing else: gives the budget back.
+    async fn refund(&self, refund: &Refund) -> StoreResult<()>;
     /// Admits (counts) one password attempt under a live device token of `user_id`
     /// whose budget of `max` is not spent.
     async fn admit_device(
@@ -406,8 +415,6 @@ pub trait Store: Send + Sync + 'static {
         audit: &[AuditEvent],
         revoke_audit: AuditEvent,
     ) -> StoreResult<bool>;
-    /// After a correct password under a device token: its budget is whole again.
-    async fn device_succeeded(&self, token_hash: &[u8]) -> StoreResult<()>;
 
     /// Deletes state that ended before `now` (challenges, pending setups, sessions,
     /// refresh and device tokens, idle login guards) and audit events older than
@@ -465,8 +472,9 @@ pub trait Store: Send + Sync + 'static {
     async fn mfa_status(&self, user_id: &str) -> StoreResult<MfaStatusRecord>;
     /// The user's unused recovery codes.
     async fn unused_recovery_codes(&self, user_id: &str) -> StoreResult<Vec<RecoveryCodeRecord>>;
-    /// Stores a new MFA challenge (its keyed hash) and writes `audit`; makes sure the
-    /// user's failure counter of `counter_purpose` exists.
+    /// Stores a new MFA challenge (its keyed hash), applies `refund` and writes `audit`;
+    /// makes sure the user's failure counter of `counter_purpose` exists.
+    #[allow(clippy::too_many_arguments)]
     async fn create_challenge(
         &self,
         token_hash: &[u8],
@@ -474,6 +482,7 @@ pub trait Store: Send + Sync + 'static {
         counter_purpose: &str,
         now: i64,
         expires_at: i64,
+        refund: Option<&Refund>,
         audit: &AuditEvent,
     ) -> StoreResult<()>;
     /// The challenge with this hash, with the user's login lock and credential.

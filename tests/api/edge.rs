@@ -236,23 +236,15 @@ async fn a_full_hashing_queue_answers_503_at_once() {
         s.argon2_iterations = 16;
     })
     .await;
+    // Occupy the thread, then the waiting place, with slow hashes of the server's own pool.
     let mut slow = Vec::new();
-    let barrier = std::sync::Arc::new(tokio::sync::Barrier::new(2));
-    for i in 0..2 {
-        let (client, url, barrier) = (
-            app.client.clone(),
-            app.url("/auth/register"),
-            barrier.clone(),
-        );
-        let body =
-            json!({ "email": format!("s{i}@example.com"), "password": "long enough password" });
+    for load in [(0, 1), (1, 1)] {
+        let argon = app.state.argon.clone();
         slow.push(tokio::spawn(async move {
-            barrier.wait().await;
-            client.post(url).json(&body).send().await.unwrap().status()
+            argon.hash_password("a slow hash").await.is_ok()
         }));
+        until_load(&app, load).await;
     }
-    // One hash running, one waiting: the queue is full.
-    until_load(&app, (1, 1)).await;
     let refused = app.register("s9@example.com", "long enough password").await;
     assert!(
         slow.iter().any(|h| !h.is_finished()),
@@ -261,7 +253,7 @@ async fn a_full_hashing_queue_answers_503_at_once() {
     assert!(refused.headers().contains_key("retry-after"));
     assert_error(refused, StatusCode::SERVICE_UNAVAILABLE, "overloaded").await;
     for h in slow {
-        assert_eq!(h.await.unwrap(), StatusCode::CREATED);
+        assert!(h.await.unwrap());
     }
     // Nothing was written for the refused request.
     assert_status(

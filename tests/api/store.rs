@@ -282,7 +282,7 @@ async fn refresh_tokens_rotate_once_and_reuse_revokes() {
         expires_at: 1000,
     };
     store
-        .create_session(&session, &token(1), None, &[])
+        .create_session(&session, &token(1), None, None, &[])
         .await
         .unwrap();
     let reuse = || audit("auth.refresh.reuse_detected", "u1");
