@@ -34,6 +34,12 @@ CREATE TABLE login_guards (
     updated_at   BIGINT NOT NULL DEFAULT 0
 );
 DELETE FROM attempt_counters WHERE purpose = 'password';
+-- verify-mfa checks the `login` lock inside the statement that spends the proof and refuses
+-- when the counter row is missing; challenges create it from now on, this covers the
+-- users enrolled before.
+INSERT INTO attempt_counters (user_id, purpose)
+    SELECT user_id, 'login' FROM totp_credentials WHERE true
+    ON CONFLICT (user_id, purpose) DO NOTHING;
 
 CREATE INDEX mfa_challenges_user ON mfa_challenges(user_id);
 CREATE INDEX mfa_challenges_expires ON mfa_challenges(expires_at);
