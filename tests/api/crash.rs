@@ -3,8 +3,7 @@
 //! then found in the database. (SQLite with group commit: an answer is sent only after
 //! the batch holding its write is committed with `synchronous=FULL`.)
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+use std::process::Child;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -17,31 +16,7 @@ use twofold::domain::totp::{code_at_step, TotpParams};
 
 /// Starts `twofold serve` on a free port and returns it with its base URL.
 fn start_server(data_dir: &std::path::Path) -> (Child, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_twofold"))
-        .arg("serve")
-        .env("TWOFOLD_LISTEN", "127.0.0.1:0")
-        .env("TWOFOLD_DATA_DIR", data_dir)
-        .env("TWOFOLD_ARGON2_MEMORY_KIB", "1024")
-        .env("TWOFOLD_ARGON2_ITERATIONS", "1")
-        .env("TWOFOLD_RATE_LIMIT_BURST", "0")
-        .env("TWOFOLD_LOG", "info")
-        .env_remove("RUST_LOG")
-        .env_remove("TWOFOLD_DATABASE_URL")
-        .env_remove("TWOFOLD_MASTER_KEY")
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the twofold binary starts");
-    let stderr = child.stderr.take().unwrap();
-    let mut lines = BufReader::new(stderr).lines();
-    let address = loop {
-        let line = lines.next().expect("server log").expect("readable log");
-        if let Some(rest) = line.split("listen=").nth(1) {
-            break rest.split_whitespace().next().unwrap().to_owned();
-        }
-    };
-    // Keep draining the log so the server never blocks on a full pipe.
-    std::thread::spawn(move || for _ in lines {});
-    (child, format!("http://{address}/api/v1"))
+    crate::helpers::start_binary(data_dir, &[], &[])
 }
 
 fn now_step() -> u64 {

@@ -3,12 +3,11 @@
 //! the database (its WAL) was flushed to disk since the previous answer. With
 //! `synchronous=OFF` or `NORMAL` SQLite would not flush on commit, and this test fails.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 use serde_json::json;
 
-use crate::helpers::backend_is_postgres;
+use crate::helpers::{backend_is_postgres, start_binary};
 
 /// The answers and flushes of a trace, in order: `true` for a flush of the database.
 fn events(trace: &str) -> Vec<(bool, String)> {
@@ -47,38 +46,24 @@ async fn every_acknowledged_write_is_flushed_before_its_answer() {
     }
     let dir = tempfile::tempdir().unwrap();
     let trace_path = dir.path().join("trace.txt");
-    let mut child = Command::new("strace")
-        .args(["-f", "-qq", "-y", "-s", "32", "-o"])
-        .arg(&trace_path)
-        .args(["-e", "trace=fsync,fdatasync,write,writev,sendto,sendmsg"])
-        .arg(env!("CARGO_BIN_EXE_twofold"))
-        .arg("serve")
-        .env("TWOFOLD_LISTEN", "127.0.0.1:0")
-        .env("TWOFOLD_DATA_DIR", dir.path())
-        .env("TWOFOLD_ARGON2_MEMORY_KIB", "1024")
-        .env("TWOFOLD_ARGON2_ITERATIONS", "1")
-        .env("TWOFOLD_RATE_LIMIT_BURST", "0")
-        .env("TWOFOLD_SWEEP_INTERVAL_SECONDS", "0")
-        .env("TWOFOLD_LOG", "info")
-        .env_remove("RUST_LOG")
-        .env_remove("TWOFOLD_DATABASE_URL")
-        .env_remove("TWOFOLD_MASTER_KEY")
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("strace starts");
-    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
-    let address = loop {
-        let line = lines.next().expect("server log").expect("readable log");
-        if let Some(rest) = line.split("listen=").nth(1) {
-            break rest.split_whitespace().next().unwrap().to_owned();
-        }
-    };
-    std::thread::spawn(move || for _ in lines {});
+    let wrapper: Vec<&std::ffi::OsStr> = ["strace", "-f", "-qq", "-y", "-s", "32", "-o"]
+        .iter()
+        .map(std::ffi::OsStr::new)
+        .chain([trace_path.as_os_str()])
+        .chain(
+            ["-e", "trace=fsync,fdatasync,write,writev,sendto,sendmsg"].map(std::ffi::OsStr::new),
+        )
+        .collect();
+    let (mut child, api) = start_binary(
+        dir.path(),
+        &wrapper,
+        &[("TWOFOLD_SWEEP_INTERVAL_SECONDS", "0")],
+    );
     let client = reqwest::Client::new();
     let writes = 20;
     for i in 0..writes {
         let resp = client
-            .post(format!("http://{address}/api/v1/auth/register"))
+            .post(format!("{api}/auth/register"))
             .json(&json!({ "email": format!("d{i}@example.com"), "password": "long enough password" }))
             .send()
             .await

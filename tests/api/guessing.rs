@@ -2,8 +2,6 @@
 //! any hashing, untrusted logins lock per account key (existing or not), device tokens
 //! keep their owner's logins working, and nothing tells an attacker who exists.
 
-use std::sync::Arc;
-
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
@@ -11,26 +9,10 @@ use crate::helpers::*;
 
 /// Sends the same login body `n` times at the same instant; returns (status, body text).
 async fn burst(app: &TestApp, body: Value, n: usize) -> Vec<(StatusCode, String)> {
-    let barrier = Arc::new(tokio::sync::Barrier::new(n));
-    let mut tasks = tokio::task::JoinSet::new();
-    for _ in 0..n {
-        let (client, url, body, barrier) = (
-            app.client.clone(),
-            app.url("/auth/login"),
-            body.clone(),
-            barrier.clone(),
-        );
-        tasks.spawn(async move {
-            barrier.wait().await;
-            let resp = client.post(url).json(&body).send().await.expect("sent");
-            (resp.status(), resp.text().await.unwrap_or_default())
-        });
-    }
-    tasks.join_all().await
-}
-
-fn count(results: &[(StatusCode, String)], status: StatusCode) -> usize {
-    results.iter().filter(|(s, _)| *s == status).count()
+    let requests = (0..n)
+        .map(|_| app.client.post(app.url("/auth/login")).json(&body))
+        .collect();
+    at_once(requests).await
 }
 
 /// The body with `retryAfter` taken out (it counts down with the clock).
@@ -252,62 +234,39 @@ async fn parallel_wrong_codes_never_evaluate_more_than_three_per_lock() {
     let bad = if good == "000000" { "111111" } else { "000000" };
     // verify-mfa (GHSA-7h8m-vrxx-vr4m pattern: a burst on one challenge).
     let challenge = app.challenge(&e.user).await;
-    let barrier = Arc::new(tokio::sync::Barrier::new(30));
-    let mut tasks = tokio::task::JoinSet::new();
-    for _ in 0..30 {
-        let (client, url, barrier) = (
-            app.client.clone(),
-            app.url("/auth/verify-mfa"),
-            barrier.clone(),
-        );
-        let body = json!({ "mfaChallengeToken": challenge, "code": bad });
-        tasks.spawn(async move {
-            barrier.wait().await;
-            client.post(url).json(&body).send().await.unwrap().status()
-        });
-    }
-    let statuses = tasks.join_all().await;
-    let evaluated = statuses
-        .iter()
-        .filter(|s| **s == StatusCode::UNAUTHORIZED)
-        .count();
-    assert!(evaluated <= 3, "{statuses:?}");
-    assert!(statuses
-        .iter()
-        .all(|s| [StatusCode::UNAUTHORIZED, StatusCode::TOO_MANY_REQUESTS].contains(s)));
+    let body = json!({ "mfaChallengeToken": challenge, "code": bad });
+    let results = at_once(
+        (0..30)
+            .map(|_| app.client.post(app.url("/auth/verify-mfa")).json(&body))
+            .collect(),
+    )
+    .await;
+    assert!(
+        count(&results, StatusCode::UNAUTHORIZED) <= 3,
+        "{results:?}"
+    );
+    assert_eq!(
+        count(&results, StatusCode::UNAUTHORIZED) + count(&results, StatusCode::TOO_MANY_REQUESTS),
+        30
+    );
     // confirm, for a second user enrolling.
     let user = app.user().await;
     let setup = app.setup(&user.access_token).await;
     let secret = setup["secret"].as_str().unwrap().to_owned();
     let good = oathtool(&secret, now(&app));
     let bad = if good == "000000" { "111111" } else { "000000" };
-    let barrier = Arc::new(tokio::sync::Barrier::new(30));
-    let mut tasks = tokio::task::JoinSet::new();
-    for _ in 0..30 {
-        let (client, url, barrier, token) = (
-            app.client.clone(),
-            app.url("/mfa/setup/confirm"),
-            barrier.clone(),
-            user.access_token.clone(),
-        );
-        tasks.spawn(async move {
-            barrier.wait().await;
-            client
-                .post(url)
-                .bearer_auth(token)
-                .json(&json!({ "code": bad }))
-                .send()
-                .await
-                .unwrap()
-                .status()
-        });
-    }
-    let statuses = tasks.join_all().await;
-    let evaluated = statuses
-        .iter()
-        .filter(|s| **s == StatusCode::BAD_REQUEST)
-        .count();
-    assert!(evaluated <= 3, "{statuses:?}");
+    let results = at_once(
+        (0..30)
+            .map(|_| {
+                app.client
+                    .post(app.url("/mfa/setup/confirm"))
+                    .bearer_auth(&user.access_token)
+                    .json(&json!({ "code": bad }))
+            })
+            .collect(),
+    )
+    .await;
+    assert!(count(&results, StatusCode::BAD_REQUEST) <= 3, "{results:?}");
 }
 
 #[tokio::test]

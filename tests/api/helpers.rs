@@ -478,3 +478,64 @@ pub fn assert_exactly_one_success(statuses: &[StatusCode]) {
         "{statuses:?}"
     );
 }
+
+/// Sends every request of `requests` at the same instant; returns (status, body text) each.
+pub async fn at_once(requests: Vec<reqwest::RequestBuilder>) -> Vec<(StatusCode, String)> {
+    let barrier = Arc::new(tokio::sync::Barrier::new(requests.len()));
+    let mut tasks = tokio::task::JoinSet::new();
+    for request in requests {
+        let barrier = barrier.clone();
+        tasks.spawn(async move {
+            barrier.wait().await;
+            let resp = request.send().await.expect("request sent");
+            (resp.status(), resp.text().await.unwrap_or_default())
+        });
+    }
+    tasks.join_all().await
+}
+
+/// How many of `results` have `status`.
+pub fn count(results: &[(StatusCode, String)], status: StatusCode) -> usize {
+    results.iter().filter(|(s, _)| *s == status).count()
+}
+
+/// Starts the real `twofold serve` (run through `wrapper`, e.g. `strace ...`, when given)
+/// on a free port with a fresh data folder, cheap Argon2 and no per-IP limit; returns the
+/// process and the API's base URL. The log is drained so the server never blocks on it.
+pub fn start_binary(
+    data_dir: &std::path::Path,
+    wrapper: &[&std::ffi::OsStr],
+    extra_env: &[(&str, &str)],
+) -> (std::process::Child, String) {
+    use std::io::{BufRead, BufReader};
+    let binary = std::ffi::OsStr::new(env!("CARGO_BIN_EXE_twofold"));
+    let (program, args) = match wrapper.split_first() {
+        Some((program, rest)) => (*program, [rest, &[binary]].concat()),
+        None => (binary, Vec::new()),
+    };
+    let mut command = std::process::Command::new(program);
+    command
+        .args(args)
+        .arg("serve")
+        .env("TWOFOLD_LISTEN", "127.0.0.1:0")
+        .env("TWOFOLD_DATA_DIR", data_dir)
+        .env("TWOFOLD_ARGON2_MEMORY_KIB", "1024")
+        .env("TWOFOLD_ARGON2_ITERATIONS", "1")
+        .env("TWOFOLD_RATE_LIMIT_BURST", "0")
+        .env("TWOFOLD_LOG", "info")
+        .env_remove("RUST_LOG")
+        .env_remove("TWOFOLD_DATABASE_URL")
+        .env_remove("TWOFOLD_MASTER_KEY")
+        .envs(extra_env.iter().copied())
+        .stderr(std::process::Stdio::piped());
+    let mut child = command.spawn().expect("the twofold binary starts");
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    let address = loop {
+        let line = lines.next().expect("server log").expect("readable log");
+        if let Some(rest) = line.split("listen=").nth(1) {
+            break rest.split_whitespace().next().unwrap().to_owned();
+        }
+    };
+    std::thread::spawn(move || for _ in lines {});
+    (child, format!("http://{address}/api/v1"))
+}

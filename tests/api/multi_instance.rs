@@ -186,29 +186,18 @@ async fn unreachable_database_gives_503_then_service_resumes() {
 async fn forty_wrong_passwords_spread_over_a_and_b_evaluate_at_most_the_budget() {
     let (a, b) = pair().await;
     let user = a.user().await;
-    let barrier = Arc::new(tokio::sync::Barrier::new(40));
-    let mut tasks = tokio::task::JoinSet::new();
-    for i in 0..40 {
-        let app = if i % 2 == 0 { &a } else { &b };
-        let (client, url, barrier) = (app.client.clone(), app.url("/auth/login"), barrier.clone());
-        let body = serde_json::json!({ "email": user.email, "password": "wrong password!" });
-        tasks.spawn(async move {
-            barrier.wait().await;
-            client.post(url).json(&body).send().await.unwrap().status()
-        });
-    }
-    let statuses = tasks.join_all().await;
-    let evaluated = statuses
-        .iter()
-        .filter(|s| **s == StatusCode::UNAUTHORIZED)
-        .count();
-    assert!(evaluated <= 10, "{statuses:?}");
+    let body = serde_json::json!({ "email": user.email, "password": "wrong password!" });
+    let requests = (0..40)
+        .map(|i| {
+            let app = if i % 2 == 0 { &a } else { &b };
+            app.client.post(app.url("/auth/login")).json(&body)
+        })
+        .collect();
+    let results = at_once(requests).await;
+    let evaluated = count(&results, StatusCode::UNAUTHORIZED);
+    assert!(evaluated <= 10, "{results:?}");
     assert_eq!(
-        evaluated
-            + statuses
-                .iter()
-                .filter(|s| **s == StatusCode::TOO_MANY_REQUESTS)
-                .count(),
+        evaluated + count(&results, StatusCode::TOO_MANY_REQUESTS),
         40
     );
     // Untrusted logins are locked on both; the device token issued by A works on B.
