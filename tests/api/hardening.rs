@@ -50,26 +50,6 @@ async fn a_challenge_from_before_mfa_was_disabled_is_dead_after_re_enrolling() {
 }
 
 #[tokio::test]
-async fn disabling_mfa_ends_a_pending_setup() {
-    let app = TestApp::spawn().await;
-    let e = app.enrolled_user().await;
-    app.next_step();
-    let code = oathtool(&e.secret, now(&app));
-    assert_status(
-        app.post(
-            "/mfa/disable",
-            json!({ "code": code }),
-            Some(&e.user.access_token),
-        )
-        .await,
-        StatusCode::NO_CONTENT,
-    )
-    .await;
-    let status = json_of(app.get("/mfa/status", Some(&e.user.access_token)).await).await;
-    assert_eq!(status["pendingSetup"], false);
-}
-
-#[tokio::test]
 async fn a_setup_racing_a_confirm_never_both_succeed() {
     let app = TestApp::spawn().await;
     for _ in 0..8 {
