@@ -77,7 +77,7 @@ pub async fn login(
         state,
         meta,
         Attempt {
-            email: &request.email,
+            email: request.email.as_str(),
             user: user.as_ref(),
             password: &request.password,
             device_token: request.device_token.as_deref(),
@@ -130,12 +130,11 @@ pub async fn change_password(
         .user_by_id(&claims.sub)
         .await?
         .ok_or(ApiError::Unauthorized)?;
-    let email = Email::parse(&user.email).map_err(|m| ApiError::Internal(anyhow::anyhow!(m)))?;
     let refund = guard::check(
         state,
         meta,
         Attempt {
-            email: &email,
+            email: &user.email,
             user: Some(&user),
             password: &change.current,
             device_token: change.device_token.as_deref(),

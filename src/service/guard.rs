@@ -10,7 +10,6 @@ use serde_json::json;
 use super::sessions::DEVICE;
 use super::{AppState, RequestMeta};
 use crate::crypto::token::TokenHasher;
-use crate::domain::email::Email;
 use crate::domain::lockout::seconds_left;
 use crate::domain::password::Password;
 use crate::error::{ApiError, ApiResult};
@@ -29,7 +28,8 @@ enum Budget {
 
 /// One password attempt: who it claims to be, and the audit event of a wrong password.
 pub(super) struct Attempt<'a> {
-    pub email: &'a Email,
+    /// The normalized email the attempt names (as stored for an existing account).
+    pub email: &'a str,
     pub user: Option<&'a UserRecord>,
     pub password: &'a Password,
     pub device_token: Option<&'a str>,
@@ -48,7 +48,7 @@ pub(super) async fn check(
     attempt: Attempt<'_>,
 ) -> ApiResult<Refund> {
     let ticket = state.argon.reserve()?;
-    let key = state.keys.tokens.hash(ACCOUNT, attempt.email.as_str());
+    let key = state.keys.tokens.hash(ACCOUNT, attempt.email);
     let budget = admit(state, &key, attempt.user, attempt.device_token).await?;
     let stored = attempt.user.map(|u| u.password_hash.as_str());
     let valid = ticket
