@@ -46,13 +46,20 @@ CREATE INDEX mfa_challenges_expires ON mfa_challenges(expires_at);
 CREATE INDEX totp_pending_expires ON totp_pending(expires_at);
 CREATE INDEX audit_events_at ON audit_events(at);
 
--- One statement starts a login: its session, first refresh token and device token (the
--- hot path of login and verify-mfa; the rules are in the statements around it).
+-- One statement starts a login: its session, first refresh token and device token, and
+-- for an MFA login the consumption of its challenge (once, unexpired, the user's own; a
+-- challenge that is gone aborts the statement). The hot path of login and verify-mfa.
 CREATE VIEW new_logins AS SELECT
     s.id AS session_id, s.user_id, s.amr, s.created_at, s.expires_at, s.ip, s.user_agent,
-    r.token_hash AS refresh_hash, d.token_hash AS device_hash, d.expires_at AS device_expires_at
-FROM sessions s, refresh_tokens r, device_tokens d WHERE 0;
+    r.token_hash AS refresh_hash, d.token_hash AS device_hash, d.expires_at AS device_expires_at,
+    c.token_hash AS challenge_hash
+FROM sessions s, refresh_tokens r, device_tokens d, mfa_challenges c WHERE 0;
 CREATE TRIGGER new_logins_insert INSTEAD OF INSERT ON new_logins BEGIN
+    UPDATE mfa_challenges SET consumed_at = NEW.created_at
+        WHERE NEW.challenge_hash IS NOT NULL AND token_hash = NEW.challenge_hash
+          AND user_id = NEW.user_id AND consumed_at IS NULL AND expires_at > NEW.created_at;
+    SELECT RAISE(ABORT, 'twofold: challenge gone')
+        WHERE NEW.challenge_hash IS NOT NULL AND changes() = 0;
     INSERT INTO sessions (id, user_id, amr, created_at, expires_at, last_used_at, ip, user_agent)
         VALUES (NEW.session_id, NEW.user_id, NEW.amr, NEW.created_at, NEW.expires_at,
                 NEW.created_at, NEW.ip, NEW.user_agent);

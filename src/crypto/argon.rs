@@ -27,6 +27,7 @@ pub struct Argon {
     /// Jobs a hashing thread is working on.
     running: Arc<AtomicUsize>,
     queue_max: usize,
+    params: Params,
 }
 
 /// The hashing queue is full: the caller should answer at once (503) rather than wait.
@@ -115,6 +116,7 @@ impl Argon {
     ) -> anyhow::Result<Self> {
         let params = Params::new(memory_kib, iterations, lanes, None)
             .map_err(|e| anyhow::anyhow!("invalid Argon2 parameters: {e}"))?;
+        let for_workers = params.clone();
         let concurrency = concurrency.max(1);
         let (jobs, queue) = mpsc::channel::<Job>();
         let queue = Arc::new(Mutex::new(queue));
@@ -122,7 +124,7 @@ impl Argon {
         for i in 0..concurrency {
             let queue = Arc::clone(&queue);
             let mut worker = Worker {
-                params: params.clone(),
+                params: for_workers.clone(),
                 pepper: Arc::clone(&pepper),
                 blocks: Vec::new(),
             };
@@ -147,6 +149,7 @@ impl Argon {
             waiting: Arc::new(AtomicUsize::new(0)),
             running: Arc::new(AtomicUsize::new(0)),
             queue_max: 64 * concurrency,
+            params,
         })
     }
 
@@ -211,16 +214,17 @@ impl Argon {
     async fn dummy_hash(&self) -> anyhow::Result<&String> {
         self.dummy
             .get_or_try_init(|| async {
-                // Made outside the queue bound: it is needed to answer even when busy.
-                let ticket = Ticket {
-                    argon: self.clone(),
-                    armed: true,
+                // Made once, by a worker of its own whose memory is freed afterwards (the
+                // pool's threads allocate theirs on first use, so an idle server stays small).
+                let mut worker = Worker {
+                    params: self.params.clone(),
+                    pepper: Arc::new(Zeroizing::new([0; 32])),
+                    blocks: Vec::new(),
                 };
-                self.waiting.fetch_add(1, Ordering::SeqCst);
                 let password = "twofold dummy password for unknown users";
-                ticket
-                    .run(move |w| w.hash(false, password.as_bytes()))
-                    .await?
+                tokio::task::spawn_blocking(move || worker.hash(false, password.as_bytes()))
+                    .await
+                    .context("computing the dummy hash")?
             })
             .await
     }

@@ -147,23 +147,27 @@ impl Edge {
     }
 }
 
-/// Determines the client IP and puts it in the request's extensions.
-pub async fn client_ip(State(edge): State<Arc<Edge>>, mut req: Request, next: Next) -> Response {
+/// The edge of every request, as one layer: determines the client IP (put in the
+/// request's extensions), refuses cross-site cookie requests (403, nothing done), bounds
+/// the request's time (503 `timeout`), and adds the security headers to every answer.
+pub async fn guard(State(edge): State<Arc<Edge>>, mut req: Request, next: Next) -> Response {
+    let cacheable = req.uri().path() == "/.well-known/jwks.json";
     if let Some(ConnectInfo(peer)) = req.extensions().get::<ConnectInfo<SocketAddr>>().copied() {
         let ip = edge.client_ip(peer.ip(), req.headers());
         req.extensions_mut().insert(ClientIp(ip));
     }
-    next.run(req).await
-}
-
-/// Refuses cookie requests that a browser sent from another site (403, nothing done).
-pub async fn cross_site(State(edge): State<Arc<Edge>>, req: Request, next: Next) -> Response {
     let safe = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     let bearer = req.headers().contains_key(header::AUTHORIZATION);
-    if !safe && !bearer && !edge.same_site(req.headers()) {
-        return ApiError::CrossSite.into_response();
-    }
-    next.run(req).await
+    let mut response = if !safe && !bearer && !edge.same_site(req.headers()) {
+        ApiError::CrossSite.into_response()
+    } else {
+        match tokio::time::timeout(edge.timeout, next.run(req)).await {
+            Ok(response) => response,
+            Err(_) => ApiError::Timeout.into_response(),
+        }
+    };
+    edge.add_headers(response.headers_mut(), cacheable);
+    response
 }
 
 /// One token from the client IP's bucket, or 429 `rate_limited`.
@@ -178,37 +182,27 @@ pub async fn rate_limit(State(edge): State<Arc<Edge>>, req: Request, next: Next)
     next.run(req).await
 }
 
-/// Answers 503 `timeout` when the request (body included) takes too long.
-pub async fn timeout(State(edge): State<Arc<Edge>>, req: Request, next: Next) -> Response {
-    match tokio::time::timeout(edge.timeout, next.run(req)).await {
-        Ok(response) => response,
-        Err(_) => ApiError::Timeout.into_response(),
-    }
-}
-
-/// Headers every response carries; `no-store` on everything but the public key set.
-pub async fn security_headers(State(edge): State<Arc<Edge>>, req: Request, next: Next) -> Response {
-    let cacheable = req.uri().path() == "/.well-known/jwks.json";
-    let mut response = next.run(req).await;
-    let headers = response.headers_mut();
-    headers.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
-    headers.insert(
-        header::REFERRER_POLICY,
-        HeaderValue::from_static("no-referrer"),
-    );
-    if !cacheable {
-        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    }
-    if edge.hsts {
+impl Edge {
+    /// Headers every response carries; `no-store` on everything but the public key set.
+    fn add_headers(&self, headers: &mut HeaderMap, cacheable: bool) {
         headers.insert(
-            header::STRICT_TRANSPORT_SECURITY,
-            HeaderValue::from_static("max-age=31536000"),
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
         );
+        headers.insert(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        );
+        if !cacheable {
+            headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        }
+        if self.hsts {
+            headers.insert(
+                header::STRICT_TRANSPORT_SECURITY,
+                HeaderValue::from_static("max-age=31536000"),
+            );
+        }
     }
-    response
 }
 
 #[cfg(test)]

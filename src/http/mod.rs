@@ -51,10 +51,7 @@ pub fn router(state: AppState, edge: Arc<edge::Edge>) -> Router {
         .fallback(|| async { ApiError::NotFound })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
-        .layer(from_fn_with_state(Arc::clone(&edge), edge::cross_site))
-        .layer(from_fn_with_state(Arc::clone(&edge), edge::timeout))
-        .layer(from_fn_with_state(Arc::clone(&edge), edge::client_ip))
-        .layer(from_fn_with_state(edge, edge::security_headers))
+        .layer(from_fn_with_state(edge, edge::guard))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

@@ -198,9 +198,10 @@ macro_rules! impl_store {
             Ok(MfaOutcome::Done)
         }
 
-        /// The success path of `verify-mfa` in four statements: spend the proof (the lock
-        /// checked in the same statement), consume the challenge, start the session (one
-        /// insert through the `new_logins` view), reset the counter when it needs it.
+        /// The success path of `verify-mfa` in two statements: spend the proof (the lock
+        /// checked in the same statement), then consume the challenge and start the session
+        /// (one insert through the `new_logins` view); a third resets the counter when the
+        /// challenge's read said it needs it.
         async fn apply_login(
             conn: &mut <$db as sqlx::Database>::Connection,
             user_id: &str,
@@ -239,30 +240,27 @@ macro_rules! impl_store {
                     MfaProof::RecoveryCode { .. } => MfaOutcome::CodeUsed,
                 });
             }
-            let consumed = sqlx::query(CONSUME_CHALLENGE)
-                .bind(&login.challenge_hash)
-                .bind(user_id)
-                .bind(now)
-                .execute(&mut *conn)
-                .await?
-                .rows_affected()
-                == 1;
-            if !consumed {
-                return Ok(MfaOutcome::ChallengeGone);
+            match insert_new_login(conn, &login.session, &login.refresh, &login.device, Some(&login.challenge_hash)).await {
+                Ok(()) => {}
+                Err(sqlx::Error::Database(e)) if e.message().contains(CHALLENGE_GONE) => {
+                    return Ok(MfaOutcome::ChallengeGone);
+                }
+                Err(e) => return Err(e),
             }
-            insert_new_login(conn, &login.session, &login.refresh, &login.device).await?;
             if login.reset_counter {
                 sqlx::query(RESET_COUNTER).bind(user_id).bind(purpose).execute(&mut *conn).await?;
             }
             Ok(MfaOutcome::Done)
         }
 
-        /// A session, its first refresh token and a device token, in one statement.
+        /// A session, its first refresh token and a device token (and the consumption of an
+        /// MFA challenge), in one statement.
         async fn insert_new_login(
             conn: &mut <$db as sqlx::Database>::Connection,
             s: &SessionRecord,
             refresh: &NewRefreshToken,
             device: &NewDeviceToken,
+            challenge_hash: Option<&[u8]>,
         ) -> Result<(), sqlx::Error> {
             sqlx::query(INSERT_NEW_LOGIN)
                 .bind(&s.id)
@@ -275,6 +273,7 @@ macro_rules! impl_store {
                 .bind(&refresh.token_hash)
                 .bind(&device.token_hash)
                 .bind(device.expires_at)
+                .bind(challenge_hash)
                 .execute(&mut *conn)
                 .await?;
             Ok(())
@@ -433,7 +432,7 @@ macro_rules! impl_store {
                             apply_refund(conn, refund).await?;
                         }
                         match &device {
-                            Some(device) => insert_new_login(conn, &s, &refresh, device).await?,
+                            Some(device) => insert_new_login(conn, &s, &refresh, device, None).await?,
                             None => insert_session(conn, &s, &refresh).await?,
                         }
                         Ok((true, ()))

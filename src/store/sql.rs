@@ -122,11 +122,14 @@ pub(super) const SELECT_CHALLENGE: &str =
      t.key_id, t.sealed_secret, t.enabled_at FROM mfa_challenges c \
      LEFT JOIN attempt_counters a ON a.user_id = c.user_id AND a.purpose = 'login' \
      LEFT JOIN totp_credentials t ON t.user_id = c.user_id WHERE c.token_hash = $1";
-/// A login's session, first refresh token and device token in one statement (the view's
-/// trigger inserts the three rows; see migration 0002).
+/// A login's session, first refresh token and device token in one statement, consuming
+/// the MFA challenge `$11` when given (the view's trigger; see migration 0002). A challenge
+/// that is consumed, expired or another user's aborts it with [`CHALLENGE_GONE`].
 pub(super) const INSERT_NEW_LOGIN: &str = "INSERT INTO new_logins (session_id, user_id, amr, \
-     created_at, expires_at, ip, user_agent, refresh_hash, device_hash, device_expires_at) \
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
+     created_at, expires_at, ip, user_agent, refresh_hash, device_hash, device_expires_at, \
+     challenge_hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
+/// The message of the trigger's refusal.
+pub(super) const CHALLENGE_GONE: &str = "twofold: challenge gone";
 /// Makes sure the counter row of `$2` exists (a challenge creates the `login` one, so that
 /// verify-mfa can check the lock inside the statement that spends the proof).
 pub(super) const ENSURE_COUNTER: &str = "INSERT INTO attempt_counters (user_id, purpose) \
@@ -145,8 +148,6 @@ pub(super) const ADVANCE_STEP: &str =
     "UPDATE users SET totp_last_step = $2 WHERE id = $1 AND totp_last_step < $2";
 pub(super) const USE_RECOVERY_CODE: &str =
     "UPDATE recovery_codes SET used_at = $3 WHERE id = $1 AND user_id = $2 AND used_at IS NULL";
-pub(super) const CONSUME_CHALLENGE: &str = "UPDATE mfa_challenges SET consumed_at = $3 \
-     WHERE token_hash = $1 AND user_id = $2 AND consumed_at IS NULL AND expires_at > $3";
 /// Takes the pending setup whose secret the code was checked against (a setup that
 /// replaced it meanwhile is not taken).
 pub(super) const TAKE_PENDING: &str =

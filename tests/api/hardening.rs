@@ -311,3 +311,39 @@ async fn a_single_use_decision_that_cannot_be_written_fails_closed() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn one_challenge_answered_twice_at_once_starts_one_session() {
+    let app = TestApp::spawn().await;
+    let e = app.enrolled_user().await;
+    for round in 0..5 {
+        let challenge = app.challenge(&e.user).await;
+        app.next_step();
+        let totp = oathtool(&e.secret, now(&app));
+        let recovery = &e.recovery_codes[round];
+        // Two different proofs, both valid: only the challenge can tell them apart.
+        let results = at_once(
+            [totp.as_str(), recovery.as_str()]
+                .iter()
+                .map(|code| {
+                    app.client
+                        .post(app.url("/auth/verify-mfa"))
+                        .json(&json!({ "mfaChallengeToken": challenge, "code": code }))
+                })
+                .collect(),
+        )
+        .await;
+        assert_eq!(count(&results, StatusCode::OK), 1, "{results:?}");
+        let loser = results.iter().find(|(s, _)| *s != StatusCode::OK).unwrap();
+        assert_eq!(loser.0, StatusCode::UNAUTHORIZED, "{results:?}");
+        assert!(loser.1.contains("invalid_challenge"), "{results:?}");
+    }
+    // A losing recovery code was not spent: the codes used equal the recovery wins.
+    let status = json_of(app.get("/mfa/status", Some(&e.user.access_token)).await).await;
+    let types = app.audit_types(&e.user.access_token).await;
+    let used = types
+        .iter()
+        .filter(|t| *t == "auth.mfa.recovery_code.used")
+        .count();
+    assert_eq!(status["recoveryCodesRemaining"], 10 - used, "{status}");
+}
