@@ -35,6 +35,8 @@ impl Application {
 
     /// Builds the application with the given clock (tests move it).
     pub async fn build_with_clock(settings: Settings, clock: SharedClock) -> anyhow::Result<Self> {
+        // Settings that can be wrong are checked before anything is created.
+        let edge = Edge::new(&settings, Arc::clone(&clock))?;
         let url = settings.effective_database_url();
         let options = StoreOptions {
             max_connections: settings.db_max_connections,
@@ -54,7 +56,6 @@ impl Application {
         let ring = load_signing_keys(store.as_ref(), &sealer, &settings.issuer, clock.now())
             .await?
             .with_audience(settings.effective_audience());
-        let edge = Edge::new(&settings, Arc::clone(&clock))?;
         let concurrency = settings
             .hash_concurrency
             .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
