@@ -7,6 +7,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
 use crate::crypto::argon::Overloaded;
+use crate::service::error::Error as ServiceError;
 use crate::store::StoreError;
 
 /// One field-level validation problem.
@@ -162,6 +163,45 @@ impl From<StoreError> for ApiError {
             _ => tracing::error!(error = ?err, "database error"),
         }
         Self::Unavailable
+    }
+}
+
+/// The native API's rendering of a use case's failure. A code that does not verify is
+/// 400 here; `verify-mfa` answers 401 instead (see [`ApiError::on_login`]).
+impl From<ServiceError> for ApiError {
+    fn from(err: ServiceError) -> Self {
+        match err {
+            ServiceError::EmailTaken => Self::EmailTaken,
+            ServiceError::InvalidCredentials => Self::InvalidCredentials,
+            ServiceError::Unauthorized => Self::Unauthorized,
+            ServiceError::InvalidToken => Self::InvalidToken,
+            ServiceError::InvalidChallenge => Self::InvalidChallenge,
+            ServiceError::InvalidCode => Self::InvalidCode {
+                status: StatusCode::BAD_REQUEST,
+            },
+            ServiceError::SecretMismatch => Self::SecretMismatch,
+            ServiceError::NoPendingSetup => Self::NoPendingSetup,
+            ServiceError::MfaAlreadyEnabled => Self::MfaAlreadyEnabled,
+            ServiceError::MfaNotEnabled => Self::MfaNotEnabled,
+            ServiceError::Locked { retry_after } => Self::TooManyAttempts { retry_after },
+            ServiceError::AccountDisabled => Self::AccountDisabled,
+            ServiceError::NotFound => Self::NotFound,
+            ServiceError::Overloaded => Self::Overloaded,
+            ServiceError::Unavailable => Self::Unavailable,
+            ServiceError::Internal(e) => Self::Internal(e),
+        }
+    }
+}
+
+impl ApiError {
+    /// On the login's second step a code that does not verify is 401, not 400.
+    pub fn on_login(err: ServiceError) -> Self {
+        match err {
+            ServiceError::InvalidCode => Self::InvalidCode {
+                status: StatusCode::UNAUTHORIZED,
+            },
+            other => other.into(),
+        }
     }
 }
 

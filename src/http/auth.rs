@@ -157,7 +157,9 @@ async fn verify_mfa(
     };
     let code = MfaCode::parse(&body.code).map_err(|m| ApiError::invalid_field("code", m));
     let (token, code) = both(token, code)?;
-    let tokens = mfa::verify_login(&state, &meta, token, code).await?;
+    let tokens = mfa::verify_login(&state, &meta, token, code)
+        .await
+        .map_err(ApiError::on_login)?;
     Ok(auth_response(&state, tokens, None))
 }
 

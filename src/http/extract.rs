@@ -107,7 +107,10 @@ impl FromRequestParts<AppState> for Auth {
         let token = bearer_token(&parts.headers)
             .or_else(|| cookie(&parts.headers, ACCESS_COOKIE))
             .ok_or(ApiError::Unauthorized)?;
-        sessions::authenticate(state, token).await.map(Auth)
+        sessions::authenticate(state, token)
+            .await
+            .map(Auth)
+            .map_err(ApiError::from)
     }
 }
 

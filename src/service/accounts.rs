@@ -3,13 +3,13 @@
 
 use serde_json::json;
 
+use super::error::{Error, Result};
 use super::guard::{self, Attempt};
 use super::sessions::{self, AuthTokens, NewLogin};
 use super::{AppState, RequestMeta};
 use crate::crypto::jwt::Claims;
 use crate::domain::email::Email;
 use crate::domain::password::Password;
-use crate::error::{ApiError, ApiResult};
 use crate::store::{NewUser, StoreError, UserRecord};
 
 /// What a correct password leads to.
@@ -30,7 +30,7 @@ pub async fn register(
     meta: &RequestMeta,
     email: Email,
     password: Password,
-) -> ApiResult<UserRecord> {
+) -> Result<UserRecord> {
     let password_hash = state.argon.hash_password(password.expose()).await?;
     let user = NewUser {
         id: uuid::Uuid::new_v4().to_string(),
@@ -41,7 +41,7 @@ pub async fn register(
     let audit = state.event("auth.register", Some(&user.id), meta, json!({}));
     match state.store.create_user(&user, &audit).await {
         Ok(()) => {}
-        Err(StoreError::UniqueViolation) => return Err(ApiError::EmailTaken),
+        Err(StoreError::UniqueViolation) => return Err(Error::EmailTaken),
         Err(e) => return Err(e.into()),
     }
     tracing::info!(user_id = %user.id, "account registered");
@@ -71,7 +71,7 @@ pub async fn login(
     state: &AppState,
     meta: &RequestMeta,
     request: LoginRequest,
-) -> ApiResult<LoginOutcome> {
+) -> Result<LoginOutcome> {
     let user = state.store.user_by_email(request.email.as_str()).await?;
     let refund = guard::check(
         state,
@@ -85,10 +85,10 @@ pub async fn login(
         },
     )
     .await?;
-    let user = user.ok_or(ApiError::InvalidCredentials)?;
+    let user = user.ok_or(Error::InvalidCredentials)?;
     if user.disabled_at.is_some() {
         state.store.refund(&refund).await?;
-        return Err(ApiError::AccountDisabled);
+        return Err(Error::AccountDisabled);
     }
     if user.mfa_enabled_at.is_some() {
         let (challenge_token, expires_in) =
@@ -124,12 +124,12 @@ pub async fn change_password(
     meta: &RequestMeta,
     claims: &Claims,
     change: PasswordChange,
-) -> ApiResult<()> {
+) -> Result<()> {
     let user = state
         .store
         .user_by_id(&claims.sub)
         .await?
-        .ok_or(ApiError::Unauthorized)?;
+        .ok_or(Error::Unauthorized)?;
     let refund = guard::check(
         state,
         meta,

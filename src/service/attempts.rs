@@ -3,20 +3,20 @@
 
 use serde_json::json;
 
+use super::error::{Error, Result};
 use super::{AppState, RequestMeta};
 use crate::domain::lockout::LockPolicy;
-use crate::error::{ApiError, ApiResult};
 use crate::store::AuditEvent;
 
 /// 429 if `purpose` is locked for the user (checked again where the proof is spent).
-pub(super) async fn ensure_open(state: &AppState, user_id: &str, purpose: &str) -> ApiResult<()> {
+pub(super) async fn ensure_open(state: &AppState, user_id: &str, purpose: &str) -> Result<()> {
     match state
         .store
         .lock_remaining(user_id, purpose, state.now())
         .await?
     {
         None => Ok(()),
-        Some(retry_after) => Err(ApiError::TooManyAttempts { retry_after }),
+        Some(retry_after) => Err(Error::Locked { retry_after }),
     }
 }
 
@@ -31,14 +31,14 @@ pub(super) async fn count_failure(
     policy: LockPolicy,
     audit: &[AuditEvent],
     lock_event: &'static str,
-) -> ApiResult<()> {
+) -> Result<()> {
     let now = state.now();
     let (before, after) = state
         .store
         .record_failure(user_id, purpose, now, policy, audit)
         .await?;
     if let Some(retry_after) = before.retry_after(now) {
-        return Err(ApiError::TooManyAttempts { retry_after });
+        return Err(Error::Locked { retry_after });
     }
     if after.locked_until > before.locked_until {
         tracing::warn!(%user_id, purpose, "locked after repeated failures");

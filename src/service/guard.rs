@@ -7,12 +7,12 @@
 
 use serde_json::json;
 
+use super::error::{Error, Result};
 use super::sessions::DEVICE;
 use super::{AppState, RequestMeta};
 use crate::crypto::token::TokenHasher;
 use crate::domain::lockout::seconds_left;
 use crate::domain::password::Password;
-use crate::error::{ApiError, ApiResult};
 use crate::store::{Refund, UserRecord};
 
 /// Label of account-key hashes.
@@ -46,7 +46,7 @@ pub(super) async fn check(
     state: &AppState,
     meta: &RequestMeta,
     attempt: Attempt<'_>,
-) -> ApiResult<Refund> {
+) -> Result<Refund> {
     let ticket = state.argon.reserve()?;
     let key = state.keys.tokens.hash(ACCOUNT, attempt.email);
     let budget = admit(state, &key, attempt.user, attempt.device_token).await?;
@@ -80,7 +80,7 @@ pub(super) async fn check(
                     "device token revoked after repeated wrong passwords"
                 );
             }
-            Err(ApiError::InvalidCredentials)
+            Err(Error::InvalidCredentials)
         }
         (false, Budget::Account) => {
             let audit = [failure_audit(state, meta, &attempt, "untrusted")];
@@ -93,7 +93,7 @@ pub(super) async fn check(
             {
                 tracing::warn!(user_id, "untrusted password logins locked");
             }
-            Err(ApiError::InvalidCredentials)
+            Err(Error::InvalidCredentials)
         }
     }
 }
@@ -118,7 +118,7 @@ async fn admit(
     key: &[u8],
     user: Option<&UserRecord>,
     device_token: Option<&str>,
-) -> ApiResult<Budget> {
+) -> Result<Budget> {
     let now = state.now();
     if let (Some(user), Some(token)) = (user, device_token) {
         if TokenHasher::is_well_formed(token) {
@@ -141,5 +141,5 @@ async fn admit(
     let guard = state.store.login_guard(key).await?.unwrap_or_default();
     let retry_after = seconds_left(guard.locked_until, now)
         .unwrap_or_else(|| policy.lock_seconds(guard.lockouts) as u64);
-    Err(ApiError::TooManyAttempts { retry_after })
+    Err(Error::Locked { retry_after })
 }

@@ -2,12 +2,12 @@
 //! the per-user, per-purpose lockout of wrong codes. Every success is one store transaction
 //! ([`Store::complete_mfa`](crate::store::Store::complete_mfa)) that spends the proof.
 
-use axum::http::StatusCode;
 use serde_json::json;
 use subtle::ConstantTimeEq;
 use zeroize::Zeroizing;
 
 use super::attempts::ensure_open;
+use super::error::{Error, Result};
 use super::proof::{finish, hash_recovery_codes, mfa_proof, recovery_audit, require, totp_proof};
 use super::sessions::{self, AuthTokens, NewLogin};
 use super::{AppState, RequestMeta};
@@ -17,7 +17,6 @@ use crate::crypto::token::TokenHasher;
 use crate::domain::codes::{self, MfaCode, TotpCode};
 use crate::domain::lockout::seconds_left;
 use crate::domain::otpauth;
-use crate::error::{ApiError, ApiResult};
 use crate::store::{MfaEffect, MfaProof, Refund, TotpRecord};
 
 /// Failure counter of `verify-mfa`.
@@ -50,7 +49,7 @@ fn secret_aad(user_id: &str) -> String {
     format!("totp:{user_id}")
 }
 
-pub(super) fn open_secret(state: &AppState, record: &TotpRecord) -> ApiResult<Zeroizing<Vec<u8>>> {
+pub(super) fn open_secret(state: &AppState, record: &TotpRecord) -> Result<Zeroizing<Vec<u8>>> {
     state
         .keys
         .sealer
@@ -59,7 +58,7 @@ pub(super) fn open_secret(state: &AppState, record: &TotpRecord) -> ApiResult<Ze
             &record.sealed_secret,
             secret_aad(&record.user_id).as_bytes(),
         )
-        .map_err(|e| ApiError::Internal(e.into()))
+        .map_err(|e| Error::Internal(e.into()))
 }
 
 /// Starts (or restarts) enrollment: a new pending secret, kept `mfa_setup_ttl` seconds.
@@ -69,14 +68,14 @@ pub async fn setup(
     meta: &RequestMeta,
     user_id: &str,
     device_name: Option<String>,
-) -> ApiResult<Setup> {
+) -> Result<Setup> {
     let user = state
         .store
         .user_by_id(user_id)
         .await?
-        .ok_or(ApiError::Unauthorized)?;
+        .ok_or(Error::Unauthorized)?;
     if user.mfa_enabled_at.is_some() {
-        return Err(ApiError::MfaAlreadyEnabled);
+        return Err(Error::MfaAlreadyEnabled);
     }
     let now = state.now();
     let secret = codes::generate_secret();
@@ -94,12 +93,12 @@ pub async fn setup(
     let audit = state.event("auth.mfa.setup.started", Some(&user.id), meta, json!({}));
     if !state.store.put_pending_totp(&pending, &audit).await? {
         // MFA was enabled meanwhile (the store decides, in the same statement).
-        return Err(ApiError::MfaAlreadyEnabled);
+        return Err(Error::MfaAlreadyEnabled);
     }
     let secret_b32 = codes::secret_to_base32(&secret);
     let otpauth_uri = otpauth::otpauth_uri(&state.settings.issuer, &user.email, &secret_b32);
     let qr_code = otpauth::qr_svg_data_uri(&otpauth_uri)
-        .map_err(|e| ApiError::Internal(anyhow::anyhow!("QR encoding failed: {e}")))?;
+        .map_err(|e| Error::Internal(anyhow::anyhow!("QR encoding failed: {e}")))?;
     Ok(Setup {
         secret: secret_b32,
         otpauth_uri,
@@ -118,10 +117,10 @@ pub async fn confirm(
     code: TotpCode,
     secret: Option<&str>,
     device_name: Option<String>,
-) -> ApiResult<Vec<Zeroizing<String>>> {
+) -> Result<Vec<Zeroizing<String>>> {
     let user_id = caller.sub.as_str();
     if state.store.totp_credential(user_id).await?.is_some() {
-        return Err(ApiError::MfaAlreadyEnabled);
+        return Err(Error::MfaAlreadyEnabled);
     }
     let now = state.now();
     let pending = state
@@ -129,18 +128,18 @@ pub async fn confirm(
         .pending_totp(user_id)
         .await?
         .filter(|p| p.expires_at > now)
-        .ok_or(ApiError::NoPendingSetup)?;
+        .ok_or(Error::NoPendingSetup)?;
     let pending_secret = open_secret(state, &pending)?;
     if let Some(given) = secret {
         let matches = codes::secret_from_base32(given)
             .is_some_and(|g| bool::from(g.as_slice().ct_eq(pending_secret.as_slice())));
         if !matches {
-            return Err(ApiError::SecretMismatch);
+            return Err(Error::SecretMismatch);
         }
     }
     ensure_open(state, user_id, SETUP).await?;
     let proof = totp_proof(&pending_secret, &code, now);
-    let proof = require(state, meta, user_id, SETUP, proof, StatusCode::BAD_REQUEST).await?;
+    let proof = require(state, meta, user_id, SETUP, proof).await?;
     let recovery_codes = codes::generate_recovery_codes();
     let effect = MfaEffect::Enable {
         credential: TotpRecord {
@@ -153,23 +152,13 @@ pub async fn confirm(
         others: sessions::others(state, meta, user_id, &caller.sid, "mfa_enabled"),
     };
     let audit = [state.event("auth.mfa.enabled", Some(user_id), meta, json!({}))];
-    finish(
-        state,
-        meta,
-        user_id,
-        SETUP,
-        proof,
-        effect,
-        &audit,
-        StatusCode::BAD_REQUEST,
-    )
-    .await?;
+    finish(state, meta, user_id, SETUP, proof, effect, &audit).await?;
     tracing::info!("MFA enabled");
     Ok(recovery_codes)
 }
 
 /// The user's MFA state.
-pub async fn status(state: &AppState, user_id: &str) -> ApiResult<Status> {
+pub async fn status(state: &AppState, user_id: &str) -> Result<Status> {
     let s = state.store.mfa_status(user_id).await?;
     Ok(Status {
         enabled: s.enabled_at.is_some(),
@@ -188,7 +177,7 @@ pub async fn regenerate(
     meta: &RequestMeta,
     caller: &Claims,
     code: TotpCode,
-) -> ApiResult<Vec<Zeroizing<String>>> {
+) -> Result<Vec<Zeroizing<String>>> {
     let user_id = caller.sub.as_str();
     let proof = manage_proof(state, meta, user_id, &MfaCode::Totp(code)).await?;
     let recovery_codes = codes::generate_recovery_codes();
@@ -216,7 +205,6 @@ pub async fn regenerate(
             ),
         },
         &audit,
-        StatusCode::BAD_REQUEST,
     )
     .await?;
     Ok(recovery_codes)
@@ -230,7 +218,7 @@ pub async fn disable(
     meta: &RequestMeta,
     caller: &Claims,
     code: MfaCode,
-) -> ApiResult<()> {
+) -> Result<()> {
     let user_id = caller.sub.as_str();
     let proof = manage_proof(state, meta, user_id, &code).await?;
     let mut audit = recovery_audit(state, meta, user_id, &proof);
@@ -245,7 +233,6 @@ pub async fn disable(
             others: sessions::others(state, meta, user_id, &caller.sid, "mfa_disabled"),
         },
         &audit,
-        StatusCode::BAD_REQUEST,
     )
     .await?;
     tracing::info!("MFA disabled");
@@ -258,15 +245,15 @@ async fn manage_proof(
     meta: &RequestMeta,
     user_id: &str,
     code: &MfaCode,
-) -> ApiResult<MfaProof> {
+) -> Result<MfaProof> {
     let credential = state
         .store
         .totp_credential(user_id)
         .await?
-        .ok_or(ApiError::MfaNotEnabled)?;
+        .ok_or(Error::MfaNotEnabled)?;
     ensure_open(state, user_id, MANAGE).await?;
     let proof = mfa_proof(state, &credential, code).await?;
-    require(state, meta, user_id, MANAGE, proof, StatusCode::BAD_REQUEST).await
+    require(state, meta, user_id, MANAGE, proof).await
 }
 
 /// After a correct password for a user with MFA: a single-use challenge token (the
@@ -276,7 +263,7 @@ pub(super) async fn start_challenge(
     meta: &RequestMeta,
     user_id: &str,
     refund: Refund,
-) -> ApiResult<(String, i64)> {
+) -> Result<(String, i64)> {
     let token = TokenHasher::generate();
     let now = state.now();
     let ttl = state.settings.mfa_challenge_ttl;
@@ -303,7 +290,7 @@ pub async fn verify_login(
     meta: &RequestMeta,
     challenge_token: &str,
     code: MfaCode,
-) -> ApiResult<AuthTokens> {
+) -> Result<AuthTokens> {
     let now = state.now();
     let challenge_hash = state.keys.tokens.hash(CHALLENGE, challenge_token);
     let challenge = state
@@ -311,12 +298,12 @@ pub async fn verify_login(
         .challenge(&challenge_hash)
         .await?
         .filter(|c| c.consumed_at.is_none() && c.expires_at > now)
-        .ok_or(ApiError::InvalidChallenge)?;
+        .ok_or(Error::InvalidChallenge)?;
     if let Some(retry_after) = challenge
         .locked_until
         .and_then(|until| seconds_left(until, now))
     {
-        return Err(ApiError::TooManyAttempts { retry_after });
+        return Err(Error::Locked { retry_after });
     }
     let user_id = challenge.user_id;
     let reset_counter = challenge.counter_dirty.unwrap_or(0) != 0;
@@ -326,7 +313,7 @@ pub async fn verify_login(
         challenge.enabled_at,
     ) else {
         // MFA was disabled after the password step.
-        return Err(ApiError::InvalidChallenge);
+        return Err(Error::InvalidChallenge);
     };
     let credential = TotpRecord {
         user_id: user_id.clone(),
@@ -337,15 +324,7 @@ pub async fn verify_login(
         expires_at: i64::MAX,
     };
     let proof = mfa_proof(state, &credential, &code).await?;
-    let proof = require(
-        state,
-        meta,
-        &user_id,
-        LOGIN,
-        proof,
-        StatusCode::UNAUTHORIZED,
-    )
-    .await?;
+    let proof = require(state, meta, &user_id, LOGIN, proof).await?;
     let amr: &[&str] = match code {
         MfaCode::Totp(_) => &["pwd", "otp", "mfa"],
         MfaCode::Recovery(_) => &["pwd", "rcv", "mfa"],
@@ -371,16 +350,6 @@ pub async fn verify_login(
         device: login.device.clone(),
         reset_counter,
     };
-    finish(
-        state,
-        meta,
-        &user_id,
-        LOGIN,
-        proof,
-        effect,
-        &audit,
-        StatusCode::UNAUTHORIZED,
-    )
-    .await?;
+    finish(state, meta, &user_id, LOGIN, proof, effect, &audit).await?;
     login.tokens(state)
 }

@@ -1,5 +1,6 @@
 //! The use cases of twofold, on top of the [`Store`]: accounts and sessions, MFA, audit.
-//! Handlers in `http/` parse input and call these; nothing here knows about HTTP.
+//! Handlers in `http/` parse input and call these; nothing here knows about HTTP: a use
+//! case fails with an [`error::Error`], which each surface renders its own way.
 
 use std::sync::Arc;
 
@@ -15,6 +16,8 @@ use crate::store::{AuditEvent, Store};
 /// Accounts: registration, password login, password change.
 pub mod accounts;
 mod attempts;
+/// How a use case fails, independent of any surface.
+pub mod error;
 mod guard;
 /// TOTP enrollment, MFA login, recovery codes, disabling, lockout of codes.
 pub mod mfa;

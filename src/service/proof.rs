@@ -2,16 +2,15 @@
 //! and applies its effect, and the audit of a code that did not verify (counted through
 //! `attempts`).
 
-use axum::http::StatusCode;
 use serde_json::json;
 use zeroize::Zeroizing;
 
 use super::attempts::count_failure;
+use super::error::{Error, Result};
 use super::mfa::{open_secret, LOGIN, SETUP};
 use super::{AppState, RequestMeta};
 use crate::domain::codes::{MfaCode, TotpCode};
 use crate::domain::totp::{self, TotpParams};
-use crate::error::{ApiError, ApiResult};
 use crate::store::{AuditEvent, MfaEffect, MfaOutcome, MfaProof, RecoveryCodeRecord, TotpRecord};
 
 /// Steps accepted on either side of the current one.
@@ -45,7 +44,7 @@ pub(super) async fn mfa_proof(
     state: &AppState,
     credential: &TotpRecord,
     code: &MfaCode,
-) -> ApiResult<Option<MfaProof>> {
+) -> Result<Option<MfaProof>> {
     match code {
         MfaCode::Totp(totp) => Ok(totp_proof(
             &open_secret(state, credential)?,
@@ -72,7 +71,7 @@ pub(super) async fn mfa_proof(
 pub(super) async fn hash_recovery_codes(
     state: &AppState,
     codes: &[Zeroizing<String>],
-) -> ApiResult<Vec<RecoveryCodeRecord>> {
+) -> Result<Vec<RecoveryCodeRecord>> {
     let hashes = state.argon.hash_recovery_codes(codes.to_vec()).await?;
     Ok(hashes
         .into_iter()
@@ -90,11 +89,10 @@ pub(super) async fn require(
     user_id: &str,
     purpose: &'static str,
     proof: Option<MfaProof>,
-    failure_status: StatusCode,
-) -> ApiResult<MfaProof> {
+) -> Result<MfaProof> {
     match proof {
         Some(proof) => Ok(proof),
-        None => Err(failure(state, meta, user_id, purpose, "wrong_code", failure_status).await),
+        None => Err(failure(state, meta, user_id, purpose, "wrong_code").await),
     }
 }
 
@@ -109,8 +107,7 @@ pub(super) async fn finish(
     proof: MfaProof,
     effect: MfaEffect,
     audit: &[AuditEvent],
-    failure_status: StatusCode,
-) -> ApiResult<()> {
+) -> Result<()> {
     let now = state.now();
     match state
         .store
@@ -118,29 +115,15 @@ pub(super) async fn finish(
         .await?
     {
         MfaOutcome::Done => Ok(()),
-        MfaOutcome::Locked(retry_after) => Err(ApiError::TooManyAttempts { retry_after }),
-        MfaOutcome::Replayed => Err(failure(
-            state,
-            meta,
-            user_id,
-            purpose,
-            "replayed_code",
-            failure_status,
-        )
-        .await),
-        MfaOutcome::CodeUsed => Err(failure(
-            state,
-            meta,
-            user_id,
-            purpose,
-            "used_recovery_code",
-            failure_status,
-        )
-        .await),
-        MfaOutcome::ChallengeGone => Err(ApiError::InvalidChallenge),
-        MfaOutcome::NoPendingSetup => Err(ApiError::NoPendingSetup),
-        MfaOutcome::AlreadyEnabled => Err(ApiError::MfaAlreadyEnabled),
-        MfaOutcome::NotEnabled => Err(ApiError::MfaNotEnabled),
+        MfaOutcome::Locked(retry_after) => Err(Error::Locked { retry_after }),
+        MfaOutcome::Replayed => Err(failure(state, meta, user_id, purpose, "replayed_code").await),
+        MfaOutcome::CodeUsed => {
+            Err(failure(state, meta, user_id, purpose, "used_recovery_code").await)
+        }
+        MfaOutcome::ChallengeGone => Err(Error::InvalidChallenge),
+        MfaOutcome::NoPendingSetup => Err(Error::NoPendingSetup),
+        MfaOutcome::AlreadyEnabled => Err(Error::MfaAlreadyEnabled),
+        MfaOutcome::NotEnabled => Err(Error::MfaNotEnabled),
     }
 }
 
@@ -152,8 +135,7 @@ async fn failure(
     user_id: &str,
     purpose: &'static str,
     reason: &'static str,
-    status: StatusCode,
-) -> ApiError {
+) -> Error {
     let kind = match purpose {
         LOGIN => "auth.mfa.challenge.failed",
         SETUP => "auth.mfa.setup.failed",
@@ -184,7 +166,7 @@ async fn failure(
     )
     .await
     {
-        Ok(()) => ApiError::InvalidCode { status },
+        Ok(()) => Error::InvalidCode,
         Err(e) => e,
     }
 }

@@ -4,10 +4,10 @@
 
 use serde_json::json;
 
+use super::error::{Error, Result};
 use super::{AppState, RequestMeta};
 use crate::crypto::jwt::Claims;
 use crate::crypto::token::TokenHasher;
-use crate::error::{ApiError, ApiResult};
 use crate::store::{
     AuditEvent, NewDeviceToken, NewRefreshToken, OtherSessions, Refund, RotateOutcome,
     SessionRecord, SessionUse,
@@ -102,7 +102,7 @@ impl NewLogin {
     }
 
     /// The tokens to answer with, once the login is stored.
-    pub fn tokens(self, state: &AppState) -> ApiResult<AuthTokens> {
+    pub fn tokens(self, state: &AppState) -> Result<AuthTokens> {
         let mut tokens = tokens_for(state, &self.session, self.refresh_token)?;
         tokens.device_token = Some(self.device_token);
         Ok(tokens)
@@ -116,7 +116,7 @@ pub(super) async fn start(
     login: NewLogin,
     refund: Option<Refund>,
     audit: &[AuditEvent],
-) -> ApiResult<AuthTokens> {
+) -> Result<AuthTokens> {
     state
         .store
         .create_session(
@@ -135,7 +135,7 @@ fn tokens_for(
     state: &AppState,
     session: &SessionRecord,
     refresh_token: String,
-) -> ApiResult<AuthTokens> {
+) -> Result<AuthTokens> {
     Ok(AuthTokens {
         access_token: sign_access_token(state, session)?,
         refresh_token,
@@ -144,7 +144,7 @@ fn tokens_for(
     })
 }
 
-fn sign_access_token(state: &AppState, session: &SessionRecord) -> ApiResult<String> {
+fn sign_access_token(state: &AppState, session: &SessionRecord) -> Result<String> {
     let now = state.now();
     let claims = Claims {
         iss: state.keys.ring.issuer().to_owned(),
@@ -166,9 +166,9 @@ pub async fn refresh(
     state: &AppState,
     meta: &RequestMeta,
     refresh_token: &str,
-) -> ApiResult<AuthTokens> {
+) -> Result<AuthTokens> {
     if !TokenHasher::is_well_formed(refresh_token) {
-        return Err(ApiError::InvalidToken);
+        return Err(Error::InvalidToken);
     }
     let now = state.now();
     let new_token = TokenHasher::generate();
@@ -195,15 +195,15 @@ pub async fn refresh(
             user_id,
         } => {
             tracing::warn!(%session_id, %user_id, "refresh token reuse detected: session revoked");
-            Err(ApiError::InvalidToken)
+            Err(Error::InvalidToken)
         }
-        RotateOutcome::Invalid => Err(ApiError::InvalidToken),
+        RotateOutcome::Invalid => Err(Error::InvalidToken),
     }
 }
 
 /// Revokes the session of `claims` (its access and refresh tokens stop working).
 #[tracing::instrument(skip_all)]
-pub async fn logout(state: &AppState, meta: &RequestMeta, claims: &Claims) -> ApiResult<()> {
+pub async fn logout(state: &AppState, meta: &RequestMeta, claims: &Claims) -> Result<()> {
     let audit = state.event(
         "auth.logout",
         Some(&claims.sub),
@@ -218,23 +218,23 @@ pub async fn logout(state: &AppState, meta: &RequestMeta, claims: &Claims) -> Ap
 }
 
 /// Verifies an access token and that its session is still live.
-pub async fn authenticate(state: &AppState, token: &str) -> ApiResult<Claims> {
+pub async fn authenticate(state: &AppState, token: &str) -> Result<Claims> {
     let now = state.now();
     let claims = state
         .keys
         .ring
         .verify(token, now)
-        .map_err(|_| ApiError::Unauthorized)?;
+        .map_err(|_| Error::Unauthorized)?;
     match state.store.session(&claims.sid).await? {
         Some(s) if s.revoked_at.is_none() && s.expires_at > now && s.user_id == claims.sub => {
             Ok(claims)
         }
-        _ => Err(ApiError::Unauthorized),
+        _ => Err(Error::Unauthorized),
     }
 }
 
 /// The caller's live sessions, newest first; `current` marks the caller's own.
-pub async fn list(state: &AppState, claims: &Claims) -> ApiResult<Vec<SessionInfo>> {
+pub async fn list(state: &AppState, claims: &Claims) -> Result<Vec<SessionInfo>> {
     let sessions = state.store.user_sessions(&claims.sub, state.now()).await?;
     Ok(sessions
         .into_iter()
@@ -257,7 +257,7 @@ pub async fn revoke(
     meta: &RequestMeta,
     claims: &Claims,
     session_id: &str,
-) -> ApiResult<()> {
+) -> Result<()> {
     let audit = state.event(
         "auth.session.revoked",
         Some(&claims.sub),
@@ -271,17 +271,13 @@ pub async fn revoke(
     if revoked {
         Ok(())
     } else {
-        Err(ApiError::NotFound)
+        Err(Error::NotFound)
     }
 }
 
 /// Revokes every session of the caller but the calling one; returns how many.
 #[tracing::instrument(skip_all)]
-pub async fn revoke_others(
-    state: &AppState,
-    meta: &RequestMeta,
-    claims: &Claims,
-) -> ApiResult<u64> {
+pub async fn revoke_others(state: &AppState, meta: &RequestMeta, claims: &Claims) -> Result<u64> {
     let others = others(state, meta, &claims.sub, &claims.sid, "user_revoked_others");
     Ok(state
         .store

@@ -1,0 +1,79 @@
+//! [`Error`]: how a use case fails, independent of any surface. The native API renders it
+//! as its `ApiError` (`crate::error`); other surfaces translate it their own way.
+
+use crate::crypto::argon::Overloaded;
+use crate::store::StoreError;
+
+/// Why a use case did not succeed.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("an account with this email already exists")]
+    EmailTaken,
+    #[error("invalid email or password")]
+    InvalidCredentials,
+    #[error("the access token is missing, invalid, expired or revoked")]
+    Unauthorized,
+    #[error("the refresh token is invalid, expired or revoked")]
+    InvalidToken,
+    #[error("the MFA challenge is invalid, expired or already used")]
+    InvalidChallenge,
+    /// A well-formed code that does not verify (wrong, replayed, used): counted.
+    #[error("the code is not valid")]
+    InvalidCode,
+    #[error("the secret does not match the pending setup")]
+    SecretMismatch,
+    #[error("there is no pending MFA setup, or it has expired")]
+    NoPendingSetup,
+    #[error("MFA is already enabled for this account")]
+    MfaAlreadyEnabled,
+    #[error("MFA is not enabled for this account")]
+    MfaNotEnabled,
+    /// A lock of the user or account key: try again after `retry_after` seconds.
+    #[error("too many attempts; try again later")]
+    Locked { retry_after: u64 },
+    #[error("this account is disabled")]
+    AccountDisabled,
+    #[error("not found")]
+    NotFound,
+    /// The hashing queue is full.
+    #[error("the server is busy; try again shortly")]
+    Overloaded,
+    /// The database cannot take the decision now: nothing was accepted (fail closed).
+    #[error("the service is temporarily unavailable")]
+    Unavailable,
+    #[error("internal error")]
+    Internal(#[source] anyhow::Error),
+}
+
+/// Result alias of the use cases.
+pub type Result<T> = std::result::Result<T, Error>;
+
+/// Any store failure fails closed: nothing was accepted.
+impl From<StoreError> for Error {
+    fn from(err: StoreError) -> Self {
+        match &err {
+            StoreError::Unavailable(_) => tracing::error!(error = %err, "database unavailable"),
+            _ => tracing::error!(error = ?err, "database error"),
+        }
+        Self::Unavailable
+    }
+}
+
+impl From<Overloaded> for Error {
+    fn from(_: Overloaded) -> Self {
+        Self::Overloaded
+    }
+}
+
+impl From<anyhow::Error> for Error {
+    fn from(err: anyhow::Error) -> Self {
+        let err = match err.downcast::<StoreError>() {
+            Ok(store) => return store.into(),
+            Err(other) => other,
+        };
+        match err.downcast::<Overloaded>() {
+            Ok(overloaded) => overloaded.into(),
+            Err(other) => Self::Internal(other),
+        }
+    }
+}
