@@ -9,8 +9,6 @@ pub mod config;
 pub mod crypto;
 /// Pure domain logic: validated newtypes, TOTP, recovery codes, lockout policy.
 pub mod domain;
-/// The one API error type, rendered in the contract's JSON shape.
-pub mod error;
 /// The HTTP layer: axum routers, extractors and DTOs.
 pub mod http;
 /// The use cases (register, login, refresh, MFA...) on top of the store.

@@ -5,9 +5,9 @@ use axum::routing::get;
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 
+use super::error::{ApiError, ApiResult};
 use super::extract::Auth;
 use super::me::rfc3339;
-use crate::error::{ApiError, ApiResult};
 use crate::service::AppState;
 
 pub fn router() -> Router<AppState> {

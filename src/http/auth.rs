@@ -7,13 +7,13 @@ use axum::routing::post;
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 
+use super::error::{ApiError, ApiResult};
 use super::extract::{cookie, ApiJson, Auth, Meta, DEVICE_COOKIE};
 use super::{access_cookie, auth_response};
 use crate::crypto::token::TokenHasher;
 use crate::domain::codes::MfaCode;
 use crate::domain::email::Email;
 use crate::domain::password::Password;
-use crate::error::{ApiError, ApiResult};
 use crate::service::accounts::{self, LoginOutcome, LoginRequest, PasswordChange};
 use crate::service::{mfa, sessions, AppState};
 

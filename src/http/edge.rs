@@ -19,9 +19,9 @@ use governor::state::keyed::DefaultKeyedStateStore;
 use governor::{Quota, RateLimiter};
 use ipnet::IpNet;
 
+use super::error::ApiError;
 use crate::clock::SharedClock;
 use crate::config::Settings;
-use crate::error::ApiError;
 
 /// The client IP of a request, as the edge determined it.
 #[derive(Debug, Clone, Copy)]

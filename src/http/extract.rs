@@ -10,8 +10,8 @@ use axum::http::{header, HeaderMap, StatusCode};
 use serde::de::DeserializeOwned;
 
 use super::edge::ClientIp;
+use super::error::ApiError;
 use crate::crypto::jwt::Claims;
-use crate::error::ApiError;
 use crate::service::{sessions, AppState, RequestMeta};
 
 /// Name of the access-token cookie.

@@ -6,7 +6,7 @@ use axum::routing::get;
 use axum::{Json, Router};
 use serde_json::{json, Value};
 
-use crate::error::ApiError;
+use super::error::ApiError;
 use crate::service::AppState;
 
 pub fn router() -> Router<AppState> {

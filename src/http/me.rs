@@ -5,8 +5,8 @@ use axum::routing::get;
 use axum::{Json, Router};
 use serde::Serialize;
 
+use super::error::{ApiError, ApiResult};
 use super::extract::Auth;
-use crate::error::{ApiError, ApiResult};
 use crate::service::AppState;
 
 pub fn router() -> Router<AppState> {

@@ -7,11 +7,11 @@ use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
+use super::error::{ApiError, ApiResult};
 use super::extract::{ApiJson, Auth, Meta};
 use super::me::rfc3339;
 use crate::domain::codes::{MfaCode, TotpCode};
 use crate::domain::text::is_hidden;
-use crate::error::{ApiError, ApiResult};
 use crate::service::{mfa, AppState};
 
 pub fn router() -> Router<AppState> {

@@ -11,14 +11,16 @@ use axum::response::{IntoResponse, Response};
 use axum::Router;
 use tower_http::trace::TraceLayer;
 
-use crate::error::ApiError;
 use crate::service::sessions::AuthTokens;
 use crate::service::AppState;
+use error::ApiError;
 
 mod audit;
 mod auth;
 /// The edge: client IP, security headers, cross-site rule, rate limit, timeout.
 pub mod edge;
+/// The native API's error type, rendered in the contract's JSON shape.
+pub mod error;
 /// Request extractors.
 pub mod extract;
 mod health;

@@ -6,9 +6,9 @@ use axum::routing::{delete, get, post};
 use axum::{Json, Router};
 use serde::Serialize;
 
+use super::error::ApiResult;
 use super::extract::{ApiJson, Auth, Meta};
 use super::me::rfc3339;
-use crate::error::ApiResult;
 use crate::service::{sessions, AppState};
 
 pub fn router() -> Router<AppState> {

@@ -1,5 +1,5 @@
 //! [`Error`]: how a use case fails, independent of any surface. The native API renders it
-//! as its `ApiError` (`crate::error`); other surfaces translate it their own way.
+//! as its `ApiError` (`crate::http::error`); other surfaces translate it their own way.
 
 use crate::crypto::argon::Overloaded;
 use crate::store::StoreError;
