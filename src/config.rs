@@ -78,6 +78,8 @@ pub struct Settings {
     pub sweep_interval_seconds: u64,
     /// Days audit events are kept.
     pub audit_retention_days: i64,
+    /// Compatibility surfaces to serve: `identsphere`, `slugbase`, `rivergen` (comma separated).
+    pub compat: StringList,
 }
 
 /// A list setting: a comma-separated string (as environment variables give it) or an
@@ -143,6 +145,7 @@ impl Default for Settings {
             request_timeout_seconds: 30,
             sweep_interval_seconds: 300,
             audit_retention_days: 400,
+            compat: StringList::default(),
         }
     }
 }
@@ -183,6 +186,7 @@ pub const SETTINGS: &[&str] = &[
     "request_timeout_seconds",
     "sweep_interval_seconds",
     "audit_retention_days",
+    "compat",
 ];
 
 impl Settings {
@@ -207,6 +211,11 @@ impl Settings {
                 self.data_dir.join("twofold.db").display()
             ),
         }
+    }
+
+    /// Whether the compatibility surface `name` is switched on.
+    pub fn compat_on(&self, name: &str) -> bool {
+        self.compat.0.iter().any(|c| c.eq_ignore_ascii_case(name))
     }
 
     /// The `aud` of access tokens.

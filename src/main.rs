@@ -40,7 +40,8 @@ SETTINGS (defaults < --config TOML file < TWOFOLD_* environment < flags):
   hash_queue_max              TWOFOLD_HASH_QUEUE_MAX          Argon2 jobs that may wait, beyond: 503 [64 x hash_concurrency]
   request_timeout_seconds     TWOFOLD_REQUEST_TIMEOUT_SECONDS whole request and header read limit, s [30]
   sweep_interval_seconds      TWOFOLD_SWEEP_INTERVAL_SECONDS  sweep of expired state, 0 = off [300]
-  audit_retention_days        TWOFOLD_AUDIT_RETENTION_DAYS    days audit events are kept [400]";
+  audit_retention_days        TWOFOLD_AUDIT_RETENTION_DAYS    days audit events are kept [400]
+  compat                      TWOFOLD_COMPAT                  surfaces: identsphere,slugbase,rivergen [none]";
 
 /// twofold: accounts, EdDSA access tokens and TOTP two-factor login in one binary.
 #[derive(Parser)]

@@ -37,6 +37,14 @@ impl Application {
     pub async fn build_with_clock(settings: Settings, clock: SharedClock) -> anyhow::Result<Self> {
         // Settings that can be wrong are checked before anything is created.
         let edge = Edge::new(&settings, Arc::clone(&clock))?;
+        for name in &settings.compat.0 {
+            let known = crate::http::compat::SURFACES;
+            anyhow::ensure!(
+                known.iter().any(|k| k.eq_ignore_ascii_case(name)),
+                "compat: unknown surface {name:?} (known: {})",
+                known.join(", ")
+            );
+        }
         let url = settings.effective_database_url();
         let options = StoreOptions {
             max_connections: settings.db_max_connections,

@@ -172,14 +172,23 @@ pub async fn guard(State(edge): State<Arc<Edge>>, mut req: Request, next: Next) 
 
 /// One token from the client IP's bucket, or 429 `rate_limited`.
 pub async fn rate_limit(State(edge): State<Arc<Edge>>, req: Request, next: Next) -> Response {
-    if let (Some(buckets), Some(ClientIp(ip))) = (&edge.buckets, req.extensions().get()) {
-        if let Err(not_until) = buckets.check_key(&ip.to_canonical()) {
-            let wait = not_until.wait_time_from(edge.clock.now());
-            let retry_after = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
-            return ApiError::RateLimited { retry_after }.into_response();
-        }
+    match edge.take_token(&req) {
+        Ok(()) => next.run(req).await,
+        Err(retry_after) => ApiError::RateLimited { retry_after }.into_response(),
     }
-    next.run(req).await
+}
+
+impl Edge {
+    /// Takes one token from the bucket of the request's client IP; `Err(seconds)` to wait.
+    pub fn take_token(&self, req: &Request) -> Result<(), u64> {
+        if let (Some(buckets), Some(ClientIp(ip))) = (&self.buckets, req.extensions().get()) {
+            if let Err(not_until) = buckets.check_key(&ip.to_canonical()) {
+                let wait = not_until.wait_time_from(self.clock.now());
+                return Err(wait.as_secs() + u64::from(wait.subsec_nanos() > 0));
+            }
+        }
+        Ok(())
+    }
 }
 
 impl Edge {

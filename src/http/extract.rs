@@ -28,38 +28,44 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let bytes = Bytes::from_request(req, state).await.map_err(|rejection| {
-            if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                ApiError::PayloadTooLarge
-            } else {
-                ApiError::invalid_body("the request body could not be read")
-            }
-        })?;
-        // An empty body reads as `{}`: endpoints whose fields are all optional accept it,
-        // the others answer with the missing field.
-        let bytes = if bytes.trim_ascii().is_empty() {
-            Bytes::from_static(b"{}")
-        } else {
-            bytes
-        };
-        let value: serde_json::Value = serde_json::from_slice(&bytes)
-            .map_err(|_| ApiError::invalid_body("the request body is not valid JSON"))?;
-        if !value.is_object() {
-            return Err(ApiError::invalid_body(
-                "the request body must be a JSON object",
-            ));
-        }
-        serde_path_to_error::deserialize(value)
-            .map(ApiJson)
-            .map_err(|e| {
-                let message = e.inner().to_string();
-                let field = match message.strip_prefix("missing field `") {
-                    Some(rest) => rest.trim_end_matches('`').to_owned(),
-                    None => e.path().to_string(),
-                };
-                ApiError::invalid_field(&field, first_clause(&message))
-            })
+        read_json(Bytes::from_request(req, state).await).map(ApiJson)
     }
+}
+
+/// A request body as a JSON object of `T`, or the native error (the compatibility
+/// surfaces translate it into their own shapes).
+pub fn read_json<T: DeserializeOwned>(
+    body: Result<Bytes, axum::extract::rejection::BytesRejection>,
+) -> Result<T, ApiError> {
+    let bytes = body.map_err(|rejection| {
+        if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::PayloadTooLarge
+        } else {
+            ApiError::invalid_body("the request body could not be read")
+        }
+    })?;
+    // An empty body reads as `{}`: endpoints whose fields are all optional accept it,
+    // the others answer with the missing field.
+    let bytes = if bytes.trim_ascii().is_empty() {
+        Bytes::from_static(b"{}")
+    } else {
+        bytes
+    };
+    let value: serde_json::Value = serde_json::from_slice(&bytes)
+        .map_err(|_| ApiError::invalid_body("the request body is not valid JSON"))?;
+    if !value.is_object() {
+        return Err(ApiError::invalid_body(
+            "the request body must be a JSON object",
+        ));
+    }
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let message = e.inner().to_string();
+        let field = match message.strip_prefix("missing field `") {
+            Some(rest) => rest.trim_end_matches('`').to_owned(),
+            None => e.path().to_string(),
+        };
+        ApiError::invalid_field(&field, first_clause(&message))
+    })
 }
 
 fn first_clause(message: &str) -> String {
@@ -91,6 +97,19 @@ impl<S: Send + Sync> FromRequestParts<S> for Meta {
             .map(|ua| ua.chars().take(256).collect());
         Ok(Meta(RequestMeta { ip, user_agent }))
     }
+}
+
+/// The caller of a request whose access token comes as a Bearer header or in the cookie
+/// `cookie_name` (each surface has its own), once its session is checked.
+pub async fn authenticate(
+    state: &AppState,
+    headers: &HeaderMap,
+    cookie_name: &str,
+) -> Result<Claims, ApiError> {
+    let token = bearer_token(headers)
+        .or_else(|| cookie(headers, cookie_name))
+        .ok_or(ApiError::Unauthorized)?;
+    Ok(sessions::authenticate(state, token).await?)
 }
 
 /// An authenticated caller: a valid access token (Bearer header first, else the cookie)

@@ -27,7 +27,7 @@ pub fn router() -> Router<AppState> {
 const DEVICE_NAME_MAX: usize = 64;
 
 /// A trimmed device name of at most 64 printable characters; blank means none.
-fn device_name(raw: Option<String>) -> ApiResult<Option<String>> {
+pub(super) fn device_name(raw: Option<String>) -> ApiResult<Option<String>> {
     let Some(name) = raw.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty()) else {
         return Ok(None);
     };
@@ -110,7 +110,7 @@ async fn confirm(
     let code = totp_code(&body.code)?;
     let name = device_name(body.device_name)?;
     let secret = body.secret.as_deref().filter(|s| !s.trim().is_empty());
-    let codes = mfa::confirm(&state, &meta, &claims, code, secret, name).await?;
+    let codes = mfa::confirm(&state, &meta, &claims, Some(code), secret, name).await?;
     Ok(codes_response(codes))
 }
 

@@ -17,6 +17,8 @@ use error::ApiError;
 
 mod audit;
 mod auth;
+/// The compatibility surfaces (IdentSphere, SlugBase, RiverGen).
+pub mod compat;
 /// The edge: client IP, security headers, cross-site rule, rate limit, timeout.
 pub mod edge;
 /// The native API's error type, rendered in the contract's JSON shape.
@@ -48,6 +50,7 @@ pub fn router(state: AppState, edge: Arc<edge::Edge>) -> Router {
         .merge(health::router());
     Router::new()
         .nest("/api/v1", api)
+        .merge(compat::router(&state.settings, &edge))
         .merge(health::router())
         .merge(jwks::router())
         .fallback(|| async { ApiError::NotFound })
@@ -96,7 +99,7 @@ fn auth_response(state: &AppState, tokens: AuthTokens, mfa_required: Option<bool
 }
 
 /// The `Set-Cookie` value for a device token (SameSite=Strict, kept for its lifetime).
-fn device_cookie(state: &AppState, value: &str) -> String {
+pub(crate) fn device_cookie(state: &AppState, value: &str) -> String {
     let secure = if state.settings.listens_on_loopback() {
         ""
     } else {

@@ -108,13 +108,15 @@ pub async fn setup(
 }
 
 /// Confirms enrollment with a first code: enables MFA, revokes the caller's other
-/// sessions and returns 10 recovery codes.
+/// sessions and returns 10 recovery codes. `code` is `None` for a code that a surface
+/// accepts as well formed but that cannot be a TOTP code (IdentSphere's 7 or 8
+/// characters): it is a wrong code, counted like one.
 #[tracing::instrument(skip_all, fields(user_id = %caller.sub))]
 pub async fn confirm(
     state: &AppState,
     meta: &RequestMeta,
     caller: &Claims,
-    code: TotpCode,
+    code: Option<TotpCode>,
     secret: Option<&str>,
     device_name: Option<String>,
 ) -> Result<Vec<Zeroizing<String>>> {
@@ -138,12 +140,19 @@ pub async fn confirm(
         }
     }
     ensure_open(state, user_id, SETUP).await?;
-    let proof = totp_proof(&pending_secret, &code, now);
+    let proof = code.and_then(|code| totp_proof(&pending_secret, &code, now));
     let proof = require(state, meta, user_id, SETUP, proof).await?;
     let recovery_codes = codes::generate_recovery_codes();
+    let device_name = device_name.or(pending.device_name.clone());
+    let audit = [state.event(
+        "auth.mfa.enabled",
+        Some(user_id),
+        meta,
+        json!({ "deviceName": device_name }),
+    )];
     let effect = MfaEffect::Enable {
         credential: TotpRecord {
-            device_name: device_name.or(pending.device_name.clone()),
+            device_name,
             created_at: now,
             expires_at: i64::MAX,
             ..pending
@@ -151,7 +160,6 @@ pub async fn confirm(
         recovery: hash_recovery_codes(state, &recovery_codes).await?,
         others: sessions::others(state, meta, user_id, &caller.sid, "mfa_enabled"),
     };
-    let audit = [state.event("auth.mfa.enabled", Some(user_id), meta, json!({}))];
     finish(state, meta, user_id, SETUP, proof, effect, &audit).await?;
     tracing::info!("MFA enabled");
     Ok(recovery_codes)

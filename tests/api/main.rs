@@ -1,6 +1,7 @@
 //! The HTTP test suite: one binary, each test with its own app and database.
 
 mod accounts;
+mod compat;
 mod crash;
 mod durability;
 mod edge;

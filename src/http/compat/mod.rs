@@ -1,0 +1,94 @@
+//! The compatibility surfaces of COMPAT.md: IdentSphere, SlugBase and RiverGen served on
+//! their own paths. Each file is a router of translations over the same services as the
+//! native API (paths, field names, cookies, envelopes, error codes); no rule lives here.
+
+use std::sync::Arc;
+
+use axum::extract::{Request, State};
+use axum::middleware::Next;
+use axum::response::Response;
+use axum::Router;
+
+use super::edge::Edge;
+use super::error::ApiError;
+use crate::config::Settings;
+use crate::service::AppState;
+
+mod identsphere;
+mod rivergen;
+mod slugbase;
+
+/// The surfaces that can be switched on with the setting `compat`.
+pub const SURFACES: &[&str] = &["identsphere", "slugbase", "rivergen"];
+
+/// The routes of every surface switched on in `settings`.
+pub fn router(settings: &Settings, edge: &Arc<Edge>) -> Router<AppState> {
+    let mut router = Router::new();
+    if settings.compat_on("identsphere") {
+        router = router.merge(identsphere::router(Arc::clone(edge)));
+    }
+    if settings.compat_on("slugbase") {
+        router = router.merge(slugbase::router(Arc::clone(edge)));
+    }
+    if settings.compat_on("rivergen") {
+        router = router.merge(rivergen::router());
+    }
+    router
+}
+
+/// The per-address bucket of the native API, answered in a surface's own error shape.
+async fn limited(
+    edge: &Edge,
+    req: Request,
+    next: Next,
+    render: fn(ApiError) -> Response,
+) -> Response {
+    match edge.take_token(&req) {
+        Ok(()) => next.run(req).await,
+        Err(retry_after) => render(ApiError::RateLimited { retry_after }),
+    }
+}
+
+/// A `Set-Cookie` value holding `value` (HttpOnly, Path=/, Secure unless on loopback).
+fn cookie(state: &AppState, name: &str, value: &str, max_age: i64, same_site: &str) -> String {
+    let secure = if state.settings.listens_on_loopback() {
+        ""
+    } else {
+        "; Secure"
+    };
+    format!("{name}={value}; Path=/; HttpOnly; SameSite={same_site}; Max-Age={max_age}{secure}")
+}
+
+/// The access-token cookie of a surface and, after a login, the device cookie of API 1.1.
+fn login_cookies(
+    state: &AppState,
+    access_cookie: &str,
+    tokens: &crate::service::sessions::AuthTokens,
+) -> Vec<String> {
+    let mut cookies = vec![cookie(
+        state,
+        access_cookie,
+        &tokens.access_token,
+        tokens.expires_in,
+        "Lax",
+    )];
+    if let Some(device) = &tokens.device_token {
+        cookies.push(super::device_cookie(state, device));
+    }
+    cookies
+}
+
+/// Adds `Set-Cookie` headers to `response`.
+fn with_cookies(mut response: Response, cookies: Vec<String>) -> Response {
+    for c in cookies {
+        if let Ok(value) = axum::http::HeaderValue::try_from(c) {
+            response
+                .headers_mut()
+                .append(axum::http::header::SET_COOKIE, value);
+        }
+    }
+    response
+}
+
+/// The state a surface's limit middleware needs.
+type EdgeState = State<Arc<Edge>>;

@@ -1,0 +1,189 @@
+//! RiverGen (`seeds/004_*`): envelopes under `/api/v1/mfa/totp`, Bearer only; failures
+//! `{"success": false, "error": {"code": <UPPER_CASE>, "message"}, "message"}`; backup
+//! codes shown as `XXXX-XXXX`.
+
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::State;
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use super::super::error::ApiError;
+use super::super::extract::{read_json, Meta};
+use super::super::mfa::device_name;
+use crate::domain::codes::TotpCode;
+use crate::service::{mfa, sessions, AppState};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/mfa/totp/setup", post(setup))
+        .route("/api/v1/mfa/totp/verify", post(verify))
+        .route("/api/v1/mfa/totp/status", get(status))
+}
+
+fn success(data: Value, message: &str) -> Response {
+    Json(json!({ "success": true, "data": data, "message": message })).into_response()
+}
+
+/// RiverGen's failure envelope; a malformed request is 422 `VALIDATION_ERROR`.
+fn error(e: ApiError) -> Response {
+    let (status, code) = match &e {
+        ApiError::InvalidInput { .. } | ApiError::PayloadTooLarge => {
+            (StatusCode::UNPROCESSABLE_ENTITY, "VALIDATION_ERROR")
+        }
+        ApiError::InvalidCode { .. } | ApiError::SecretMismatch => {
+            (StatusCode::BAD_REQUEST, "INVALID_CODE")
+        }
+        ApiError::NoPendingSetup => (StatusCode::BAD_REQUEST, "NO_PENDING_SETUP"),
+        ApiError::MfaNotEnabled => (StatusCode::BAD_REQUEST, "MFA_NOT_ENABLED"),
+        ApiError::Unauthorized | ApiError::InvalidToken | ApiError::InvalidCredentials => {
+            (StatusCode::UNAUTHORIZED, "UNAUTHORIZED")
+        }
+        ApiError::InvalidChallenge => (StatusCode::UNAUTHORIZED, "UNAUTHORIZED"),
+        ApiError::MfaAlreadyEnabled | ApiError::EmailTaken => {
+            (StatusCode::CONFLICT, "MFA_ALREADY_ENABLED")
+        }
+        ApiError::TooManyAttempts { .. } => (StatusCode::TOO_MANY_REQUESTS, "TOO_MANY_ATTEMPTS"),
+        ApiError::RateLimited { .. } => (StatusCode::TOO_MANY_REQUESTS, "RATE_LIMITED"),
+        ApiError::AccountDisabled | ApiError::CrossSite => (StatusCode::FORBIDDEN, "FORBIDDEN"),
+        ApiError::NotFound => (StatusCode::NOT_FOUND, "NOT_FOUND"),
+        ApiError::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, "METHOD_NOT_ALLOWED"),
+        ApiError::Overloaded | ApiError::Timeout | ApiError::Unavailable => {
+            (StatusCode::SERVICE_UNAVAILABLE, "SERVICE_UNAVAILABLE")
+        }
+        ApiError::Internal(cause) => {
+            tracing::error!(error = ?cause, "internal error");
+            (StatusCode::INTERNAL_SERVER_ERROR, "INTERNAL_ERROR")
+        }
+    };
+    let message = e.to_string();
+    let mut response = (
+        status,
+        Json(json!({
+            "success": false,
+            "error": { "code": code, "message": message },
+            "message": message,
+        })),
+    )
+        .into_response();
+    if let ApiError::TooManyAttempts { retry_after } | ApiError::RateLimited { retry_after } = &e {
+        response.headers_mut().insert(
+            header::RETRY_AFTER,
+            HeaderValue::from((*retry_after).max(1)),
+        );
+    }
+    response
+}
+
+/// The caller of a RiverGen request: a Bearer access token only.
+async fn caller(
+    state: &AppState,
+    headers: &HeaderMap,
+) -> Result<crate::crypto::jwt::Claims, ApiError> {
+    let token = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split_once(' '))
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+        .map(|(_, token)| token.trim())
+        .ok_or(ApiError::Unauthorized)?;
+    Ok(sessions::authenticate(state, token).await?)
+}
+
+/// A backup code in RiverGen's form: upper case, `XXXX-XXXX`.
+fn river_form(code: &str) -> String {
+    let upper = code.to_uppercase();
+    match upper.len() {
+        8 => format!("{}-{}", &upper[..4], &upper[4..]),
+        _ => upper,
+    }
+}
+
+#[derive(Deserialize)]
+struct SetupBody {
+    device_name: Option<String>,
+}
+
+async fn setup(
+    State(state): State<AppState>,
+    Meta(meta): Meta,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
+    let result = async {
+        let claims = caller(&state, &headers).await?;
+        let body: SetupBody = read_json(body)?;
+        let name = device_name(body.device_name).map_err(rename_device_field)?;
+        let s = mfa::setup(&state, &meta, &claims.sub, name).await?;
+        Ok::<_, ApiError>(success(
+            json!({
+                "secret": s.secret.as_str(),
+                "otpauth_url": s.otpauth_uri.as_str(),
+                "qr_code": s.qr_code,
+                "expires_in": s.expires_in,
+            }),
+            "TOTP setup initiated",
+        ))
+    };
+    result.await.unwrap_or_else(error)
+}
+
+/// The native validation names the field `deviceName`; here it is `device_name`.
+fn rename_device_field(e: ApiError) -> ApiError {
+    match e {
+        ApiError::InvalidInput { details, .. } => match details.first() {
+            Some(d) => ApiError::invalid_field("device_name", d.message.clone()),
+            None => ApiError::invalid_body("invalid device_name"),
+        },
+        other => other,
+    }
+}
+
+#[derive(Deserialize)]
+struct VerifyBody {
+    code: String,
+    device_name: Option<String>,
+}
+
+async fn verify(
+    State(state): State<AppState>,
+    Meta(meta): Meta,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
+    let result = async {
+        let claims = caller(&state, &headers).await?;
+        let body: VerifyBody = read_json(body)?;
+        let code = TotpCode::parse(&body.code).map_err(|m| ApiError::invalid_field("code", m))?;
+        let name = device_name(body.device_name).map_err(rename_device_field)?;
+        let codes = mfa::confirm(&state, &meta, &claims, Some(code), None, name).await?;
+        let codes: Vec<String> = codes.iter().map(|c| river_form(c)).collect();
+        let message = "TOTP MFA enabled successfully";
+        Ok::<_, ApiError>(success(
+            json!({ "success": true, "backup_codes": codes, "message": message }),
+            message,
+        ))
+    };
+    result.await.unwrap_or_else(error)
+}
+
+async fn status(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let result = async {
+        let claims = caller(&state, &headers).await?;
+        let s = mfa::status(&state, &claims.sub).await?;
+        Ok::<_, ApiError>(success(
+            json!({
+                "enabled": s.enabled,
+                "device_name": s.device_name,
+                "backup_codes_remaining": s.recovery_codes_remaining,
+                "pending_setup": s.pending_setup,
+            }),
+            "TOTP status retrieved",
+        ))
+    };
+    result.await.unwrap_or_else(error)
+}

@@ -1,0 +1,579 @@
+//! The compatibility surfaces of COMPAT.md over HTTP: each one's enrollment (codes from
+//! oathtool), login, shapes and error codes, its cookie working alone, one account and one
+//! lockout/replay state across surfaces, and the off switch.
+
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+use twofold::config::StringList;
+
+use crate::helpers::*;
+
+async fn app() -> TestApp {
+    TestApp::spawn_with(|s| {
+        s.compat = StringList(vec![
+            "identsphere".into(),
+            "slugbase".into(),
+            "rivergen".into(),
+        ])
+    })
+    .await
+}
+
+/// A POST with a JSON body and optionally a cookie header.
+async fn post_cookie(
+    app: &TestApp,
+    path: &str,
+    body: Value,
+    cookie: Option<&str>,
+) -> reqwest::Response {
+    let mut req = app
+        .client
+        .post(format!("{}{path}", app.address))
+        .json(&body);
+    if let Some(c) = cookie {
+        req = req.header("cookie", c);
+    }
+    req.send().await.unwrap()
+}
+
+/// The value of cookie `name` set by `resp`.
+fn set_cookie(resp: &reqwest::Response, name: &str) -> String {
+    resp.headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .find(|c| c.starts_with(&format!("{name}=")))
+        .unwrap_or_else(|| panic!("no {name} cookie"))
+}
+
+fn pair(set_cookie: &str) -> String {
+    set_cookie.split(';').next().unwrap().to_owned()
+}
+
+async fn body(resp: reqwest::Response, status: StatusCode) -> Value {
+    json_of(assert_status(resp, status).await).await
+}
+
+#[tokio::test]
+async fn identsphere_enrolls_and_logs_in_with_its_cookie_alone() {
+    let app = app().await;
+    let user = app.user().await;
+    let login = post_cookie(
+        &app,
+        "/v1/auth/login",
+        json!({ "email": user.email, "password": user.password }),
+        None,
+    )
+    .await;
+    let at = pair(&set_cookie(&login, "identsphere_at"));
+    assert!(set_cookie(&login, "identsphere_at").contains("HttpOnly"));
+    let b = body(login, StatusCode::OK).await;
+    assert_eq!(b["status"], "ok");
+    assert_eq!(b["token_type"], "Bearer");
+    assert!(
+        b["access_token"].is_string()
+            && b["refresh_token"].is_string()
+            && b["expires_in"].is_number()
+    );
+    // Errors before setup: enable without a setup is invalid_input.
+    let e = body(
+        post_cookie(
+            &app,
+            "/v1/auth/mfa/enable",
+            json!({ "code": "123456" }),
+            Some(&at),
+        )
+        .await,
+        StatusCode::BAD_REQUEST,
+    )
+    .await;
+    assert_eq!(
+        e,
+        json!({ "error": "invalid_input", "message": e["message"] })
+    );
+    let setup = body(
+        post_cookie(&app, "/v1/auth/mfa/setup", json!({}), Some(&at)).await,
+        StatusCode::OK,
+    )
+    .await;
+    let secret = setup["secret"].as_str().unwrap().to_owned();
+    assert!(setup["otpauth_url"]
+        .as_str()
+        .unwrap()
+        .starts_with("otpauth://totp/"));
+    assert!(setup["qr_code"]
+        .as_str()
+        .unwrap()
+        .starts_with("data:image/"));
+    // 5 characters: malformed; 7 characters: well formed here, never valid: 401.
+    let short = body(
+        post_cookie(
+            &app,
+            "/v1/auth/mfa/enable",
+            json!({ "code": "12345" }),
+            Some(&at),
+        )
+        .await,
+        StatusCode::BAD_REQUEST,
+    )
+    .await;
+    assert_eq!(short["error"], "invalid_input");
+    let seven = body(
+        post_cookie(
+            &app,
+            "/v1/auth/mfa/enable",
+            json!({ "code": "1234567" }),
+            Some(&at),
+        )
+        .await,
+        StatusCode::UNAUTHORIZED,
+    )
+    .await;
+    assert_eq!(seven["error"], "authentication_required");
+    let codes = body(
+        post_cookie(
+            &app,
+            "/v1/auth/mfa/enable",
+            json!({ "code": oathtool(&secret, now(&app)) }),
+            Some(&at),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    let codes: Vec<String> = codes["recovery_codes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(codes.len(), 10);
+    let again = body(
+        post_cookie(&app, "/v1/auth/mfa/setup", json!({}), Some(&at)).await,
+        StatusCode::CONFLICT,
+    )
+    .await;
+    assert_eq!(again["error"], "conflict");
+    let status = json_of(
+        app.client
+            .get(format!("{}/v1/auth/mfa/status", app.address))
+            .header("cookie", &at)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(
+        status,
+        json!({ "mfa_enabled": true, "recovery_codes_remaining": 10 })
+    );
+    // Login: mfa_required, then the challenge with TOTP, then with a recovery code.
+    for code in [None, Some(codes[0].clone())] {
+        let first = body(
+            post_cookie(
+                &app,
+                "/v1/auth/login",
+                json!({ "email": user.email, "password": user.password }),
+                None,
+            )
+            .await,
+            StatusCode::OK,
+        )
+        .await;
+        assert_eq!(first["status"], "mfa_required");
+        assert_eq!(first["expires_in"], 300);
+        app.next_step();
+        let code = code.unwrap_or_else(|| oathtool(&secret, now(&app)));
+        let resp = post_cookie(
+            &app,
+            "/v1/auth/mfa/challenge",
+            json!({ "mfa_token": first["mfa_token"], "code": code }),
+            None,
+        )
+        .await;
+        assert!(set_cookie(&resp, "identsphere_at").len() > 20);
+        assert_eq!(body(resp, StatusCode::OK).await["status"], "ok");
+    }
+    // The used recovery code is refused: 401 authentication_required.
+    let first = body(
+        post_cookie(
+            &app,
+            "/v1/auth/login",
+            json!({ "email": user.email, "password": user.password }),
+            None,
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    let used = body(
+        post_cookie(
+            &app,
+            "/v1/auth/mfa/challenge",
+            json!({ "mfa_token": first["mfa_token"], "code": codes[0] }),
+            None,
+        )
+        .await,
+        StatusCode::UNAUTHORIZED,
+    )
+    .await;
+    assert_eq!(used["error"], "authentication_required");
+    let anonymous = body(
+        post_cookie(&app, "/v1/auth/mfa/setup", json!({}), None).await,
+        StatusCode::UNAUTHORIZED,
+    )
+    .await;
+    assert_eq!(anonymous["error"], "authentication_required");
+}
+
+#[tokio::test]
+async fn slugbase_enrolls_with_its_session_cookie_and_logs_in() {
+    let app = app().await;
+    let user = app.user().await;
+    let login = post_cookie(
+        &app,
+        "/api/auth/login",
+        json!({ "email": user.email, "password": user.password }),
+        None,
+    )
+    .await;
+    let sid = pair(&set_cookie(&login, "slugbase.sid"));
+    let b = body(login, StatusCode::OK).await;
+    assert_eq!(b["mfa_required"], false);
+    assert_eq!(b["user"]["email"], user.email.as_str());
+    assert!(b["user"]["id"].is_string());
+    let setup = body(
+        post_cookie(&app, "/api/auth/mfa/enroll", json!({}), Some(&sid)).await,
+        StatusCode::OK,
+    )
+    .await;
+    let secret = setup["secret"].as_str().unwrap().to_owned();
+    let wrong = if oathtool(&secret, now(&app)) == "000000" {
+        "111111"
+    } else {
+        "000000"
+    };
+    let e = body(
+        post_cookie(
+            &app,
+            "/api/auth/mfa/enroll/confirm",
+            json!({ "code": wrong }),
+            Some(&sid),
+        )
+        .await,
+        StatusCode::BAD_REQUEST,
+    )
+    .await;
+    assert_eq!(e["error"], "Bad Request");
+    assert_eq!(e["code"], 400);
+    assert_eq!(e["details"][0]["field"], "code");
+    let codes = body(
+        post_cookie(
+            &app,
+            "/api/auth/mfa/enroll/confirm",
+            json!({ "code": oathtool(&secret, now(&app)) }),
+            Some(&sid),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    let codes = codes["backup_codes"].as_array().unwrap().clone();
+    assert_eq!(codes.len(), 10);
+    let conflict = body(
+        post_cookie(&app, "/api/auth/mfa/enroll", json!({}), Some(&sid)).await,
+        StatusCode::CONFLICT,
+    )
+    .await;
+    assert_eq!(conflict["details"], "Resource already exists");
+    assert_eq!(conflict["error"], "Conflict");
+    let unauthorized = body(
+        post_cookie(&app, "/api/auth/mfa/enroll", json!({}), None).await,
+        StatusCode::UNAUTHORIZED,
+    )
+    .await;
+    assert_eq!(unauthorized["error"], "Unauthorized");
+    assert_eq!(unauthorized["code"], 401);
+    let first = body(
+        post_cookie(
+            &app,
+            "/api/auth/login",
+            json!({ "email": user.email, "password": user.password }),
+            None,
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(first["mfa_required"], true);
+    let verified = post_cookie(
+        &app,
+        "/api/auth/mfa/verify",
+        json!({ "mfa_token": first["mfa_token"], "code": codes[3] }),
+        None,
+    )
+    .await;
+    assert!(set_cookie(&verified, "slugbase.sid").len() > 20);
+    assert_eq!(
+        body(verified, StatusCode::OK).await["user"]["email"],
+        user.email.as_str()
+    );
+}
+
+#[tokio::test]
+async fn rivergen_enrolls_in_envelopes_and_its_codes_work_everywhere() {
+    let app = app().await;
+    let user = app.user().await;
+    let post = |path: &'static str, body: Value| {
+        app.client
+            .post(format!("{}{path}", app.address))
+            .bearer_auth(&user.access_token)
+            .json(&body)
+            .send()
+    };
+    let e = body(
+        post("/api/v1/mfa/totp/verify", json!({ "code": "123456" }))
+            .await
+            .unwrap(),
+        StatusCode::BAD_REQUEST,
+    )
+    .await;
+    assert_eq!(e["success"], false);
+    assert_eq!(e["error"]["code"], "NO_PENDING_SETUP");
+    let setup = body(
+        post("/api/v1/mfa/totp/setup", json!({ "device_name": "Pixel" }))
+            .await
+            .unwrap(),
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(setup["success"], true);
+    assert_eq!(setup["data"]["expires_in"], 600);
+    let secret = setup["data"]["secret"].as_str().unwrap().to_owned();
+    let invalid = body(
+        post("/api/v1/mfa/totp/verify", json!({ "code": "12345" }))
+            .await
+            .unwrap(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    assert_eq!(invalid["error"]["code"], "VALIDATION_ERROR");
+    let bad_name = body(
+        post(
+            "/api/v1/mfa/totp/verify",
+            json!({ "code": "123456", "device_name": "a\u{202e}b" }),
+        )
+        .await
+        .unwrap(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    assert_eq!(bad_name["error"]["code"], "VALIDATION_ERROR");
+    let wrong = if oathtool(&secret, now(&app)) == "000000" {
+        "111111"
+    } else {
+        "000000"
+    };
+    let w = body(
+        post("/api/v1/mfa/totp/verify", json!({ "code": wrong }))
+            .await
+            .unwrap(),
+        StatusCode::BAD_REQUEST,
+    )
+    .await;
+    assert_eq!(w["error"]["code"], "INVALID_CODE");
+    let ok = body(
+        post(
+            "/api/v1/mfa/totp/verify",
+            json!({ "code": oathtool(&secret, now(&app)), "device_name": "iPhone 14" }),
+        )
+        .await
+        .unwrap(),
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(ok["message"], "TOTP MFA enabled successfully");
+    assert_eq!(ok["data"]["success"], true);
+    let codes: Vec<String> = ok["data"]["backup_codes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_str().unwrap().to_owned())
+        .collect();
+    assert!(
+        codes
+            .iter()
+            .all(|c| c.len() == 9 && c.as_bytes()[4] == b'-' && *c == c.to_uppercase()),
+        "{codes:?}"
+    );
+    let again = body(
+        post("/api/v1/mfa/totp/setup", json!({})).await.unwrap(),
+        StatusCode::CONFLICT,
+    )
+    .await;
+    assert_eq!(again["error"]["code"], "MFA_ALREADY_ENABLED");
+    let status = body(
+        app.client
+            .get(format!("{}/api/v1/mfa/totp/status", app.address))
+            .bearer_auth(&user.access_token)
+            .send()
+            .await
+            .unwrap(),
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(
+        status["data"],
+        json!({ "enabled": true, "device_name": "iPhone 14", "backup_codes_remaining": 10, "pending_setup": false })
+    );
+    let anonymous = body(
+        app.client
+            .get(format!("{}/api/v1/mfa/totp/status", app.address))
+            .send()
+            .await
+            .unwrap(),
+        StatusCode::UNAUTHORIZED,
+    )
+    .await;
+    assert_eq!(anonymous["error"]["code"], "UNAUTHORIZED");
+    // A backup code in RiverGen's form logs in through the native API and IdentSphere.
+    let challenge = app.challenge(&user).await;
+    assert_status(app.verify_mfa(&challenge, &codes[0]).await, StatusCode::OK).await;
+    let first = body(
+        post_cookie(
+            &app,
+            "/v1/auth/login",
+            json!({ "email": user.email, "password": user.password }),
+            None,
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_status(
+        post_cookie(
+            &app,
+            "/v1/auth/mfa/challenge",
+            json!({ "mfa_token": first["mfa_token"], "code": codes[1].to_lowercase() }),
+            None,
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn lockout_and_replay_are_shared_across_surfaces() {
+    let app = app().await;
+    let e = app.enrolled_user().await;
+    app.next_step();
+    let good = oathtool(&e.secret, now(&app));
+    let bad = if good == "000000" { "111111" } else { "000000" };
+    // Three wrong codes, one on each surface that has a login: the purpose locks on all.
+    let identsphere = body(
+        post_cookie(
+            &app,
+            "/v1/auth/login",
+            json!({ "email": e.user.email, "password": e.user.password }),
+            None,
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    let slugbase = body(
+        post_cookie(
+            &app,
+            "/api/auth/login",
+            json!({ "email": e.user.email, "password": e.user.password }),
+            None,
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    let native = app.challenge(&e.user).await;
+    assert_status(
+        post_cookie(
+            &app,
+            "/v1/auth/mfa/challenge",
+            json!({ "mfa_token": identsphere["mfa_token"], "code": bad }),
+            None,
+        )
+        .await,
+        StatusCode::UNAUTHORIZED,
+    )
+    .await;
+    assert_status(
+        post_cookie(
+            &app,
+            "/api/auth/mfa/verify",
+            json!({ "mfa_token": slugbase["mfa_token"], "code": bad }),
+            None,
+        )
+        .await,
+        StatusCode::UNAUTHORIZED,
+    )
+    .await;
+    assert_status(app.verify_mfa(&native, bad).await, StatusCode::UNAUTHORIZED).await;
+    let locked = post_cookie(
+        &app,
+        "/v1/auth/mfa/challenge",
+        json!({ "mfa_token": identsphere["mfa_token"], "code": good }),
+        None,
+    )
+    .await;
+    assert!(locked.headers().contains_key("retry-after"));
+    assert_eq!(
+        body(locked, StatusCode::TOO_MANY_REQUESTS).await["error"],
+        "rate_limited"
+    );
+    assert_error(
+        app.verify_mfa(&native, &good).await,
+        StatusCode::TOO_MANY_REQUESTS,
+        "too_many_attempts",
+    )
+    .await;
+    // After the lock, a step accepted on SlugBase is a replay on the native API.
+    app.clock.advance(61);
+    app.next_step();
+    let code = oathtool(&e.secret, now(&app));
+    assert_status(
+        post_cookie(
+            &app,
+            "/api/auth/mfa/verify",
+            json!({ "mfa_token": slugbase["mfa_token"], "code": code }),
+            None,
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    let native = app.challenge(&e.user).await;
+    assert_error(
+        app.verify_mfa(&native, &code).await,
+        StatusCode::UNAUTHORIZED,
+        "invalid_code",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn surfaces_that_are_off_answer_404() {
+    let app = TestApp::spawn_with(|s| s.compat = StringList(vec!["rivergen".into()])).await;
+    for path in ["/v1/auth/login", "/api/auth/login"] {
+        let resp = post_cookie(&app, path, json!({}), None).await;
+        assert_eq!(resp.status(), StatusCode::NOT_FOUND, "{path}");
+    }
+    let off = TestApp::spawn().await;
+    let user = off.user().await;
+    let resp = off
+        .client
+        .get(format!("{}/api/v1/mfa/totp/status", off.address))
+        .bearer_auth(&user.access_token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::NOT_FOUND);
+}
