@@ -577,3 +577,207 @@ async fn surfaces_that_are_off_answer_404() {
         .unwrap();
     assert_eq!(resp.status(), StatusCode::NOT_FOUND);
 }
+
+/// Runs `curl` with `args` (the seed page's example, host and secrets substituted) and
+/// returns (status, body).
+fn curl(args: &[&str]) -> (u16, Value) {
+    let out = std::process::Command::new("curl")
+        .args(["-s", "-w", "\n%{http_code}"])
+        .args(args)
+        .output()
+        .expect("curl runs (apt-get install curl)");
+    let text = String::from_utf8(out.stdout).unwrap();
+    let (body, status) = text.rsplit_once('\n').unwrap();
+    (
+        status.parse().unwrap(),
+        serde_json::from_str(body).unwrap_or(Value::Null),
+    )
+}
+
+// curl blocks its thread: the server needs threads of its own.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_seed_pages_curl_example_works_as_written() {
+    let app = app().await;
+    let host = app.address.clone();
+    let dir = tempfile::tempdir().unwrap();
+    // IdentSphere (002): `-b cookies.txt`, a cookie jar from a login on its own surface.
+    let user = app.user().await;
+    let jar = dir.path().join("cookies.txt");
+    let jar = jar.to_str().unwrap();
+    let login = json!({ "email": user.email, "password": user.password }).to_string();
+    let (status, _) = curl(&[
+        "-c",
+        jar,
+        "-X",
+        "POST",
+        &format!("{host}/v1/auth/login"),
+        "-H",
+        "Content-Type: application/json",
+        "-d",
+        &login,
+    ]);
+    assert_eq!(status, 200);
+    let (_, setup) = curl(&[
+        "-X",
+        "POST",
+        &format!("{host}/v1/auth/mfa/setup"),
+        "-H",
+        "Content-Type: application/json",
+        "-b",
+        jar,
+        "-d",
+        "{}",
+    ]);
+    let code = oathtool(setup["secret"].as_str().unwrap(), now(&app));
+    let (status, body) = curl(&[
+        "-X",
+        "POST",
+        &format!("{host}/v1/auth/mfa/enable"),
+        "-H",
+        "Content-Type: application/json",
+        "-b",
+        jar,
+        "-d",
+        &format!("{{\"code\":\"{code}\"}}"),
+    ]);
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["recovery_codes"].as_array().unwrap().len(), 10);
+    // SlugBase (003): a Bearer token.
+    let user = app.user().await;
+    let enroll = app
+        .client
+        .post(format!("{host}/api/auth/mfa/enroll"))
+        .bearer_auth(&user.access_token)
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap();
+    let secret = json_of(enroll).await["secret"].as_str().unwrap().to_owned();
+    let code = oathtool(&secret, now(&app));
+    let (status, body) = curl(&[
+        "-X",
+        "POST",
+        &format!("{host}/api/auth/mfa/enroll/confirm"),
+        "-H",
+        "Content-Type: application/json",
+        "-H",
+        &format!("Authorization: Bearer {}", user.access_token),
+        "-d",
+        &format!("{{\n\"code\": \"{code}\"\n}}"),
+    ]);
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["backup_codes"].as_array().unwrap().len(), 10);
+    // RiverGen (004): a Bearer token and a device name.
+    let user = app.user().await;
+    let setup = app
+        .client
+        .post(format!("{host}/api/v1/mfa/totp/setup"))
+        .bearer_auth(&user.access_token)
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap();
+    let secret = json_of(setup).await["data"]["secret"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let code = oathtool(&secret, now(&app));
+    let (status, body) = curl(&[
+        "-X",
+        "POST",
+        &format!("{host}/api/v1/mfa/totp/verify"),
+        "-H",
+        &format!("Authorization: Bearer {}", user.access_token),
+        "-H",
+        "Content-Type: application/json",
+        "-d",
+        &format!("{{\n\"code\": \"{code}\",\n\"device_name\": \"iPhone 14\"\n}}"),
+    ]);
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["success"], true);
+    assert_eq!(body["data"]["message"], "TOTP MFA enabled successfully");
+    assert_eq!(body["data"]["backup_codes"].as_array().unwrap().len(), 10);
+}
+
+#[tokio::test]
+async fn identsphere_and_slugbase_logins_honour_the_device_cookie() {
+    let app = app().await;
+    let user = app.user().await;
+    let creds = json!({ "email": user.email, "password": user.password });
+    let first = post_cookie(&app, "/v1/auth/login", creds.clone(), None).await;
+    let device = pair(&set_cookie(&first, "twofold_device"));
+    for _ in 0..10 {
+        app.login(&user.email, "wrong password!").await;
+    }
+    for path in ["/v1/auth/login", "/api/auth/login"] {
+        assert_eq!(
+            post_cookie(&app, path, creds.clone(), None).await.status(),
+            StatusCode::TOO_MANY_REQUESTS,
+            "{path}"
+        );
+        assert_eq!(
+            post_cookie(&app, path, creds.clone(), Some(&device))
+                .await
+                .status(),
+            StatusCode::OK,
+            "{path}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn rivergen_locks_after_three_wrong_codes_and_identsphere_shares_the_ip_bucket() {
+    let app = TestApp::spawn_with(|s| {
+        s.compat = StringList(vec!["rivergen".into(), "identsphere".into()]);
+        s.rate_limit_burst = 2;
+    })
+    .await;
+    let user = app.user().await;
+    let post = |path: &'static str, body: Value| {
+        app.client
+            .post(format!("{}{path}", app.address))
+            .bearer_auth(&user.access_token)
+            .json(&body)
+            .send()
+    };
+    let setup = body(
+        post("/api/v1/mfa/totp/setup", json!({})).await.unwrap(),
+        StatusCode::OK,
+    )
+    .await;
+    let secret = setup["data"]["secret"].as_str().unwrap().to_owned();
+    let good = oathtool(&secret, now(&app));
+    let bad = if good == "000000" { "111111" } else { "000000" };
+    for _ in 0..3 {
+        let e = body(
+            post("/api/v1/mfa/totp/verify", json!({ "code": bad }))
+                .await
+                .unwrap(),
+            StatusCode::BAD_REQUEST,
+        )
+        .await;
+        assert_eq!(e["error"]["code"], "INVALID_CODE");
+    }
+    let locked = post("/api/v1/mfa/totp/verify", json!({ "code": good }))
+        .await
+        .unwrap();
+    assert!(locked.headers().contains_key("retry-after"));
+    assert_eq!(
+        body(locked, StatusCode::TOO_MANY_REQUESTS).await["error"]["code"],
+        "TOO_MANY_ATTEMPTS"
+    );
+    // The per-address bucket (burst 2, spent by the user's register and login) covers
+    // IdentSphere's login too, answered in its shape.
+    let limited = post_cookie(
+        &app,
+        "/v1/auth/login",
+        json!({ "email": user.email, "password": user.password }),
+        None,
+    )
+    .await;
+    assert!(limited.headers().contains_key("retry-after"));
+    assert_eq!(
+        body(limited, StatusCode::TOO_MANY_REQUESTS).await["error"],
+        "rate_limited"
+    );
+}
