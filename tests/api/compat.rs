@@ -781,3 +781,207 @@ async fn rivergen_locks_after_three_wrong_codes_and_identsphere_shares_the_ip_bu
         "rate_limited"
     );
 }
+
+/// (status, error) of a surface's answer: IdentSphere's `error`, SlugBase's `code` and
+/// reason, RiverGen's `error.code`.
+async fn outcome(resp: reqwest::Response) -> (u16, String) {
+    let status = resp.status().as_u16();
+    let b: Value = resp.json().await.unwrap_or(Value::Null);
+    let code = if let Some(c) = b["error"]["code"].as_str() {
+        c.to_owned()
+    } else if b["code"].is_number() {
+        assert_eq!(b["code"], status, "{b}");
+        b["error"].as_str().unwrap_or_default().to_owned()
+    } else {
+        b["error"].as_str().unwrap_or_default().to_owned()
+    };
+    assert!(b["message"].is_string(), "{b}");
+    (status, code)
+}
+
+#[tokio::test]
+async fn every_error_row_of_the_seed_tables() {
+    let app = app().await;
+    let h = app.address.clone();
+    let e = app.enrolled_user().await;
+    let plain = app.user().await;
+    let wrong_pw = json!({ "email": e.user.email, "password": "wrong password!" });
+    let bad_email = json!({ "email": "not an email", "password": "whatever it is" });
+    let get = |path: &str, token: Option<&str>| {
+        let mut r = app.client.get(format!("{h}{path}"));
+        if let Some(t) = token {
+            r = r.bearer_auth(t);
+        }
+        r.send()
+    };
+    let post = |path: &str, body: Value, token: Option<&str>| {
+        let mut r = app.client.post(format!("{h}{path}")).json(&body);
+        if let Some(t) = token {
+            r = r.bearer_auth(t);
+        }
+        r.send()
+    };
+    let enrolled = Some(e.user.access_token.as_str());
+    let rows: Vec<(reqwest::Response, (u16, &str))> = vec![
+        // IdentSphere
+        (
+            post("/v1/auth/login", bad_email.clone(), None)
+                .await
+                .unwrap(),
+            (400, "invalid_input"),
+        ),
+        (
+            post("/v1/auth/login", wrong_pw.clone(), None)
+                .await
+                .unwrap(),
+            (401, "authentication_required"),
+        ),
+        (
+            post(
+                "/v1/auth/mfa/challenge",
+                json!({ "mfa_token": "x", "code": "123456" }),
+                None,
+            )
+            .await
+            .unwrap(),
+            (400, "invalid_input"),
+        ),
+        (
+            post("/v1/auth/mfa/enable", json!({ "code": "123456" }), None)
+                .await
+                .unwrap(),
+            (401, "authentication_required"),
+        ),
+        (
+            post("/v1/auth/mfa/enable", json!({}), enrolled)
+                .await
+                .unwrap(),
+            (400, "invalid_input"),
+        ),
+        (
+            post(
+                "/v1/auth/mfa/enable",
+                json!({ "code": "123456789" }),
+                enrolled,
+            )
+            .await
+            .unwrap(),
+            (400, "invalid_input"),
+        ),
+        (
+            post("/v1/auth/mfa/enable", json!({ "code": "123456" }), enrolled)
+                .await
+                .unwrap(),
+            (409, "conflict"),
+        ),
+        (
+            get("/v1/auth/mfa/status", None).await.unwrap(),
+            (401, "authentication_required"),
+        ),
+        // SlugBase
+        (
+            post("/api/auth/login", bad_email, None).await.unwrap(),
+            (400, "Bad Request"),
+        ),
+        (
+            post("/api/auth/login", wrong_pw, None).await.unwrap(),
+            (401, "Unauthorized"),
+        ),
+        (
+            post(
+                "/api/auth/mfa/verify",
+                json!({ "mfa_token": "x", "code": "123456" }),
+                None,
+            )
+            .await
+            .unwrap(),
+            (400, "Bad Request"),
+        ),
+        (
+            post(
+                "/api/auth/mfa/enroll/confirm",
+                json!({ "code": "123456" }),
+                None,
+            )
+            .await
+            .unwrap(),
+            (401, "Unauthorized"),
+        ),
+        (
+            post(
+                "/api/auth/mfa/enroll/confirm",
+                json!({ "code": "12" }),
+                enrolled,
+            )
+            .await
+            .unwrap(),
+            (400, "Bad Request"),
+        ),
+        (
+            post(
+                "/api/auth/mfa/enroll/confirm",
+                json!({ "code": "123456" }),
+                Some(&plain.access_token),
+            )
+            .await
+            .unwrap(),
+            (400, "Bad Request"),
+        ),
+        (
+            post(
+                "/api/auth/mfa/enroll/confirm",
+                json!({ "code": "123456" }),
+                enrolled,
+            )
+            .await
+            .unwrap(),
+            (409, "Conflict"),
+        ),
+        // RiverGen
+        (
+            post("/api/v1/mfa/totp/setup", json!({}), None)
+                .await
+                .unwrap(),
+            (401, "UNAUTHORIZED"),
+        ),
+        (
+            post("/api/v1/mfa/totp/verify", json!({ "code": "123456" }), None)
+                .await
+                .unwrap(),
+            (401, "UNAUTHORIZED"),
+        ),
+        (
+            post(
+                "/api/v1/mfa/totp/verify",
+                json!({ "code": "123456" }),
+                enrolled,
+            )
+            .await
+            .unwrap(),
+            (409, "MFA_ALREADY_ENABLED"),
+        ),
+        (
+            app.client
+                .post(format!("{h}/api/v1/mfa/totp/verify"))
+                .bearer_auth(&plain.access_token)
+                .body("[1]")
+                .send()
+                .await
+                .unwrap(),
+            (422, "VALIDATION_ERROR"),
+        ),
+        (
+            post(
+                "/api/v1/mfa/totp/setup",
+                json!({ "device_name": "x".repeat(65) }),
+                Some(&plain.access_token),
+            )
+            .await
+            .unwrap(),
+            (422, "VALIDATION_ERROR"),
+        ),
+    ];
+    for (i, (resp, (status, code))) in rows.into_iter().enumerate() {
+        assert_eq!(outcome(resp).await, (status, code.to_owned()), "row {i}");
+    }
+}
