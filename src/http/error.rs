@@ -194,6 +194,27 @@ impl From<ServiceError> for ApiError {
 }
 
 impl ApiError {
+    /// The seconds a client should wait before trying again, for the errors that say so.
+    pub fn retry_after(&self) -> Option<u64> {
+        match self {
+            Self::TooManyAttempts { retry_after } | Self::RateLimited { retry_after } => {
+                Some((*retry_after).max(1))
+            }
+            Self::Overloaded | Self::Timeout => Some(1),
+            _ => None,
+        }
+    }
+
+    /// Adds the `Retry-After` header this error calls for to `response`.
+    pub fn with_retry_after(&self, mut response: Response) -> Response {
+        if let Some(secs) = self.retry_after() {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+        }
+        response
+    }
+
     /// On the login's second step a code that does not verify is 401, not 400.
     pub fn on_login(err: ServiceError) -> Self {
         match err {
@@ -242,16 +263,11 @@ impl IntoResponse for ApiError {
             tracing::error!(error = ?cause, "internal error");
         }
         let status = self.status();
-        let (details, retry_after) = match &self {
-            Self::InvalidInput { details, .. } if !details.is_empty() => {
-                (Some(details.as_slice()), None)
-            }
-            Self::TooManyAttempts { retry_after } | Self::RateLimited { retry_after } => {
-                (None, Some((*retry_after).max(1)))
-            }
-            Self::Overloaded | Self::Timeout => (None, Some(1)),
-            _ => (None, None),
+        let details = match &self {
+            Self::InvalidInput { details, .. } if !details.is_empty() => Some(details.as_slice()),
+            _ => None,
         };
+        let retry_after = self.retry_after();
         let body = ErrorBody {
             error: self.code(),
             message: self.to_string(),
@@ -259,13 +275,8 @@ impl IntoResponse for ApiError {
             details,
             retry_after,
         };
-        let mut response = (status, axum::Json(body)).into_response();
-        if let Some(secs) = retry_after {
-            response
-                .headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from(secs));
-        }
-        response
+        let response = (status, axum::Json(body)).into_response();
+        self.with_retry_after(response)
     }
 }
 

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{Request, State};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{HeaderMap, StatusCode};
 use axum::middleware::{from_fn_with_state, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -16,13 +16,10 @@ use serde_json::json;
 
 use super::super::edge::Edge;
 use super::super::error::ApiError;
-use super::super::extract::{authenticate, cookie, read_json, Meta, DEVICE_COOKIE};
-use super::{limited, login_cookies, with_cookies, EdgeState};
-use crate::crypto::token::TokenHasher;
-use crate::domain::codes::{MfaCode, TotpCode};
-use crate::domain::email::Email;
-use crate::domain::password::Password;
-use crate::service::accounts::{self, LoginOutcome, LoginRequest};
+use super::super::extract::{authenticate, read_json, Meta};
+use super::{empty_body, limited, login_cookies, login_request, mfa_step, with_cookies, EdgeState};
+use crate::domain::codes::TotpCode;
+use crate::service::accounts::{self, LoginOutcome};
 use crate::service::sessions::AuthTokens;
 use crate::service::{mfa, AppState};
 
@@ -72,24 +69,12 @@ fn error(e: ApiError) -> Response {
             (StatusCode::INTERNAL_SERVER_ERROR, "internal_error")
         }
     };
-    let retry_after = match &e {
-        ApiError::TooManyAttempts { retry_after } | ApiError::RateLimited { retry_after } => {
-            Some((*retry_after).max(1))
-        }
-        ApiError::Overloaded | ApiError::Timeout => Some(1),
-        _ => None,
-    };
-    let mut response = (
+    let response = (
         status,
         Json(json!({ "error": code, "message": e.to_string() })),
     )
         .into_response();
-    if let Some(secs) = retry_after {
-        response
-            .headers_mut()
-            .insert(header::RETRY_AFTER, HeaderValue::from(secs));
-    }
-    response
+    e.with_retry_after(response)
 }
 
 fn ok_body(tokens: &AuthTokens) -> serde_json::Value {
@@ -107,12 +92,6 @@ fn signed_in(state: &AppState, tokens: AuthTokens) -> Response {
     with_cookies(Json(ok_body(&tokens)).into_response(), cookies)
 }
 
-#[derive(Deserialize)]
-struct Credentials {
-    email: String,
-    password: String,
-}
-
 async fn login(
     State(state): State<AppState>,
     Meta(meta): Meta,
@@ -120,15 +99,7 @@ async fn login(
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
     let result = async {
-        let body: Credentials = read_json(body)?;
-        let email = Email::parse(&body.email).map_err(|m| ApiError::invalid_field("email", m))?;
-        let password = Password::for_login(&body.password)
-            .map_err(|m| ApiError::invalid_field("password", m))?;
-        let request = LoginRequest {
-            email,
-            password,
-            device_token: cookie(&headers, DEVICE_COOKIE).map(str::to_owned),
-        };
+        let request = login_request(body, &headers)?;
         Ok::<_, ApiError>(accounts::login(&state, &meta, request).await?)
     };
     match result.await {
@@ -146,25 +117,14 @@ async fn login(
     }
 }
 
-#[derive(Deserialize)]
-struct ChallengeBody {
-    mfa_token: String,
-    code: String,
-}
-
 async fn challenge(
     State(state): State<AppState>,
     Meta(meta): Meta,
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
     let result = async {
-        let body: ChallengeBody = read_json(body)?;
-        let token = body.mfa_token.trim();
-        if !TokenHasher::is_well_formed(token) {
-            return Err(ApiError::invalid_field("mfa_token", "is not an MFA token"));
-        }
-        let code = MfaCode::parse(&body.code).map_err(|m| ApiError::invalid_field("code", m))?;
-        Ok(mfa::verify_login(&state, &meta, token, code).await?)
+        let (token, code) = mfa_step(body)?;
+        Ok(mfa::verify_login(&state, &meta, &token, code).await?)
     };
     match result.await {
         Ok(tokens) => signed_in(&state, tokens),
@@ -180,7 +140,7 @@ async fn setup(
 ) -> Response {
     let result = async {
         let claims = authenticate(&state, &headers, COOKIE).await?;
-        let _: serde_json::Value = read_json(body)?;
+        empty_body(body)?;
         Ok::<_, ApiError>(mfa::setup(&state, &meta, &claims.sub, None).await?)
     };
     match result.await {

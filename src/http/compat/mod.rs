@@ -4,14 +4,24 @@
 
 use std::sync::Arc;
 
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
 use axum::extract::{Request, State};
+use axum::http::HeaderMap;
 use axum::middleware::Next;
 use axum::response::Response;
 use axum::Router;
+use serde::Deserialize;
 
 use super::edge::Edge;
 use super::error::ApiError;
+use super::extract::{self, read_json, DEVICE_COOKIE};
 use crate::config::Settings;
+use crate::crypto::token::TokenHasher;
+use crate::domain::codes::MfaCode;
+use crate::domain::email::Email;
+use crate::domain::password::Password;
+use crate::service::accounts::LoginRequest;
 use crate::service::AppState;
 
 mod identsphere;
@@ -50,7 +60,7 @@ async fn limited(
 }
 
 /// A `Set-Cookie` value holding `value` (HttpOnly, Path=/, Secure unless on loopback).
-fn cookie(state: &AppState, name: &str, value: &str, max_age: i64, same_site: &str) -> String {
+fn set_cookie(state: &AppState, name: &str, value: &str, max_age: i64, same_site: &str) -> String {
     let secure = if state.settings.listens_on_loopback() {
         ""
     } else {
@@ -65,7 +75,7 @@ fn login_cookies(
     access_cookie: &str,
     tokens: &crate::service::sessions::AuthTokens,
 ) -> Vec<String> {
-    let mut cookies = vec![cookie(
+    let mut cookies = vec![set_cookie(
         state,
         access_cookie,
         &tokens.access_token,
@@ -92,3 +102,46 @@ fn with_cookies(mut response: Response, cookies: Vec<String>) -> Response {
 
 /// The state a surface's limit middleware needs.
 type EdgeState = State<Arc<Edge>>;
+
+/// A login body `{email, password}` of IdentSphere or SlugBase; the device token comes
+/// from the `twofold_device` cookie (their bodies have no field for it).
+fn login_request(
+    body: Result<Bytes, BytesRejection>,
+    headers: &HeaderMap,
+) -> Result<LoginRequest, ApiError> {
+    #[derive(Deserialize)]
+    struct Credentials {
+        email: String,
+        password: String,
+    }
+    let body: Credentials = read_json(body)?;
+    let email = Email::parse(&body.email).map_err(|m| ApiError::invalid_field("email", m));
+    let password =
+        Password::for_login(&body.password).map_err(|m| ApiError::invalid_field("password", m));
+    Ok(LoginRequest {
+        email: email?,
+        password: password?,
+        device_token: extract::cookie(headers, DEVICE_COOKIE).map(str::to_owned),
+    })
+}
+
+/// A second-step body `{mfa_token, code}` of IdentSphere or SlugBase.
+fn mfa_step(body: Result<Bytes, BytesRejection>) -> Result<(String, MfaCode), ApiError> {
+    #[derive(Deserialize)]
+    struct Step {
+        mfa_token: String,
+        code: String,
+    }
+    let body: Step = read_json(body)?;
+    let token = body.mfa_token.trim().to_owned();
+    if !TokenHasher::is_well_formed(&token) {
+        return Err(ApiError::invalid_field("mfa_token", "is not an MFA token"));
+    }
+    let code = MfaCode::parse(&body.code).map_err(|m| ApiError::invalid_field("code", m))?;
+    Ok((token, code))
+}
+
+/// An empty body `{}` (any JSON object is accepted).
+fn empty_body(body: Result<Bytes, BytesRejection>) -> Result<(), ApiError> {
+    read_json::<serde_json::Value>(body).map(|_| ())
+}

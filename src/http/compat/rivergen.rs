@@ -5,7 +5,7 @@
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::State;
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -61,7 +61,7 @@ fn error(e: ApiError) -> Response {
         }
     };
     let message = e.to_string();
-    let mut response = (
+    let response = (
         status,
         Json(json!({
             "success": false,
@@ -70,13 +70,7 @@ fn error(e: ApiError) -> Response {
         })),
     )
         .into_response();
-    if let ApiError::TooManyAttempts { retry_after } | ApiError::RateLimited { retry_after } = &e {
-        response.headers_mut().insert(
-            header::RETRY_AFTER,
-            HeaderValue::from((*retry_after).max(1)),
-        );
-    }
-    response
+    e.with_retry_after(response)
 }
 
 /// The caller of a RiverGen request: a Bearer access token only.
