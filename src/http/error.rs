@@ -6,7 +6,6 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
-use crate::crypto::argon::Overloaded;
 use crate::service::error::Error as ServiceError;
 use crate::store::StoreError;
 
@@ -158,11 +157,7 @@ impl ApiError {
 /// Any store failure fails closed: nothing was accepted, and the answer is 503.
 impl From<StoreError> for ApiError {
     fn from(err: StoreError) -> Self {
-        match &err {
-            StoreError::Unavailable(_) => tracing::error!(error = %err, "database unavailable"),
-            _ => tracing::error!(error = ?err, "database error"),
-        }
-        Self::Unavailable
+        ServiceError::from(err).into()
     }
 }
 
@@ -226,22 +221,10 @@ impl ApiError {
     }
 }
 
-impl From<Overloaded> for ApiError {
-    fn from(_: Overloaded) -> Self {
-        Self::Overloaded
-    }
-}
-
+/// Store, hashing-queue and other failures are classified once, by the service error.
 impl From<anyhow::Error> for ApiError {
     fn from(err: anyhow::Error) -> Self {
-        let err = match err.downcast::<StoreError>() {
-            Ok(store) => return store.into(),
-            Err(other) => other,
-        };
-        match err.downcast::<Overloaded>() {
-            Ok(overloaded) => overloaded.into(),
-            Err(other) => Self::Internal(other),
-        }
+        ServiceError::from(err).into()
     }
 }
 
