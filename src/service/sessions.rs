@@ -29,6 +29,8 @@ pub struct AuthTokens {
     pub expires_in: i64,
     /// The device token issued by a login (none on refresh).
     pub device_token: Option<String>,
+    /// The user the tokens are for.
+    pub user_id: String,
 }
 
 impl std::fmt::Debug for AuthTokens {
@@ -38,6 +40,7 @@ impl std::fmt::Debug for AuthTokens {
             .field("refresh_token", &"***")
             .field("expires_in", &self.expires_in)
             .field("device_token", &self.device_token.as_ref().map(|_| "***"))
+            .field("user_id", &self.user_id)
             .finish()
     }
 }
@@ -141,6 +144,7 @@ fn tokens_for(
         refresh_token,
         expires_in: state.settings.access_token_ttl,
         device_token: None,
+        user_id: session.user_id.clone(),
     })
 }
 
@@ -315,6 +319,7 @@ mod tests {
             refresh_token: "secret-refresh".into(),
             expires_in: 3600,
             device_token: Some("secret-device".into()),
+            user_id: "u1".into(),
         };
         let shown = format!("{tokens:?}");
         assert!(!shown.contains("secret"), "{shown}");

@@ -602,32 +602,6 @@ macro_rules! impl_store {
                 .await
             }
 
-            async fn reset_attempts(&self, user_id: &str, purpose: &str) -> StoreResult<()> {
-                // Most successes have nothing to reset: skip the write then.
-                let dirty: Option<i64> = sqlx::query_scalar(
-                    "SELECT failures + lockouts + locked_until FROM attempt_counters WHERE user_id = $1 AND purpose = $2",
-                )
-                .bind(user_id)
-                .bind(purpose)
-                .fetch_optional(self.reader())
-                .await?;
-                if dirty.unwrap_or(0) == 0 {
-                    return Ok(());
-                }
-                let (user_id, purpose) = (user_id.to_owned(), purpose.to_owned());
-                self.write(move |conn| {
-                    Box::pin(async move {
-                        sqlx::query(RESET_COUNTER)
-                            .bind(&user_id)
-                            .bind(&purpose)
-                            .execute(&mut *conn)
-                            .await?;
-                        Ok((true, ()))
-                    })
-                })
-                .await
-            }
-
             async fn put_pending_totp(&self, p: &TotpRecord, audit: &AuditEvent) -> StoreResult<bool> {
                 let (p, audit) = (p.clone(), audit.clone());
                 self.write(move |conn| {

@@ -457,8 +457,6 @@ pub trait Store: Send + Sync + 'static {
         policy: LockPolicy,
         audit: &[AuditEvent],
     ) -> StoreResult<(AttemptState, AttemptState)>;
-    /// Clears the failures and locks of `purpose` after a success.
-    async fn reset_attempts(&self, user_id: &str, purpose: &str) -> StoreResult<()>;
 
     /// Stores (replacing any earlier one) the user's pending TOTP setup and writes
     /// `audit`, unless MFA is enabled (then false, nothing written).

@@ -20,7 +20,7 @@ use super::super::extract::{authenticate, read_json, Meta};
 use super::{empty_body, limited, login_cookies, login_request, mfa_step, with_cookies, EdgeState};
 use crate::domain::codes::TotpCode;
 use crate::service::accounts::{self, LoginOutcome};
-use crate::service::sessions::{self, AuthTokens};
+use crate::service::sessions::AuthTokens;
 use crate::service::{mfa, AppState};
 
 const COOKIE: &str = "slugbase.sid";
@@ -80,10 +80,9 @@ async fn signed_in(
     tokens: AuthTokens,
     extra: serde_json::Value,
 ) -> Result<Response, ApiError> {
-    let claims = sessions::authenticate(state, &tokens.access_token).await?;
     let user = state
         .store
-        .user_by_id(&claims.sub)
+        .user_by_id(&tokens.user_id)
         .await?
         .ok_or(ApiError::Unauthorized)?;
     let mut body = json!({ "user": { "id": user.id, "email": user.email } });
