@@ -78,6 +78,8 @@ pub struct Settings {
     pub sweep_interval_seconds: u64,
     /// Days audit events are kept.
     pub audit_retention_days: i64,
+    /// `text` or `json` (one object per line).
+    pub log_format: String,
     /// Compatibility surfaces to serve: `identsphere`, `slugbase`, `rivergen` (comma separated).
     pub compat: StringList,
 }
@@ -146,6 +148,7 @@ impl Default for Settings {
             sweep_interval_seconds: 300,
             audit_retention_days: 400,
             compat: StringList::default(),
+            log_format: "text".into(),
         }
     }
 }
@@ -187,6 +190,7 @@ pub const SETTINGS: &[&str] = &[
     "sweep_interval_seconds",
     "audit_retention_days",
     "compat",
+    "log_format",
 ];
 
 impl Settings {

@@ -41,7 +41,8 @@ SETTINGS (defaults < --config TOML file < TWOFOLD_* environment < flags):
   request_timeout_seconds     TWOFOLD_REQUEST_TIMEOUT_SECONDS whole request and header read limit, s [30]
   sweep_interval_seconds      TWOFOLD_SWEEP_INTERVAL_SECONDS  sweep of expired state, 0 = off [300]
   audit_retention_days        TWOFOLD_AUDIT_RETENTION_DAYS    days audit events are kept [400]
-  compat                      TWOFOLD_COMPAT                  surfaces: identsphere,slugbase,rivergen [none]";
+  compat                      TWOFOLD_COMPAT                  surfaces: identsphere,slugbase,rivergen [none]
+  log_format                  TWOFOLD_LOG_FORMAT              text or json (one object per line) [text]";
 
 /// twofold: accounts, EdDSA access tokens and TOTP two-factor login in one binary.
 #[derive(Parser)]
@@ -96,7 +97,7 @@ async fn main() -> anyhow::Result<()> {
             if let Some(dir) = data_dir {
                 settings.data_dir = dir;
             }
-            twofold::telemetry::init(&settings.log);
+            twofold::telemetry::init_format(&settings.log, &settings.log_format)?;
             Application::build(settings)
                 .await?
                 .run_until_stopped()

@@ -119,7 +119,8 @@ impl Edge {
         client
     }
 
-    fn is_trusted(&self, ip: IpAddr) -> bool {
+    /// Whether `ip` is one of the trusted proxies.
+    pub fn is_trusted(&self, ip: IpAddr) -> bool {
         let ip = ip.to_canonical();
         self.trusted.iter().any(|net| net.contains(&ip))
     }
@@ -152,22 +153,52 @@ impl Edge {
 /// the request's time (503 `timeout`), and adds the security headers to every answer.
 pub async fn guard(State(edge): State<Arc<Edge>>, mut req: Request, next: Next) -> Response {
     let cacheable = req.uri().path() == "/.well-known/jwks.json";
+    let mut from_trusted_proxy = false;
     if let Some(ConnectInfo(peer)) = req.extensions().get::<ConnectInfo<SocketAddr>>().copied() {
+        from_trusted_proxy = edge.is_trusted(peer.ip());
         let ip = edge.client_ip(peer.ip(), req.headers());
         req.extensions_mut().insert(ClientIp(ip));
     }
+    let request_id = request_id(req.headers(), from_trusted_proxy);
+    req.headers_mut().insert(REQUEST_ID, request_id.clone());
+    let span = tracing::info_span!("request", id = request_id.to_str().unwrap_or_default());
     let safe = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     let bearer = req.headers().contains_key(header::AUTHORIZATION);
     let mut response = if !safe && !bearer && !edge.same_site(req.headers()) {
         ApiError::CrossSite.into_response()
     } else {
-        match tokio::time::timeout(edge.timeout, next.run(req)).await {
+        let run = tracing::Instrument::instrument(next.run(req), span);
+        match tokio::time::timeout(edge.timeout, run).await {
             Ok(response) => response,
             Err(_) => ApiError::Timeout.into_response(),
         }
     };
     edge.add_headers(response.headers_mut(), cacheable);
+    response.headers_mut().insert(REQUEST_ID, request_id);
     response
+}
+
+/// The header that carries a request's id.
+const REQUEST_ID: &str = "x-request-id";
+
+/// The request's id: the one a trusted proxy sent, when well formed (1 to 128 letters,
+/// digits, `-`, `_`, `.`), else a new one.
+fn request_id(headers: &HeaderMap, from_trusted_proxy: bool) -> HeaderValue {
+    let given = headers
+        .get(REQUEST_ID)
+        .filter(|_| from_trusted_proxy)
+        .filter(|v| {
+            let b = v.as_bytes();
+            !b.is_empty()
+                && b.len() <= 128
+                && b.iter()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.'))
+        });
+    match given {
+        Some(v) => v.clone(),
+        None => HeaderValue::from_str(&uuid::Uuid::new_v4().simple().to_string())
+            .unwrap_or_else(|_| HeaderValue::from_static("unknown")),
+    }
 }
 
 /// One token from the client IP's bucket, or 429 `rate_limited`.

@@ -99,6 +99,9 @@ macro_rules! impl_store {
                 }
                 other => other,
             };
+            // The user's row is locked first, as a pending setup's write does (LOCK_USER):
+            // a setup racing this unit waits for it instead of deadlocking with it.
+            sqlx::query(LOCK_USER).bind(user_id).execute(&mut *conn).await?;
             // The counter row is created if missing and read under its lock: a read that
             // fails or finds nothing fails the whole unit (closed), never "unlocked".
             let row = sqlx::query(LOCK_COUNTER)

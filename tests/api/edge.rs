@@ -326,3 +326,37 @@ async fn hsts_when_not_listening_on_loopback() {
         "max-age=31536000"
     );
 }
+
+#[tokio::test]
+async fn every_response_carries_a_request_id() {
+    let untrusted = TestApp::spawn().await;
+    let id_of =
+        |resp: &reqwest::Response| resp.headers()["x-request-id"].to_str().unwrap().to_owned();
+    let a = untrusted.get("/healthz", None).await;
+    let b = untrusted.get("/nowhere", None).await;
+    assert_eq!(id_of(&a).len(), 32);
+    assert_ne!(id_of(&a), id_of(&b));
+    // A client's own id is not believed; a trusted proxy's well-formed one is.
+    let sent = untrusted
+        .client
+        .get(untrusted.url("/healthz"))
+        .header("x-request-id", "from-the-client")
+        .send()
+        .await
+        .unwrap();
+    assert_ne!(id_of(&sent), "from-the-client");
+    let behind = TestApp::spawn_with(|s| {
+        s.trusted_proxies = twofold::config::StringList(vec!["127.0.0.1/32".into()]);
+    })
+    .await;
+    for (given, kept) in [("lb-7f3a.42_x", true), ("bad id with spaces", false)] {
+        let resp = behind
+            .client
+            .get(behind.url("/healthz"))
+            .header("x-request-id", given)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(id_of(&resp) == given, kept, "{given}");
+    }
+}

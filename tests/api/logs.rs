@@ -92,3 +92,51 @@ async fn logs_hold_no_secret_code_or_token() {
         assert!(!text.contains(s.as_str()), "a secret appears in the logs");
     }
 }
+
+#[test]
+fn json_logs_are_one_object_per_line() {
+    use std::io::{BufRead, BufReader};
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_twofold"))
+        .arg("serve")
+        .env("TWOFOLD_LISTEN", "127.0.0.1:0")
+        .env("TWOFOLD_DATA_DIR", dir.path())
+        .env("TWOFOLD_LOG_FORMAT", "json")
+        .env("TWOFOLD_LOG", "info")
+        .env_remove("RUST_LOG")
+        .env_remove("TWOFOLD_MASTER_KEY")
+        .env_remove("TWOFOLD_DATABASE_URL")
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    let ready = loop {
+        let line = lines.next().expect("a log line").unwrap();
+        let v: serde_json::Value = serde_json::from_str(&line).expect("each line is JSON");
+        assert!(
+            v["timestamp"].is_string() && v["level"].is_string() && v["target"].is_string(),
+            "{v}"
+        );
+        if v["fields"]["message"] == "twofold ready" {
+            break v;
+        }
+    };
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(
+        ready["fields"]["listen"]
+            .as_str()
+            .unwrap()
+            .starts_with("127.0.0.1:"),
+        "{ready}"
+    );
+    // An unknown format is refused at start.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_twofold"))
+        .arg("serve")
+        .env("TWOFOLD_DATA_DIR", dir.path())
+        .env("TWOFOLD_LOG_FORMAT", "yaml")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("log_format"));
+}
