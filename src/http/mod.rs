@@ -98,29 +98,29 @@ fn auth_response(state: &AppState, tokens: AuthTokens, mfa_required: Option<bool
     response
 }
 
-/// The `Set-Cookie` value for a device token (SameSite=Strict, kept for its lifetime).
-pub(crate) fn device_cookie(state: &AppState, value: &str) -> String {
+/// A `Set-Cookie` value: HttpOnly, Path=/, Secure unless listening on loopback.
+pub(crate) fn set_cookie(
+    state: &AppState,
+    name: &str,
+    value: &str,
+    max_age: i64,
+    same_site: &str,
+) -> String {
     let secure = if state.settings.listens_on_loopback() {
         ""
     } else {
         "; Secure"
     };
-    format!(
-        "{}={value}; Path=/; HttpOnly; SameSite=Strict; Max-Age={}{secure}",
-        extract::DEVICE_COOKIE,
-        state.settings.device_token_ttl
-    )
+    format!("{name}={value}; Path=/; HttpOnly; SameSite={same_site}; Max-Age={max_age}{secure}")
+}
+
+/// The `Set-Cookie` value for a device token (SameSite=Strict, kept for its lifetime).
+pub(crate) fn device_cookie(state: &AppState, value: &str) -> String {
+    let ttl = state.settings.device_token_ttl;
+    set_cookie(state, extract::DEVICE_COOKIE, value, ttl, "Strict")
 }
 
 /// The `Set-Cookie` value for the access token (`max_age` 0 clears it).
 fn access_cookie(state: &AppState, value: &str, max_age: i64) -> String {
-    let secure = if state.settings.listens_on_loopback() {
-        ""
-    } else {
-        "; Secure"
-    };
-    format!(
-        "{}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}",
-        extract::ACCESS_COOKIE
-    )
+    set_cookie(state, extract::ACCESS_COOKIE, value, max_age, "Lax")
 }

@@ -59,23 +59,13 @@ async fn limited(
     }
 }
 
-/// A `Set-Cookie` value holding `value` (HttpOnly, Path=/, Secure unless on loopback).
-fn set_cookie(state: &AppState, name: &str, value: &str, max_age: i64, same_site: &str) -> String {
-    let secure = if state.settings.listens_on_loopback() {
-        ""
-    } else {
-        "; Secure"
-    };
-    format!("{name}={value}; Path=/; HttpOnly; SameSite={same_site}; Max-Age={max_age}{secure}")
-}
-
 /// The access-token cookie of a surface and, after a login, the device cookie of API 1.1.
 fn login_cookies(
     state: &AppState,
     access_cookie: &str,
     tokens: &crate::service::sessions::AuthTokens,
 ) -> Vec<String> {
-    let mut cookies = vec![set_cookie(
+    let mut cookies = vec![super::set_cookie(
         state,
         access_cookie,
         &tokens.access_token,

@@ -5,7 +5,7 @@
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::State;
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -13,7 +13,7 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::super::error::ApiError;
-use super::super::extract::{read_json, Meta};
+use super::super::extract::{bearer_token, read_json, Meta};
 use super::super::mfa::device_name;
 use crate::domain::codes::TotpCode;
 use crate::service::{mfa, sessions, AppState};
@@ -78,13 +78,7 @@ async fn caller(
     state: &AppState,
     headers: &HeaderMap,
 ) -> Result<crate::crypto::jwt::Claims, ApiError> {
-    let token = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split_once(' '))
-        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
-        .map(|(_, token)| token.trim())
-        .ok_or(ApiError::Unauthorized)?;
+    let token = bearer_token(headers).ok_or(ApiError::Unauthorized)?;
     Ok(sessions::authenticate(state, token).await?)
 }
 
