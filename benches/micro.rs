@@ -7,7 +7,7 @@ use hmac::{Hmac, Mac};
 use sha1::Sha1;
 use twofold::crypto::argon::Argon;
 use twofold::crypto::jwt::{generate_seed, Claims, KeyRing};
-use twofold::crypto::seal::{Sealer, CURRENT_KEY_ID};
+use twofold::crypto::seal::{Sealer, FIRST_KEY_ID};
 use twofold::domain::totp::{self, TotpParams};
 use zeroize::Zeroizing;
 
@@ -89,6 +89,7 @@ fn jwt_benches(c: &mut Criterion) {
         exp: NOW + 3600,
         jti: "2d0c1f5e-6c43-4a9b-9d3e-5f1b7e2a8c40".into(),
         amr: vec!["pwd".into(), "otp".into(), "mfa".into()],
+        roles: Vec::new(),
     };
     let token = ring.sign(&claims).unwrap();
     let mut group = c.benchmark_group("jwt");
@@ -118,7 +119,7 @@ fn jwt_benches(c: &mut Criterion) {
 }
 
 fn seal_benches(c: &mut Criterion) {
-    let sealer = Sealer::new(&[3; 32]);
+    let sealer = Sealer::new(&[3; 32], FIRST_KEY_ID);
     let sealed = sealer.seal(SECRET, b"totp:user");
     let mut group = c.benchmark_group("seal");
     group.bench_function("seal 20-byte secret (AES-256-GCM)", |b| {
@@ -127,7 +128,7 @@ fn seal_benches(c: &mut Criterion) {
     group.bench_function("open 20-byte secret", |b| {
         b.iter(|| {
             sealer
-                .open(CURRENT_KEY_ID, black_box(&sealed), b"totp:user")
+                .open(FIRST_KEY_ID, black_box(&sealed), b"totp:user")
                 .unwrap()
         })
     });

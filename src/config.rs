@@ -82,6 +82,12 @@ pub struct Settings {
     pub log_format: String,
     /// Compatibility surfaces to serve: `identsphere`, `slugbase`, `rivergen` (comma separated).
     pub compat: StringList,
+    /// Address of the Prometheus `/metrics` listener; unset: no metrics listener.
+    pub metrics_listen: Option<String>,
+    /// Where security events are POSTed (Standard Webhooks); unset: no webhooks.
+    pub webhook_url: Option<String>,
+    /// The webhook signing secret: base64 of at least 24 bytes (a `whsec_` prefix is allowed).
+    pub webhook_secret: Option<SecretString>,
 }
 
 /// A list setting: a comma-separated string (as environment variables give it) or an
@@ -149,6 +155,9 @@ impl Default for Settings {
             audit_retention_days: 400,
             compat: StringList::default(),
             log_format: "text".into(),
+            metrics_listen: None,
+            webhook_url: None,
+            webhook_secret: None,
         }
     }
 }
@@ -157,6 +166,9 @@ impl Default for Settings {
 /// `TWOFOLD_CONFIG`, read by the command line, or the test suite's) are not settings and
 /// are ignored; unknown keys in a TOML file are errors (they are typos).
 pub const SETTINGS: &[&str] = &[
+    "metrics_listen",
+    "webhook_url",
+    "webhook_secret",
     "listen",
     "database_url",
     "data_dir",

@@ -1,6 +1,8 @@
 //! twofold: a small self-hosted authentication service with TOTP two-factor login.
 #![forbid(unsafe_code)]
 
+/// The command line: `serve` and the operator's commands.
+pub mod cli;
 /// Wall-clock time behind a trait so that tests can move it.
 pub mod clock;
 /// Settings: defaults < TOML file < `TWOFOLD_*` environment < command-line flags.

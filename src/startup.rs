@@ -12,17 +12,21 @@ use tokio::net::TcpListener;
 use crate::clock::{SharedClock, SystemClock};
 use crate::config::{redact_url, Settings};
 use crate::crypto::argon::Argon;
-use crate::crypto::jwt::{self, KeyRing};
 use crate::crypto::keys::MasterKey;
-use crate::crypto::seal::{Sealer, CURRENT_KEY_ID};
 use crate::crypto::token::TokenHasher;
 use crate::http::edge::Edge;
-use crate::service::{AppState, Keys};
-use crate::store::{self, SigningKeyRecord, Store, StoreOptions};
+use crate::service::{keys, AppState, Keys};
+use crate::store::{self, StoreOptions};
+
+/// How often each instance reloads the signing keys (a rotation by the CLI or another
+/// instance; tokens signed by a key it does not know yet make it reload at once).
+const KEY_RELOAD_INTERVAL: Duration = Duration::from_secs(10);
 
 /// A bound, ready-to-run instance.
 pub struct Application {
     listener: TcpListener,
+    /// The Prometheus listener, when `metrics_listen` is set.
+    metrics: Option<TcpListener>,
     state: AppState,
     edge: Arc<Edge>,
 }
@@ -37,67 +41,31 @@ impl Application {
     pub async fn build_with_clock(settings: Settings, clock: SharedClock) -> anyhow::Result<Self> {
         // Settings that can be wrong are checked before anything is created.
         let edge = Edge::new(&settings, Arc::clone(&clock))?;
-        for name in &settings.compat.0 {
-            let known = crate::http::compat::SURFACES;
-            anyhow::ensure!(
-                known.iter().any(|k| k.eq_ignore_ascii_case(name)),
-                "compat: unknown surface {name:?} (known: {})",
-                known.join(", ")
-            );
-        }
-        let url = settings.effective_database_url();
-        let options = StoreOptions {
-            max_connections: settings.db_max_connections,
-            acquire_timeout_secs: settings.db_acquire_timeout_seconds,
-            write_batch_max: settings.write_batch_max,
-        };
-        let store = store::connect(&url, options)
-            .await
-            .with_context(|| format!("opening database {}", redact_url(&url)))?;
-        store
-            .migrate()
-            .await
-            .context("running database migrations")?;
-        let master = MasterKey::load_or_generate(settings.master_key.as_ref(), &settings.data_dir)?;
-        let derived = master.derive();
-        let sealer = Sealer::new(&derived.seal);
-        let ring = load_signing_keys(store.as_ref(), &sealer, &settings.issuer, clock.now())
-            .await?
-            .with_audience(settings.effective_audience());
-        let concurrency = settings
-            .hash_concurrency
-            .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
-        let argon = Argon::new(
-            settings.argon2_memory_kib,
-            settings.argon2_iterations,
-            settings.argon2_parallelism,
-            concurrency,
-            derived.recovery_pepper.clone(),
-        )?
-        .with_queue_max(settings.hash_queue_max.unwrap_or(64 * concurrency));
-        argon.prepare().await?;
+        check_settings(&settings)?;
+        let state = open_state(settings, clock, MasterKeySource::GenerateIfMissing).await?;
+        let settings = &state.settings;
         let listener = TcpListener::bind(&settings.listen)
             .await
             .with_context(|| format!("binding {}", settings.listen))?;
+        let metrics = match &settings.metrics_listen {
+            Some(address) => Some({
+                crate::http::metrics::install()?;
+                TcpListener::bind(address)
+                    .await
+                    .with_context(|| format!("binding the metrics listener {address}"))?
+            }),
+            None => None,
+        };
         tracing::info!(
             listen = %listener.local_addr()?,
-            database = %redact_url(&url),
-            backend = store.backend(),
+            metrics = ?metrics.as_ref().and_then(|m| m.local_addr().ok()),
+            database = %redact_url(&settings.effective_database_url()),
+            backend = state.store.backend(),
             "twofold ready"
         );
-        let state = AppState {
-            store,
-            keys: Arc::new(Keys {
-                ring,
-                sealer,
-                tokens: TokenHasher::new(&derived.token_hmac),
-            }),
-            settings: Arc::new(settings),
-            clock,
-            argon,
-        };
         Ok(Self {
             listener,
+            metrics,
             state,
             edge,
         })
@@ -124,6 +92,10 @@ impl Application {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
         let sweeper = tokio::spawn(crate::service::sweep::run(self.state.clone()));
+        let key_reloader = tokio::spawn(keys::reload_periodically(
+            self.state.clone(),
+            KEY_RELOAD_INTERVAL,
+        ));
         let edge = Arc::clone(&self.edge);
         let buckets = tokio::spawn(async move {
             let mut ticks = tokio::time::interval(Duration::from_secs(60));
@@ -132,54 +104,114 @@ impl Application {
                 edge.forget_idle_buckets();
             }
         });
+        let webhooks = tokio::spawn(crate::service::webhooks::run(self.state.clone()));
+        let metrics = self
+            .metrics
+            .map(|listener| tokio::spawn(crate::http::metrics::serve(listener)));
         let header_timeout =
             Duration::from_secs(self.state.settings.request_timeout_seconds.max(1));
         let app = crate::http::router(self.state, self.edge);
         crate::http::serve::serve(self.listener, app, header_timeout, shutdown).await;
         sweeper.abort();
+        key_reloader.abort();
+        webhooks.abort();
+        if let Some(metrics) = metrics {
+            metrics.abort();
+        }
         buckets.abort();
         tracing::info!("twofold stopped");
         Ok(())
     }
 }
 
-/// Loads the signing keys, creating the first one if the database has none. Several
-/// instances starting at once race on a fixed id, so exactly one key is created.
-async fn load_signing_keys(
-    store: &dyn Store,
-    sealer: &Sealer,
-    issuer: &str,
-    now: i64,
-) -> anyhow::Result<KeyRing> {
-    let mut records = store.signing_keys().await?;
-    if records.is_empty() {
-        let seed = jwt::generate_seed();
-        let kid = jwt::kid_of(&seed);
-        let record = SigningKeyRecord {
-            id: 1,
-            sealed_seed: sealer.seal(seed.as_ref(), signing_key_aad(&kid).as_bytes()),
-            kid,
-            key_id: CURRENT_KEY_ID,
-            created_at: now,
-        };
-        store.insert_signing_key_if_absent(&record).await?;
-        records = store.signing_keys().await?;
-    }
-    let seeds = records
-        .iter()
-        .map(|r| {
-            let seed = sealer
-                .open(r.key_id, &r.sealed_seed, signing_key_aad(&r.kid).as_bytes())
-                .context("cannot open the signing key: is TWOFOLD_MASTER_KEY the one it was sealed with?")?;
-            let seed: [u8; 32] = seed.as_slice().try_into().context("signing key has the wrong length")?;
-            Ok(zeroize::Zeroizing::new(seed))
-        })
-        .collect::<anyhow::Result<Vec<_>>>()?;
-    KeyRing::new(&seeds, issuer)
+/// Where the master key comes from when none is configured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MasterKeySource {
+    /// `serve`: generate `data_dir/master.key` on first start.
+    GenerateIfMissing,
+    /// The other commands: the key must exist.
+    MustExist,
 }
 
-fn signing_key_aad(kid: &str) -> String {
-    format!("signing-key:{kid}")
+/// Checks the settings that are not checked where they are used.
+pub fn check_settings(settings: &Settings) -> anyhow::Result<()> {
+    for name in &settings.compat.0 {
+        let known = crate::http::compat::SURFACES;
+        anyhow::ensure!(
+            known.iter().any(|k| k.eq_ignore_ascii_case(name)),
+            "compat: unknown surface {name:?} (known: {})",
+            known.join(", ")
+        );
+    }
+    crate::service::webhooks::check_settings(settings)?;
+    anyhow::ensure!(
+        ["text", "json"].contains(&settings.log_format.as_str()),
+        "log_format must be text or json"
+    );
+    Ok(())
+}
+
+/// Opens (and migrates) the database and the keys: the state of the service, which the
+/// command line's operations use too.
+pub async fn open_state(
+    settings: Settings,
+    clock: SharedClock,
+    master_source: MasterKeySource,
+) -> anyhow::Result<AppState> {
+    let url = settings.effective_database_url();
+    let options = StoreOptions {
+        max_connections: settings.db_max_connections,
+        acquire_timeout_secs: settings.db_acquire_timeout_seconds,
+        write_batch_max: settings.write_batch_max,
+    };
+    let store = store::connect(&url, options)
+        .await
+        .with_context(|| format!("opening database {}", redact_url(&url)))?;
+    store
+        .migrate()
+        .await
+        .context("running database migrations")?;
+    let master = match master_source {
+        MasterKeySource::GenerateIfMissing => {
+            MasterKey::load_or_generate(settings.master_key.as_ref(), &settings.data_dir)?
+        }
+        MasterKeySource::MustExist => {
+            MasterKey::load_existing(settings.master_key.as_ref(), &settings.data_dir)?
+        }
+    };
+    let unsealed = keys::unseal(store.as_ref(), &master, clock.now()).await?;
+    let ring = keys::load_ring(
+        store.as_ref(),
+        &unsealed.sealer,
+        &settings.issuer,
+        settings.effective_audience(),
+        settings.access_token_ttl,
+        clock.now(),
+    )
+    .await?;
+    let concurrency = settings
+        .hash_concurrency
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
+    let argon = Argon::new(
+        settings.argon2_memory_kib,
+        settings.argon2_iterations,
+        settings.argon2_parallelism,
+        concurrency,
+        unsealed.recovery_pepper.clone(),
+    )?
+    .with_queue_max(settings.hash_queue_max.unwrap_or(64 * concurrency));
+    argon.prepare().await?;
+    Ok(AppState {
+        store,
+        keys: Arc::new(Keys {
+            ring: keys::SigningKeys::new(ring),
+            tokens: TokenHasher::new(&unsealed.token_hmac),
+            sealer: unsealed.sealer,
+        }),
+        settings: Arc::new(settings),
+        clock,
+        argon,
+    })
 }
 
 async fn shutdown_signal() {

@@ -84,8 +84,11 @@ impl Ticket {
             .jobs
             .send(Box::new(move |worker| {
                 running.fetch_add(1, Ordering::SeqCst);
-                waiting.fetch_sub(1, Ordering::SeqCst);
+                let left = waiting.fetch_sub(1, Ordering::SeqCst).saturating_sub(1);
+                metrics::gauge!("twofold_argon2_queue_depth").set(left as f64);
+                let started = std::time::Instant::now();
                 let _ = reply.send(f(worker));
+                metrics::histogram!("twofold_argon2_duration_seconds").record(started.elapsed());
                 running.fetch_sub(1, Ordering::SeqCst);
             }))
             .map_err(|_| {

@@ -32,6 +32,9 @@ pub struct Claims {
     pub jti: String,
     /// Authentication methods (RFC 8176, plus `rcv`).
     pub amr: Vec<String>,
+    /// Roles granted by an operator (`admin`); absent when none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub roles: Vec<String>,
 }
 
 /// One Ed25519 key pair, ready to sign and verify.
@@ -191,6 +194,22 @@ impl KeyRing {
             .map_err(|_| InvalidToken)
     }
 
+    /// Whether the `kid` in the header of `token` is one of this ring's keys (a token
+    /// whose header does not parse counts as known: reloading would not help it).
+    pub fn knows_kid_of(&self, token: &str) -> bool {
+        match jsonwebtoken::decode_header(token) {
+            Ok(header) => header
+                .kid
+                .is_none_or(|kid| self.keys.iter().any(|k| k.kid == kid)),
+            Err(_) => true,
+        }
+    }
+
+    /// The `kid` of the signing key.
+    pub fn current_kid(&self) -> &str {
+        &self.keys[0].kid
+    }
+
     /// The public keys as a JSON Web Key Set.
     pub fn jwks(&self) -> serde_json::Value {
         let keys: Vec<_> = self
@@ -222,6 +241,7 @@ mod tests {
             exp,
             jti: "j1".into(),
             amr: vec!["pwd".into()],
+            roles: Vec::new(),
         }
     }
 

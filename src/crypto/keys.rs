@@ -83,6 +83,36 @@ impl MasterKey {
         Ok(Self(key))
     }
 
+    /// The configured key, or the one in `data_dir/master.key`; an error when neither
+    /// exists (the command line never generates a key).
+    pub fn load_existing(
+        configured: Option<&SecretString>,
+        data_dir: &Path,
+    ) -> anyhow::Result<Self> {
+        if let Some(key) = configured {
+            return Self::from_base64(key.expose_secret());
+        }
+        let path = data_dir.join(MASTER_KEY_FILE);
+        let text = Zeroizing::new(std::fs::read_to_string(&path).with_context(|| {
+            format!(
+                "no master key: TWOFOLD_MASTER_KEY is not set and {} cannot be read",
+                path.display()
+            )
+        })?);
+        refuse_shared_file(&path)?;
+        Self::from_base64(&text)
+            .with_context(|| format!("reading master key from {}", path.display()))
+    }
+
+    /// Reads a key file (base64 of 32 bytes), e.g. the new key of `keys rotate-master`.
+    pub fn from_file(path: &Path) -> anyhow::Result<Self> {
+        let text = Zeroizing::new(
+            std::fs::read_to_string(path)
+                .with_context(|| format!("reading key file {}", path.display()))?,
+        );
+        Self::from_base64(&text).with_context(|| format!("key file {}", path.display()))
+    }
+
     /// Derives the purpose keys (HKDF-SHA256, distinct `info` per purpose).
     pub fn derive(&self) -> DerivedKeys {
         let hk = Hkdf::<Sha256>::new(Some(b"twofold/v1"), self.0.as_ref());

@@ -9,13 +9,16 @@ use zeroize::Zeroizing;
 
 const NONCE_LEN: usize = 12;
 
-/// The id stored beside every sealed value, so that the key can be rotated later.
-pub const CURRENT_KEY_ID: i64 = 1;
+/// The key id of a database's first master key (every value sealed before key rotation
+/// existed carries it).
+pub const FIRST_KEY_ID: i64 = 1;
 
-/// Seals and opens secrets with the key derived from the master key.
+/// Seals and opens secrets with the key derived from one master key; the key's id is
+/// stored beside every sealed value, so that `keys rotate-master` can re-seal each row.
 #[derive(Clone)]
 pub struct Sealer {
     cipher: Aes256Gcm,
+    key_id: i64,
 }
 
 /// Opening failed: wrong key, wrong associated data, or tampered bytes.
@@ -24,11 +27,17 @@ pub struct Sealer {
 pub struct OpenError;
 
 impl Sealer {
-    /// A sealer under `key`.
-    pub fn new(key: &[u8; 32]) -> Self {
+    /// A sealer under `key`, whose id is `key_id`.
+    pub fn new(key: &[u8; 32], key_id: i64) -> Self {
         Self {
             cipher: Aes256Gcm::new(key.into()),
+            key_id,
         }
+    }
+
+    /// The id of this sealer's key, to store beside what it seals.
+    pub fn key_id(&self) -> i64 {
+        self.key_id
     }
 
     /// Encrypts `plaintext` bound to `aad`, under a fresh random nonce.
@@ -58,7 +67,7 @@ impl Sealer {
         sealed: &[u8],
         aad: &[u8],
     ) -> Result<Zeroizing<Vec<u8>>, OpenError> {
-        if key_id != CURRENT_KEY_ID || sealed.len() < NONCE_LEN {
+        if key_id != self.key_id || sealed.len() < NONCE_LEN {
             return Err(OpenError);
         }
         let (nonce, ciphertext) = sealed.split_at(NONCE_LEN);
@@ -81,26 +90,26 @@ mod tests {
 
     #[test]
     fn round_trip_and_binding() {
-        let sealer = Sealer::new(&[7u8; 32]);
+        let sealer = Sealer::new(&[7u8; 32], FIRST_KEY_ID);
         let sealed = sealer.seal(b"top secret", b"user-1");
         assert!(!sealed.windows(10).any(|w| w == b"top secret"));
         assert_eq!(
-            &**sealer.open(CURRENT_KEY_ID, &sealed, b"user-1").unwrap(),
+            &**sealer.open(FIRST_KEY_ID, &sealed, b"user-1").unwrap(),
             b"top secret"
         );
-        assert!(sealer.open(CURRENT_KEY_ID, &sealed, b"user-2").is_err());
+        assert!(sealer.open(FIRST_KEY_ID, &sealed, b"user-2").is_err());
         assert!(sealer.open(2, &sealed, b"user-1").is_err());
-        assert!(Sealer::new(&[8u8; 32])
-            .open(CURRENT_KEY_ID, &sealed, b"user-1")
+        assert!(Sealer::new(&[8u8; 32], FIRST_KEY_ID)
+            .open(FIRST_KEY_ID, &sealed, b"user-1")
             .is_err());
         let mut tampered = sealed.clone();
         *tampered.last_mut().unwrap() ^= 1;
-        assert!(sealer.open(CURRENT_KEY_ID, &tampered, b"user-1").is_err());
+        assert!(sealer.open(FIRST_KEY_ID, &tampered, b"user-1").is_err());
     }
 
     #[test]
     fn nonces_differ() {
-        let sealer = Sealer::new(&[7u8; 32]);
+        let sealer = Sealer::new(&[7u8; 32], FIRST_KEY_ID);
         assert_ne!(sealer.seal(b"x", b""), sealer.seal(b"x", b""));
     }
 }

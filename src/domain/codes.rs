@@ -88,6 +88,14 @@ pub enum MfaCode {
 }
 
 impl MfaCode {
+    /// `totp` or `recovery` (the metrics' `method` label).
+    pub fn method(&self) -> &'static str {
+        match self {
+            Self::Totp(_) => "totp",
+            Self::Recovery(_) => "recovery",
+        }
+    }
+
     /// Parses either kind (length rules apply to the normalized code: 6 to 12).
     pub fn parse(raw: &str) -> Result<Self, &'static str> {
         match TotpCode::parse(raw) {

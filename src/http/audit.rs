@@ -9,6 +9,7 @@ use super::error::{ApiError, ApiResult};
 use super::extract::Auth;
 use super::me::rfc3339;
 use crate::service::AppState;
+use crate::store::AuditRecord;
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/audit", get(list))
@@ -22,8 +23,11 @@ struct Params {
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct Event {
+pub(super) struct Event {
     id: String,
+    /// Only in the admin API's listing across users.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    user_id: Option<String>,
     #[serde(rename = "type")]
     kind: String,
     at: String,
@@ -33,18 +37,28 @@ struct Event {
 }
 
 #[derive(Serialize)]
-struct Events {
-    events: Vec<Event>,
+pub(super) struct Events {
+    pub events: Vec<Event>,
 }
 
-async fn list(
-    State(state): State<AppState>,
-    Auth(claims): Auth,
-    query: Result<Query<Params>, axum::extract::rejection::QueryRejection>,
-) -> ApiResult<Json<Events>> {
-    let Query(params) =
-        query.map_err(|_| ApiError::invalid_body("the query string is malformed"))?;
-    let limit = match params.limit.as_deref() {
+impl Event {
+    /// The event as listed; `with_user` adds its `userId` (admin listing).
+    pub(super) fn new(r: AuditRecord, with_user: bool) -> Self {
+        Self {
+            id: r.id.to_string(),
+            user_id: if with_user { r.user_id } else { None },
+            kind: r.kind,
+            at: rfc3339(r.at),
+            ip: r.ip,
+            user_agent: r.user_agent,
+            details: serde_json::from_str(&r.details).unwrap_or(serde_json::Value::Null),
+        }
+    }
+}
+
+/// `limit` (1 to 200, default 50) and `before` (an event id) of a listing.
+pub(super) fn page(limit: Option<&str>, before: Option<&str>) -> ApiResult<(i64, Option<i64>)> {
+    let limit = match limit {
         None | Some("") => 50,
         Some(raw) => raw
             .parse::<i64>()
@@ -54,24 +68,25 @@ async fn list(
                 ApiError::invalid_field("limit", "must be a whole number from 1 to 200")
             })?,
     };
-    let before = match params.before.as_deref() {
+    let before = match before {
         None | Some("") => None,
         Some(raw) => Some(
             raw.parse::<i64>()
                 .map_err(|_| ApiError::invalid_field("before", "must be an event id"))?,
         ),
     };
+    Ok((limit, before))
+}
+
+async fn list(
+    State(state): State<AppState>,
+    Auth(claims): Auth,
+    query: Result<Query<Params>, axum::extract::rejection::QueryRejection>,
+) -> ApiResult<Json<Events>> {
+    let Query(params) =
+        query.map_err(|_| ApiError::invalid_body("the query string is malformed"))?;
+    let (limit, before) = page(params.limit.as_deref(), params.before.as_deref())?;
     let records = state.store.audit_events(&claims.sub, before, limit).await?;
-    let events = records
-        .into_iter()
-        .map(|r| Event {
-            id: r.id.to_string(),
-            kind: r.kind,
-            at: rfc3339(r.at),
-            ip: r.ip,
-            user_agent: r.user_agent,
-            details: serde_json::from_str(&r.details).unwrap_or(serde_json::Value::Null),
-        })
-        .collect();
+    let events = records.into_iter().map(|r| Event::new(r, false)).collect();
     Ok(Json(Events { events }))
 }

@@ -65,6 +65,8 @@ pub enum ApiError {
     RateLimited { retry_after: u64 },
     #[error("this account is disabled")]
     AccountDisabled,
+    #[error("an admin session with two factors is required")]
+    AdminRequired,
     #[error("cross-site request refused")]
     CrossSite,
     #[error("the server is busy; try again shortly")]
@@ -116,7 +118,7 @@ impl ApiError {
             Self::TooManyAttempts { .. } | Self::RateLimited { .. } => {
                 StatusCode::TOO_MANY_REQUESTS
             }
-            Self::AccountDisabled | Self::CrossSite => StatusCode::FORBIDDEN,
+            Self::AccountDisabled | Self::CrossSite | Self::AdminRequired => StatusCode::FORBIDDEN,
             Self::Overloaded | Self::Timeout => StatusCode::SERVICE_UNAVAILABLE,
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
@@ -143,6 +145,7 @@ impl ApiError {
             Self::TooManyAttempts { .. } => "too_many_attempts",
             Self::RateLimited { .. } => "rate_limited",
             Self::AccountDisabled => "account_disabled",
+            Self::AdminRequired => "admin_required",
             Self::CrossSite => "cross_site_request",
             Self::Overloaded => "overloaded",
             Self::Timeout => "timeout",
@@ -180,6 +183,8 @@ impl From<ServiceError> for ApiError {
             ServiceError::MfaNotEnabled => Self::MfaNotEnabled,
             ServiceError::Locked { retry_after } => Self::TooManyAttempts { retry_after },
             ServiceError::AccountDisabled => Self::AccountDisabled,
+            ServiceError::AdminRequired => Self::AdminRequired,
+            ServiceError::InvalidInput { field, message } => Self::invalid_field(field, message),
             ServiceError::NotFound => Self::NotFound,
             ServiceError::Overloaded => Self::Overloaded,
             ServiceError::Unavailable => Self::Unavailable,

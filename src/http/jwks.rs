@@ -15,6 +15,6 @@ pub fn router() -> Router<AppState> {
 async fn jwks(State(state): State<AppState>) -> impl IntoResponse {
     (
         [(header::CACHE_CONTROL, "public, max-age=300")],
-        Json(state.keys.ring.jwks()),
+        Json(state.keys.ring.current().jwks()),
     )
 }

@@ -37,7 +37,7 @@ async fn me(State(state): State<AppState>, Auth(claims): Auth) -> ApiResult<Json
 }
 
 /// Unix seconds as RFC 3339 UTC (`2026-11-22T10:00:00Z`).
-pub(super) fn rfc3339(unix: i64) -> String {
+pub(crate) fn rfc3339(unix: i64) -> String {
     time::OffsetDateTime::from_unix_timestamp(unix)
         .ok()
         .and_then(|t| {

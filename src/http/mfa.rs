@@ -116,7 +116,7 @@ async fn confirm(
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct StatusResponse {
+pub(super) struct StatusResponse {
     enabled: bool,
     device_name: Option<String>,
     enabled_at: Option<String>,
@@ -128,14 +128,21 @@ async fn status(
     State(state): State<AppState>,
     Auth(claims): Auth,
 ) -> ApiResult<Json<StatusResponse>> {
-    let s = mfa::status(&state, &claims.sub).await?;
-    Ok(Json(StatusResponse {
-        enabled: s.enabled,
-        device_name: s.device_name,
-        enabled_at: s.enabled_at.map(rfc3339),
-        recovery_codes_remaining: s.recovery_codes_remaining,
-        pending_setup: s.pending_setup,
-    }))
+    Ok(Json(StatusResponse::from(
+        mfa::status(&state, &claims.sub).await?,
+    )))
+}
+
+impl From<mfa::Status> for StatusResponse {
+    fn from(s: mfa::Status) -> Self {
+        Self {
+            enabled: s.enabled,
+            device_name: s.device_name,
+            enabled_at: s.enabled_at.map(rfc3339),
+            recovery_codes_remaining: s.recovery_codes_remaining,
+            pending_setup: s.pending_setup,
+        }
+    }
 }
 
 #[derive(Deserialize)]

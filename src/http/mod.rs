@@ -15,6 +15,7 @@ use crate::service::sessions::AuthTokens;
 use crate::service::AppState;
 use error::ApiError;
 
+mod admin;
 mod audit;
 mod auth;
 /// The compatibility surfaces (IdentSphere, SlugBase, RiverGen).
@@ -27,7 +28,9 @@ pub mod error;
 pub mod extract;
 mod health;
 mod jwks;
-mod me;
+pub(crate) mod me;
+/// Prometheus metrics: recorder, request middleware, listener.
+pub mod metrics;
 mod mfa;
 /// The HTTP server: connections, header timeout, graceful shutdown.
 pub mod serve;
@@ -47,6 +50,7 @@ pub fn router(state: AppState, edge: Arc<edge::Edge>) -> Router {
         .merge(me::router())
         .merge(mfa::router())
         .merge(audit::router())
+        .merge(admin::router())
         .merge(health::router());
     Router::new()
         .nest("/api/v1", api)
@@ -55,6 +59,7 @@ pub fn router(state: AppState, edge: Arc<edge::Edge>) -> Router {
         .merge(jwks::router())
         .fallback(|| async { ApiError::NotFound })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
+        .layer(axum::middleware::from_fn(metrics::track))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(from_fn_with_state(edge, edge::guard))
         .layer(TraceLayer::new_for_http())

@@ -46,6 +46,7 @@ pub async fn register(
     }
     tracing::info!(user_id = %user.id, "account registered");
     Ok(UserRecord {
+        roles: String::new(),
         id: user.id,
         email: user.email,
         password_hash: user.password_hash,
@@ -68,6 +69,26 @@ pub struct LoginRequest {
 /// (with a new device token) or, when MFA is on, an MFA challenge.
 #[tracing::instrument(skip_all)]
 pub async fn login(
+    state: &AppState,
+    meta: &RequestMeta,
+    request: LoginRequest,
+) -> Result<LoginOutcome> {
+    let result = password_login(state, meta, request).await;
+    let outcome = match &result {
+        Ok(LoginOutcome::Session(_)) => Some("ok"),
+        Ok(LoginOutcome::MfaRequired { .. }) => Some("mfa_required"),
+        Err(Error::InvalidCredentials) => Some("invalid_credentials"),
+        Err(Error::Locked { .. }) => Some("locked"),
+        Err(Error::AccountDisabled) => Some("disabled"),
+        Err(_) => None,
+    };
+    if let Some(outcome) = outcome {
+        metrics::counter!("twofold_logins_total", "outcome" => outcome).increment(1);
+    }
+    result
+}
+
+async fn password_login(
     state: &AppState,
     meta: &RequestMeta,
     request: LoginRequest,
@@ -98,7 +119,7 @@ pub async fn login(
             expires_in,
         });
     }
-    let login = NewLogin::new(state, meta, &user.id, &["pwd"]);
+    let login = NewLogin::new(state, meta, &user.id, &user.roles, &["pwd"]);
     let audit = state.event(
         "auth.login.succeeded",
         Some(&user.id),

@@ -42,6 +42,7 @@ pub(super) async fn count_failure(
     }
     if after.locked_until > before.locked_until {
         tracing::warn!(%user_id, purpose, "locked after repeated failures");
+        metrics::counter!("twofold_lockouts_total", "purpose" => purpose).increment(1);
         let details = json!({ "purpose": purpose, "lockedForSeconds": after.locked_until - now });
         state
             .store

@@ -33,6 +33,15 @@ pub enum Error {
     Locked { retry_after: u64 },
     #[error("this account is disabled")]
     AccountDisabled,
+    /// Not an admin with a two-factor session.
+    #[error("an admin session with two factors is required")]
+    AdminRequired,
+    /// Input a use case refuses (the field and why).
+    #[error("{field}: {message}")]
+    InvalidInput {
+        field: &'static str,
+        message: String,
+    },
     #[error("not found")]
     NotFound,
     /// The hashing queue is full.

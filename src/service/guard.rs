@@ -18,6 +18,11 @@ use crate::store::{Refund, UserRecord};
 /// Label of account-key hashes.
 const ACCOUNT: &str = "account";
 
+/// The account key of a normalized email: what its untrusted attempts are counted against.
+pub(super) fn account_key(state: &AppState, email: &str) -> Vec<u8> {
+    state.keys.tokens.hash(ACCOUNT, email)
+}
+
 /// What an admitted attempt was counted against.
 enum Budget {
     /// A live device token of this user (its keyed hash).
@@ -48,7 +53,7 @@ pub(super) async fn check(
     attempt: Attempt<'_>,
 ) -> Result<Refund> {
     let ticket = state.argon.reserve()?;
-    let key = state.keys.tokens.hash(ACCOUNT, attempt.email);
+    let key = account_key(state, attempt.email);
     let budget = admit(state, &key, attempt.user, attempt.device_token).await?;
     let stored = attempt.user.map(|u| u.password_hash.as_str());
     let valid = ticket

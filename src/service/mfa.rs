@@ -12,7 +12,6 @@ use super::proof::{finish, hash_recovery_codes, mfa_proof, recovery_audit, requi
 use super::sessions::{self, AuthTokens, NewLogin};
 use super::{AppState, RequestMeta};
 use crate::crypto::jwt::Claims;
-use crate::crypto::seal::CURRENT_KEY_ID;
 use crate::crypto::token::TokenHasher;
 use crate::domain::codes::{self, MfaCode, TotpCode};
 use crate::domain::lockout::seconds_left;
@@ -37,6 +36,7 @@ pub struct Setup {
 }
 
 /// What `status` returns.
+#[derive(Debug, Clone)]
 pub struct Status {
     pub enabled: bool,
     pub device_name: Option<String>,
@@ -45,7 +45,7 @@ pub struct Status {
     pub pending_setup: bool,
 }
 
-fn secret_aad(user_id: &str) -> String {
+pub(super) fn secret_aad(user_id: &str) -> String {
     format!("totp:{user_id}")
 }
 
@@ -81,7 +81,7 @@ pub async fn setup(
     let secret = codes::generate_secret();
     let pending = TotpRecord {
         user_id: user.id.clone(),
-        key_id: CURRENT_KEY_ID,
+        key_id: state.keys.sealer.key_id(),
         sealed_secret: state
             .keys
             .sealer
@@ -141,7 +141,7 @@ pub async fn confirm(
     }
     ensure_open(state, user_id, SETUP).await?;
     let proof = code.and_then(|code| totp_proof(&pending_secret, &code, now));
-    let proof = require(state, meta, user_id, SETUP, proof).await?;
+    let proof = require(state, meta, user_id, SETUP, proof, "totp").await?;
     let recovery_codes = codes::generate_recovery_codes();
     let device_name = device_name.or(pending.device_name.clone());
     let audit = [state.event(
@@ -261,7 +261,7 @@ async fn manage_proof(
         .ok_or(Error::MfaNotEnabled)?;
     ensure_open(state, user_id, MANAGE).await?;
     let proof = mfa_proof(state, &credential, code).await?;
-    require(state, meta, user_id, MANAGE, proof).await
+    require(state, meta, user_id, MANAGE, proof, code.method()).await
 }
 
 /// After a correct password for a user with MFA: a single-use challenge token (the
@@ -332,12 +332,13 @@ pub async fn verify_login(
         expires_at: i64::MAX,
     };
     let proof = mfa_proof(state, &credential, &code).await?;
-    let proof = require(state, meta, &user_id, LOGIN, proof).await?;
+    let proof = require(state, meta, &user_id, LOGIN, proof, code.method()).await?;
     let amr: &[&str] = match code {
         MfaCode::Totp(_) => &["pwd", "otp", "mfa"],
         MfaCode::Recovery(_) => &["pwd", "rcv", "mfa"],
     };
-    let login = NewLogin::new(state, meta, &user_id, amr);
+    let roles = challenge.roles.unwrap_or_default();
+    let login = NewLogin::new(state, meta, &user_id, &roles, amr);
     let mut audit = recovery_audit(state, meta, &user_id, &proof);
     audit.push(state.event(
         "auth.mfa.challenge.succeeded",

@@ -7,7 +7,6 @@ use std::sync::Arc;
 use crate::clock::SharedClock;
 use crate::config::Settings;
 use crate::crypto::argon::Argon;
-use crate::crypto::jwt::KeyRing;
 use crate::crypto::seal::Sealer;
 use crate::crypto::token::TokenHasher;
 use crate::domain::lockout::LockPolicy;
@@ -15,10 +14,14 @@ use crate::store::{AuditEvent, Store};
 
 /// Accounts: registration, password login, password change.
 pub mod accounts;
+/// What operators do: the admin API's and the CLI's use cases.
+pub mod admin;
 mod attempts;
 /// How a use case fails, independent of any surface.
 pub mod error;
 mod guard;
+/// Key rotation, backups and imports (the CLI's use cases that touch keys).
+pub mod keys;
 /// TOTP enrollment, MFA login, recovery codes, disabling, lockout of codes.
 pub mod mfa;
 mod proof;
@@ -26,11 +29,13 @@ mod proof;
 pub mod sessions;
 /// The background sweep of expired state.
 pub mod sweep;
+/// Security notifications: which audit events become webhooks, and their delivery.
+pub mod webhooks;
 
 /// The keys of a running instance.
 pub struct Keys {
-    /// Signs and verifies access tokens.
-    pub ring: KeyRing,
+    /// Signs and verifies access tokens (reloaded when rotated).
+    pub ring: keys::SigningKeys,
     /// Seals secrets at rest.
     pub sealer: Sealer,
     /// Hashes refresh and challenge tokens.
@@ -76,6 +81,11 @@ impl AppState {
         meta: &RequestMeta,
         details: serde_json::Value,
     ) -> AuditEvent {
+        let webhooks = if self.settings.webhook_url.is_some() {
+            webhooks::types_for(kind, &details)
+        } else {
+            Vec::new()
+        };
         AuditEvent {
             user_id: user_id.map(str::to_owned),
             kind,
@@ -83,6 +93,7 @@ impl AppState {
             ip: meta.ip.clone(),
             user_agent: meta.user_agent.clone(),
             details,
+            webhooks,
         }
     }
 

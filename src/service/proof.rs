@@ -23,11 +23,11 @@ pub(super) fn recovery_audit(
     proof: &MfaProof,
 ) -> Vec<AuditEvent> {
     match proof {
-        MfaProof::RecoveryCode { id } => vec![state.event(
+        MfaProof::RecoveryCode { id, remaining } => vec![state.event(
             "auth.mfa.recovery_code.used",
             Some(user_id),
             meta,
-            json!({ "recoveryCodeId": id }),
+            json!({ "recoveryCodeId": id, "remaining": remaining }),
         )],
         MfaProof::TotpStep(_) => Vec::new(),
     }
@@ -63,6 +63,7 @@ pub(super) async fn mfa_proof(
                 .await?;
             Ok(found.map(|i| MfaProof::RecoveryCode {
                 id: candidates[i].id.clone(),
+                remaining: candidates.len() - 1,
             }))
         }
     }
@@ -89,10 +90,36 @@ pub(super) async fn require(
     user_id: &str,
     purpose: &'static str,
     proof: Option<MfaProof>,
+    method: &'static str,
 ) -> Result<MfaProof> {
     match proof {
         Some(proof) => Ok(proof),
-        None => Err(failure(state, meta, user_id, purpose, "wrong_code").await),
+        None => {
+            let error = failure(state, meta, user_id, purpose, "wrong_code").await;
+            let outcome = match error {
+                Error::Locked { .. } => "locked",
+                _ => "invalid",
+            };
+            count_verification(purpose, method, outcome);
+            Err(error)
+        }
+    }
+}
+
+/// `twofold_mfa_verifications_total{purpose,method,outcome}`.
+fn count_verification(purpose: &'static str, method: &'static str, outcome: &'static str) {
+    metrics::counter!(
+        "twofold_mfa_verifications_total",
+        "purpose" => purpose, "method" => method, "outcome" => outcome
+    )
+    .increment(1);
+}
+
+/// The `method` label of a proof.
+fn method_of(proof: &MfaProof) -> &'static str {
+    match proof {
+        MfaProof::TotpStep(_) => "totp",
+        MfaProof::RecoveryCode { .. } => "recovery",
     }
 }
 
@@ -109,11 +136,22 @@ pub(super) async fn finish(
     audit: &[AuditEvent],
 ) -> Result<()> {
     let now = state.now();
-    match state
+    let method = method_of(&proof);
+    let outcome = state
         .store
         .complete_mfa(user_id, purpose, now, proof, effect, audit)
-        .await?
-    {
+        .await?;
+    let label = match outcome {
+        MfaOutcome::Done => Some("ok"),
+        MfaOutcome::Locked(_) => Some("locked"),
+        MfaOutcome::Replayed => Some("replay"),
+        MfaOutcome::CodeUsed => Some("invalid"),
+        _ => None,
+    };
+    if let Some(label) = label {
+        count_verification(purpose, method, label);
+    }
+    match outcome {
         MfaOutcome::Done => Ok(()),
         MfaOutcome::Locked(retry_after) => Err(Error::Locked { retry_after }),
         MfaOutcome::Replayed => Err(failure(state, meta, user_id, purpose, "replayed_code").await),

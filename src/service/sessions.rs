@@ -69,7 +69,13 @@ pub struct NewLogin {
 
 impl NewLogin {
     /// A session for `user_id` with these `amr` values, made by the request of `meta`.
-    pub fn new(state: &AppState, meta: &RequestMeta, user_id: &str, amr: &[&str]) -> Self {
+    pub fn new(
+        state: &AppState,
+        meta: &RequestMeta,
+        user_id: &str,
+        roles: &str,
+        amr: &[&str],
+    ) -> Self {
         let now = state.now();
         let session = SessionRecord {
             id: uuid::Uuid::new_v4().to_string(),
@@ -81,6 +87,7 @@ impl NewLogin {
             last_used_at: Some(now),
             ip: meta.ip.clone(),
             user_agent: meta.user_agent.clone(),
+            roles: roles.to_owned(),
         };
         let refresh_token = TokenHasher::generate();
         let refresh = NewRefreshToken {
@@ -150,17 +157,23 @@ fn tokens_for(
 
 fn sign_access_token(state: &AppState, session: &SessionRecord) -> Result<String> {
     let now = state.now();
+    let ring = state.keys.ring.current();
     let claims = Claims {
-        iss: state.keys.ring.issuer().to_owned(),
-        aud: state.keys.ring.audience().to_owned(),
+        iss: ring.issuer().to_owned(),
+        aud: ring.audience().to_owned(),
         sub: session.user_id.clone(),
         sid: session.id.clone(),
         iat: now,
         exp: now + state.settings.access_token_ttl,
         jti: uuid::Uuid::new_v4().to_string(),
         amr: session.amr.split_whitespace().map(str::to_owned).collect(),
+        roles: session
+            .roles
+            .split_whitespace()
+            .map(str::to_owned)
+            .collect(),
     };
-    Ok(state.keys.ring.sign(&claims)?)
+    Ok(ring.sign(&claims)?)
 }
 
 /// Exchanges a refresh token for new tokens. A token that was already rotated revokes
@@ -224,11 +237,11 @@ pub async fn logout(state: &AppState, meta: &RequestMeta, claims: &Claims) -> Re
 /// Verifies an access token and that its session is still live.
 pub async fn authenticate(state: &AppState, token: &str) -> Result<Claims> {
     let now = state.now();
-    let claims = state
-        .keys
-        .ring
-        .verify(token, now)
-        .map_err(|_| Error::Unauthorized)?;
+    let mut verified = state.keys.ring.current().verify(token, now);
+    if verified.is_err() && super::keys::reload_for_unknown_kid(state, token).await {
+        verified = state.keys.ring.current().verify(token, now);
+    }
+    let claims = verified.map_err(|_| Error::Unauthorized)?;
     match state.store.session(&claims.sid).await? {
         Some(s) if s.revoked_at.is_none() && s.expires_at > now && s.user_id == claims.sub => {
             Ok(claims)

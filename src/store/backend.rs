@@ -31,6 +31,19 @@ macro_rules! impl_store {
             }
             let sql = audit_insert_sql(events.len());
             bind_audits(sqlx::query(&sql), events).execute(&mut *conn).await?;
+            // Their webhooks, in the same transaction (the outbox).
+            for e in events {
+                for kind in &e.webhooks {
+                    sqlx::query(INSERT_OUTBOX)
+                        .bind(format!("msg_{}", uuid::Uuid::new_v4().simple()))
+                        .bind(&e.user_id)
+                        .bind(*kind)
+                        .bind(e.at)
+                        .bind(e.details.to_string())
+                        .execute(&mut *conn)
+                        .await?;
+                }
+            }
             Ok(())
         }
 
@@ -143,7 +156,7 @@ macro_rules! impl_store {
             }
             let spent = match &proof {
                 MfaProof::TotpStep(step) => changed(conn, ADVANCE_STEP, user_id, *step).await?,
-                MfaProof::RecoveryCode { id } => {
+                MfaProof::RecoveryCode { id, .. } => {
                     sqlx::query(USE_RECOVERY_CODE)
                         .bind(id)
                         .bind(user_id)
@@ -221,7 +234,7 @@ macro_rules! impl_store {
                     .bind(now)
                     .execute(&mut *conn)
                     .await?,
-                MfaProof::RecoveryCode { id } => sqlx::query(USE_RECOVERY_CODE_IF_OPEN)
+                MfaProof::RecoveryCode { id, .. } => sqlx::query(USE_RECOVERY_CODE_IF_OPEN)
                     .bind(id)
                     .bind(user_id)
                     .bind(now)

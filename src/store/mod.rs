@@ -10,6 +10,10 @@ use async_trait::async_trait;
 use crate::domain::lockout::{AttemptState, LockPolicy};
 
 mod backend;
+/// Online SQLite backups.
+pub mod backup;
+mod operate;
+pub use operate::*;
 #[cfg(feature = "postgres")]
 pub mod postgres;
 mod sql;
@@ -77,6 +81,8 @@ pub struct UserRecord {
     pub created_at: i64,
     /// When an operator disabled the account, if they did.
     pub disabled_at: Option<i64>,
+    /// Space-separated roles (`admin`).
+    pub roles: String,
     /// When MFA was enabled, if it is.
     pub mfa_enabled_at: Option<i64>,
 }
@@ -98,6 +104,8 @@ pub struct SigningKeyRecord {
     pub key_id: i64,
     pub sealed_seed: Vec<u8>,
     pub created_at: i64,
+    /// When a newer key became current.
+    pub retired_at: Option<i64>,
 }
 
 /// A session (one login) as stored.
@@ -116,6 +124,9 @@ pub struct SessionRecord {
     pub ip: Option<String>,
     /// The `User-Agent` of its creation or last refresh.
     pub user_agent: Option<String>,
+    /// The user's roles, space separated, when read with the session (for its tokens).
+    #[sqlx(default)]
+    pub roles: String,
 }
 
 /// Who used a session, recorded on each refresh.
@@ -189,12 +200,15 @@ pub struct AuditEvent {
     pub ip: Option<String>,
     pub user_agent: Option<String>,
     pub details: serde_json::Value,
+    /// Webhook event types to queue in the outbox with it (same transaction).
+    pub webhooks: Vec<&'static str>,
 }
 
 /// One audit event as stored.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct AuditRecord {
     pub id: i64,
+    pub user_id: Option<String>,
     #[sqlx(rename = "type")]
     pub kind: String,
     pub at: i64,
@@ -248,6 +262,8 @@ pub struct ChallengeRecord {
     pub key_id: Option<i64>,
     pub sealed_secret: Option<Vec<u8>>,
     pub enabled_at: Option<i64>,
+    /// The user's roles, space separated.
+    pub roles: Option<String>,
 }
 
 /// What proves the user holds the second factor, consumed in the same transaction as
@@ -255,7 +271,11 @@ pub struct ChallengeRecord {
 #[derive(Debug, Clone)]
 pub enum MfaProof {
     TotpStep(i64),
-    RecoveryCode { id: String },
+    RecoveryCode {
+        id: String,
+        /// Unused codes left once this one is spent (as read before spending it).
+        remaining: usize,
+    },
 }
 
 /// What a verified MFA operation changes.
@@ -305,7 +325,7 @@ pub enum MfaOutcome {
 
 /// The storage interface of the service.
 #[async_trait]
-pub trait Store: Send + Sync + 'static {
+pub trait Store: OperatorStore + Send + Sync + 'static {
     /// `sqlite` or `postgres`.
     fn backend(&self) -> &'static str;
     /// Runs the embedded migrations (safe to call from several instances at once).

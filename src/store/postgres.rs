@@ -41,7 +41,9 @@ impl PgStore {
         let mut tx = self.pool.begin().await?;
         let (keep, value) = f(&mut tx).await?;
         if keep {
+            let started = std::time::Instant::now();
             tx.commit().await?;
+            metrics::histogram!("twofold_db_commit_duration_seconds").record(started.elapsed());
         } else {
             tx.rollback().await?;
         }
@@ -87,4 +89,5 @@ impl PgStore {
     }
 }
 
+super::operate::impl_operator_store!(PgStore, sqlx::Postgres);
 super::backend::impl_store!(PgStore, sqlx::Postgres, "postgres");

@@ -2,7 +2,7 @@
 //! placeholders, `ON CONFLICT` and `RETURNING`, so each statement is one `const`.
 
 pub(super) const USER_COLUMNS: &str = "SELECT u.id, u.email, u.password_hash, u.created_at, \
-     u.disabled_at, t.enabled_at AS mfa_enabled_at FROM users u LEFT JOIN totp_credentials t ON t.user_id = u.id";
+     u.disabled_at, u.roles, t.enabled_at AS mfa_enabled_at FROM users u LEFT JOIN totp_credentials t ON t.user_id = u.id";
 pub(super) const INSERT_USER: &str =
     "INSERT INTO users (id, email, password_hash, created_at) VALUES ($1, $2, $3, $4)";
 /// `INSERT INTO audit_events ... VALUES (...), (...)` for `rows` events.
@@ -26,14 +26,18 @@ pub(super) fn audit_insert_sql(rows: usize) -> String {
         values.join(", ")
     )
 }
+/// A webhook event in the outbox, with the user's email as it is now; due at once.
+pub(super) const INSERT_OUTBOX: &str = "INSERT INTO webhook_outbox \
+     (id, user_id, email, type, created_at, data, next_attempt_at) \
+     VALUES ($1, $2, (SELECT email FROM users WHERE id = $2), $3, $4, $5, $4)";
 pub(super) const SELECT_AUDIT: &str =
-    "SELECT id, type, at, ip, user_agent, details FROM audit_events \
+    "SELECT id, user_id, type, at, ip, user_agent, details FROM audit_events \
      WHERE user_id = $1 AND id < $2 ORDER BY id DESC LIMIT $3";
 pub(super) const INSERT_SIGNING_KEY: &str =
     "INSERT INTO signing_keys (id, kid, key_id, sealed_seed, created_at) \
      VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO NOTHING";
 pub(super) const SELECT_SIGNING_KEYS: &str =
-    "SELECT id, kid, key_id, sealed_seed, created_at FROM signing_keys ORDER BY id DESC";
+    "SELECT id, kid, key_id, sealed_seed, created_at, retired_at FROM signing_keys ORDER BY id DESC";
 pub(super) const INSERT_SESSION: &str =
     "INSERT INTO sessions (id, user_id, amr, created_at, expires_at, last_used_at, ip, user_agent) \
      VALUES ($1, $2, $3, $4, $5, $4, $6, $7)";
@@ -70,6 +74,7 @@ pub(super) const USE_REFRESH: &str = "UPDATE refresh_tokens SET used_at = $2 \
 pub(super) const SESSION_OF_REFRESH: &str = concat!(
     "SELECT ",
     session_columns!(),
+    ", (SELECT u.roles FROM users u WHERE u.id = s.user_id) AS roles",
     " FROM sessions s JOIN refresh_tokens r ON r.session_id = s.id WHERE r.token_hash = $1"
 );
 pub(super) const USED_REFRESH: &str = "SELECT s.id, s.user_id FROM refresh_tokens r \
@@ -119,7 +124,8 @@ pub(super) const INSERT_CHALLENGE: &str =
 pub(super) const SELECT_CHALLENGE: &str =
     "SELECT c.user_id, c.expires_at, c.consumed_at, a.locked_until, \
      a.failures + a.lockouts + a.locked_until AS counter_dirty, \
-     t.key_id, t.sealed_secret, t.enabled_at FROM mfa_challenges c \
+     t.key_id, t.sealed_secret, t.enabled_at, u.roles FROM mfa_challenges c \
+     LEFT JOIN users u ON u.id = c.user_id \
      LEFT JOIN attempt_counters a ON a.user_id = c.user_id AND a.purpose = 'login' \
      LEFT JOIN totp_credentials t ON t.user_id = c.user_id WHERE c.token_hash = $1";
 /// A login's session, first refresh token and device token in one statement, consuming

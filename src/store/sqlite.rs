@@ -314,8 +314,12 @@ async fn run_batch(
     for rows in audit.chunks(AUDIT_ROWS_PER_INSERT) {
         insert_audits(conn, rows).await?;
     }
+    let started = std::time::Instant::now();
     script(conn, "RELEASE unit; COMMIT").await?;
+    metrics::histogram!("twofold_db_commit_duration_seconds").record(started.elapsed());
+    metrics::histogram!("twofold_db_write_batch_size").record(answers.len() as f64);
     Ok(answers)
 }
 
+super::operate::impl_operator_store!(SqliteStore, sqlx::Sqlite);
 super::backend::impl_store!(SqliteStore, sqlx::Sqlite, "sqlite");

@@ -12,6 +12,8 @@ mod input;
 mod logs;
 mod mfa;
 mod multi_instance;
+mod operate;
+mod ops_process;
 mod sessions;
 mod store;
 mod tokens;

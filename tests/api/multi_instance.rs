@@ -266,3 +266,26 @@ async fn sessions_revoked_by_enabling_mfa_on_a_are_refused_on_b() {
     .await;
     assert_status(b.me(&user.access_token).await, StatusCode::OK).await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_signing_key_rotated_by_the_cli_reaches_both_instances_without_a_restart() {
+    use crate::operate::{cli, exits, kid_of};
+    let (a, b) = pair().await;
+    let user = a.user().await;
+    let old_kid = kid_of(&user.access_token);
+    exits(&cli(&a, &["keys", "rotate-signing"]), 0);
+    // A picks the key up by its periodic reload (run now rather than in 10 s)...
+    twofold::service::keys::reload(&a.state).await.unwrap();
+    let fresh =
+        json_of(assert_status(a.login(&user.email, &user.password).await, StatusCode::OK).await)
+            .await;
+    let fresh = fresh["accessToken"].as_str().unwrap().to_owned();
+    assert_ne!(kid_of(&fresh), old_kid);
+    // ...B, which has not reloaded, learns it from the first token signed with it.
+    assert_status(b.me(&fresh).await, StatusCode::OK).await;
+    let jwks = json_of(b.get("/.well-known/jwks.json", None).await).await;
+    assert_eq!(jwks["keys"].as_array().unwrap().len(), 2, "{jwks}");
+    // Tokens of the old key keep working on both until they expire.
+    assert_status(a.me(&user.access_token).await, StatusCode::OK).await;
+    assert_status(b.me(&user.access_token).await, StatusCode::OK).await;
+}

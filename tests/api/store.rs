@@ -36,6 +36,7 @@ fn audit(kind: &'static str, user: &str) -> AuditEvent {
         ip: None,
         user_agent: None,
         details: serde_json::json!({}),
+        webhooks: Vec::new(),
     }
 }
 
@@ -162,7 +163,10 @@ async fn a_totp_step_is_spent_once_and_never_an_earlier_one() {
             "u1",
             "manage",
             10,
-            MfaProof::RecoveryCode { id: "c1".into() },
+            MfaProof::RecoveryCode {
+                id: "c1".into(),
+                remaining: 0,
+            },
             MfaEffect::Disable {
                 others: others("u1"),
             },
@@ -270,6 +274,7 @@ async fn refresh_tokens_rotate_once_and_reuse_revokes() {
         last_used_at: None,
         ip: None,
         user_agent: None,
+        roles: String::new(),
     };
     let token = |h: u8| NewRefreshToken {
         token_hash: vec![h; 32],

@@ -54,7 +54,9 @@ fn error(e: ApiError) -> Response {
         | ApiError::InvalidToken
         | ApiError::InvalidChallenge
         | ApiError::InvalidCode { .. } => (StatusCode::UNAUTHORIZED, "authentication_required"),
-        ApiError::AccountDisabled | ApiError::CrossSite => (StatusCode::FORBIDDEN, "forbidden"),
+        ApiError::AccountDisabled | ApiError::CrossSite | ApiError::AdminRequired => {
+            (StatusCode::FORBIDDEN, "forbidden")
+        }
         ApiError::NotFound => (StatusCode::NOT_FOUND, "not_found"),
         ApiError::EmailTaken | ApiError::MfaAlreadyEnabled => (StatusCode::CONFLICT, "conflict"),
         ApiError::TooManyAttempts { .. } | ApiError::RateLimited { .. } => {

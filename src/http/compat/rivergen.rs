@@ -49,7 +49,9 @@ fn error(e: ApiError) -> Response {
         }
         ApiError::TooManyAttempts { .. } => (StatusCode::TOO_MANY_REQUESTS, "TOO_MANY_ATTEMPTS"),
         ApiError::RateLimited { .. } => (StatusCode::TOO_MANY_REQUESTS, "RATE_LIMITED"),
-        ApiError::AccountDisabled | ApiError::CrossSite => (StatusCode::FORBIDDEN, "FORBIDDEN"),
+        ApiError::AccountDisabled | ApiError::CrossSite | ApiError::AdminRequired => {
+            (StatusCode::FORBIDDEN, "FORBIDDEN")
+        }
         ApiError::NotFound => (StatusCode::NOT_FOUND, "NOT_FOUND"),
         ApiError::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, "METHOD_NOT_ALLOWED"),
         ApiError::Overloaded | ApiError::Timeout | ApiError::Unavailable => {

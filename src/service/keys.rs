@@ -1,0 +1,342 @@
+//! The server's keys over time: which master key the database is sealed under (and the
+//! keys carried across master-key rotations), the signing keys in the JWKS, and the two
+//! rotations `twofold keys rotate-signing` and `twofold keys rotate-master` perform.
+
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use zeroize::Zeroizing;
+
+use super::mfa::secret_aad;
+use super::AppState;
+use crate::crypto::jwt::{self, KeyRing};
+use crate::crypto::keys::MasterKey;
+use crate::crypto::seal::{Sealer, FIRST_KEY_ID};
+use crate::store::{
+    CarriedKeyRecord, MasterKeyRecord, Reseal, SealedTable, SealedValue, SigningKeyRecord, Store,
+};
+
+/// The known text sealed under each master key (`master_keys.check_value`).
+const CHECK_TEXT: &[u8] = b"twofold master key check";
+const CHECK_AAD: &[u8] = b"master-key-check";
+/// Purposes of the carried keys.
+const TOKEN_HMAC: &str = "token_hmac";
+const RECOVERY_PEPPER: &str = "recovery_pepper";
+
+/// The keys an instance opens the database with.
+pub struct Unsealed {
+    /// Seals and opens secrets under the current master key.
+    pub sealer: Sealer,
+    /// HMAC key of refresh, device and challenge tokens (the first master key's).
+    pub token_hmac: Zeroizing<[u8; 32]>,
+    /// Argon2 secret of recovery codes (the first master key's).
+    pub recovery_pepper: Zeroizing<[u8; 32]>,
+}
+
+/// Opens the database's keys with `master`: records it as the first master key of a new
+/// (or pre-rotation) database, or checks that it is the current one.
+pub async fn unseal(store: &dyn Store, master: &MasterKey, now: i64) -> anyhow::Result<Unsealed> {
+    let derived = master.derive();
+    let mut keys = store.master_keys().await?;
+    if keys.is_empty() {
+        let sealer = Sealer::new(&derived.seal, FIRST_KEY_ID);
+        store
+            .insert_master_key_if_absent(&MasterKeyRecord {
+                key_id: FIRST_KEY_ID,
+                check_value: sealer.seal(CHECK_TEXT, CHECK_AAD),
+                created_at: now,
+            })
+            .await?;
+        keys = store.master_keys().await?;
+    }
+    let current = keys.first().context("no master key recorded")?;
+    let sealer = Sealer::new(&derived.seal, current.key_id);
+    sealer
+        .open(current.key_id, &current.check_value, CHECK_AAD)
+        .map_err(|_| {
+            anyhow::anyhow!(
+                "the configured master key is not this database's current master key (key id {}); \
+                 after `twofold keys rotate-master` the service needs the new key",
+                current.key_id
+            )
+        })?;
+    let carried = store.carried_keys().await?;
+    let carried_key = |purpose: &str, fallback: &Zeroizing<[u8; 32]>| -> anyhow::Result<_> {
+        match carried.iter().find(|c| c.purpose == purpose) {
+            None => Ok(fallback.clone()),
+            Some(c) => {
+                let bytes = sealer
+                    .open(c.key_id, &c.sealed, carried_aad(purpose).as_bytes())
+                    .map_err(|_| anyhow::anyhow!("cannot open the carried {purpose} key"))?;
+                let key: [u8; 32] = bytes.as_slice().try_into().context("carried key length")?;
+                Ok(Zeroizing::new(key))
+            }
+        }
+    };
+    Ok(Unsealed {
+        token_hmac: carried_key(TOKEN_HMAC, &derived.token_hmac)?,
+        recovery_pepper: carried_key(RECOVERY_PEPPER, &derived.recovery_pepper)?,
+        sealer,
+    })
+}
+
+fn carried_aad(purpose: &str) -> String {
+    format!("carried-key:{purpose}")
+}
+
+fn signing_key_aad(kid: &str) -> String {
+    format!("signing-key:{kid}")
+}
+
+fn aad_of(value: &SealedValue) -> String {
+    match value.table {
+        SealedTable::TotpCredentials | SealedTable::TotpPending => secret_aad(&value.owner),
+        SealedTable::SigningKeys => signing_key_aad(&value.owner),
+    }
+}
+
+/// The signing keys in use: the current one signs; keys retired less than an access
+/// token's lifetime ago still verify (and are in the JWKS). Several instances share them
+/// through the database and reload them, so a rotation reaches all without a restart.
+pub struct SigningKeys {
+    ring: RwLock<Arc<KeyRing>>,
+    last_reload: Mutex<Instant>,
+}
+
+/// Least time between two reloads asked for by a token signed with an unknown key.
+const RELOAD_AT_MOST_EVERY: Duration = Duration::from_secs(1);
+
+impl SigningKeys {
+    pub fn new(ring: KeyRing) -> Self {
+        Self {
+            ring: RwLock::new(Arc::new(ring)),
+            // The first unknown key may be looked up at once.
+            last_reload: Mutex::new(
+                Instant::now()
+                    .checked_sub(RELOAD_AT_MOST_EVERY)
+                    .unwrap_or_else(Instant::now),
+            ),
+        }
+    }
+
+    /// The key ring in effect.
+    pub fn current(&self) -> Arc<KeyRing> {
+        Arc::clone(&self.ring.read().unwrap_or_else(|p| p.into_inner()))
+    }
+
+    fn replace(&self, ring: KeyRing) {
+        *self.ring.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(ring);
+    }
+
+    /// Whether a reload may run now (at most one a second on demand).
+    fn may_reload(&self) -> bool {
+        let mut last = self.last_reload.lock().unwrap_or_else(|p| p.into_inner());
+        if last.elapsed() < RELOAD_AT_MOST_EVERY {
+            return false;
+        }
+        *last = Instant::now();
+        true
+    }
+}
+
+/// Loads the signing keys (creating the first one if the database has none; several
+/// instances starting at once race on a fixed id, so exactly one is created).
+pub async fn load_ring(
+    store: &dyn Store,
+    sealer: &Sealer,
+    issuer: &str,
+    audience: &str,
+    access_token_ttl: i64,
+    now: i64,
+) -> anyhow::Result<KeyRing> {
+    let mut records = store.signing_keys().await?;
+    if records.is_empty() {
+        let record = new_signing_key(sealer, now);
+        store
+            .insert_signing_key_if_absent(&SigningKeyRecord { id: 1, ..record })
+            .await?;
+        records = store.signing_keys().await?;
+    }
+    let seeds = records
+        .iter()
+        .filter(|r| r.retired_at.is_none_or(|at| at + access_token_ttl > now))
+        .map(|r| {
+            let seed = sealer
+                .open(r.key_id, &r.sealed_seed, signing_key_aad(&r.kid).as_bytes())
+                .context(
+                    "cannot open the signing key: is the master key the one it was sealed with?",
+                )?;
+            let seed: [u8; 32] = seed
+                .as_slice()
+                .try_into()
+                .context("signing key has the wrong length")?;
+            Ok(Zeroizing::new(seed))
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    Ok(KeyRing::new(&seeds, issuer)?.with_audience(audience))
+}
+
+fn new_signing_key(sealer: &Sealer, now: i64) -> SigningKeyRecord {
+    let seed = jwt::generate_seed();
+    let kid = jwt::kid_of(&seed);
+    SigningKeyRecord {
+        id: 0,
+        sealed_seed: sealer.seal(seed.as_ref(), signing_key_aad(&kid).as_bytes()),
+        kid,
+        key_id: sealer.key_id(),
+        created_at: now,
+        retired_at: None,
+    }
+}
+
+/// Reloads the signing keys from the database.
+pub async fn reload(state: &AppState) -> anyhow::Result<()> {
+    let settings = &state.settings;
+    let ring = load_ring(
+        state.store.as_ref(),
+        &state.keys.sealer,
+        &settings.issuer,
+        settings.effective_audience(),
+        settings.access_token_ttl,
+        state.now(),
+    )
+    .await?;
+    state.keys.ring.replace(ring);
+    Ok(())
+}
+
+/// Reloads the signing keys when `token` names a key this instance does not know (it was
+/// signed by another instance after a rotation), at most once a second. True if reloaded.
+pub async fn reload_for_unknown_kid(state: &AppState, token: &str) -> bool {
+    if state.keys.ring.current().knows_kid_of(token) || !state.keys.ring.may_reload() {
+        return false;
+    }
+    match reload(state).await {
+        Ok(()) => true,
+        Err(error) => {
+            tracing::warn!(%error, "reloading the signing keys failed");
+            false
+        }
+    }
+}
+
+/// Reloads the signing keys every `every`, so that a rotation done elsewhere (the CLI,
+/// another instance) is picked up, and retired keys leave the JWKS when their tokens expire.
+pub async fn reload_periodically(state: AppState, every: Duration) {
+    let mut ticks = tokio::time::interval(every);
+    ticks.tick().await;
+    loop {
+        ticks.tick().await;
+        if let Err(error) = reload(&state).await {
+            tracing::warn!(%error, "reloading the signing keys failed");
+        }
+    }
+}
+
+/// What a rotation did, for the CLI to print.
+#[derive(Debug, Clone)]
+pub struct SigningRotation {
+    pub new_kid: String,
+    /// Old keys deleted because every token they signed has expired.
+    pub dropped: u64,
+}
+
+/// `twofold keys rotate-signing`: a new key becomes current; the previous one is retired
+/// (kept for verification and in the JWKS for one access-token lifetime).
+pub async fn rotate_signing(
+    store: &dyn Store,
+    sealer: &Sealer,
+    access_token_ttl: i64,
+    now: i64,
+) -> anyhow::Result<SigningRotation> {
+    let record = new_signing_key(sealer, now);
+    store.add_signing_key(&record, now).await?;
+    let dropped = store
+        .drop_signing_keys_retired_before(now - access_token_ttl)
+        .await?;
+    Ok(SigningRotation {
+        new_kid: record.kid,
+        dropped,
+    })
+}
+
+/// What a master-key rotation re-sealed.
+#[derive(Debug, Clone)]
+pub struct MasterRotation {
+    pub new_key_id: i64,
+    pub resealed: usize,
+}
+
+/// `twofold keys rotate-master`: every sealed value is opened with the current master key
+/// (using each row's key id) and sealed under the new one, the carried keys too, and the
+/// new key recorded, in one transaction. If anything cannot be opened, or the new key is
+/// the current one, nothing changes.
+pub async fn rotate_master(
+    store: &dyn Store,
+    current: &MasterKey,
+    new: &MasterKey,
+    now: i64,
+) -> anyhow::Result<MasterRotation> {
+    let unsealed = unseal(store, current, now).await?;
+    let old = &unsealed.sealer;
+    let new_key_id = old.key_id() + 1;
+    let new_sealer = Sealer::new(&new.derive().seal, new_key_id);
+    anyhow::ensure!(
+        new_sealer
+            .open(new_key_id, &old.seal(b"probe", b"probe"), b"probe")
+            .is_err(),
+        "the new master key is the current one"
+    );
+    for attempt in 1..=3 {
+        let values = store.sealed_values().await?;
+        let mut resealed = Vec::with_capacity(values.len());
+        for value in &values {
+            let aad = aad_of(value);
+            let plain = old.open(value.key_id, &value.sealed, aad.as_bytes()).map_err(|_| {
+                anyhow::anyhow!(
+                    "a sealed value ({:?} of {}) does not open with the current master key: nothing changed",
+                    value.table,
+                    value.owner
+                )
+            })?;
+            resealed.push(SealedValue {
+                key_id: new_key_id,
+                sealed: new_sealer.seal(&plain, aad.as_bytes()),
+                ..value.clone()
+            });
+        }
+        let carried = [
+            (TOKEN_HMAC, &unsealed.token_hmac),
+            (RECOVERY_PEPPER, &unsealed.recovery_pepper),
+        ]
+        .into_iter()
+        .map(|(purpose, key)| CarriedKeyRecord {
+            purpose: purpose.to_owned(),
+            key_id: new_key_id,
+            sealed: new_sealer.seal(key.as_ref(), carried_aad(purpose).as_bytes()),
+        })
+        .collect();
+        let reseal = Reseal {
+            from_key_id: old.key_id(),
+            values: resealed,
+            master: MasterKeyRecord {
+                key_id: new_key_id,
+                check_value: new_sealer.seal(CHECK_TEXT, CHECK_AAD),
+                created_at: now,
+            },
+            carried,
+        };
+        if store.reseal(&reseal).await? {
+            return Ok(MasterRotation {
+                new_key_id,
+                resealed: reseal.values.len(),
+            });
+        }
+        tracing::info!(
+            attempt,
+            "sealed values changed during the rotation; trying again"
+        );
+    }
+    anyhow::bail!("sealed values kept changing during the rotation: nothing changed; try again")
+}
