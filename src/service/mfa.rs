@@ -50,9 +50,17 @@ pub(super) fn secret_aad(user_id: &str) -> String {
 }
 
 pub(super) fn open_secret(state: &AppState, record: &TotpRecord) -> Result<Zeroizing<Vec<u8>>> {
-    state
-        .keys
-        .sealer
+    let sealer = &state.keys.sealer;
+    if record.key_id != sealer.key_id() {
+        // `keys rotate-master` ran: this instance must be restarted with the new key.
+        tracing::error!(
+            row_key_id = record.key_id,
+            our_key_id = sealer.key_id(),
+            "a secret is sealed under another master key: restart with the new master key"
+        );
+        return Err(Error::Unavailable);
+    }
+    sealer
         .open(
             record.key_id,
             &record.sealed_secret,

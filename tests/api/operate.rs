@@ -720,6 +720,18 @@ async fn a_rotated_master_key_reseals_everything_and_keeps_tokens_and_codes() {
         String::from_utf8_lossy(&wrong.stderr)
     );
 
+    // An instance still running with the old key refuses to use the re-sealed secrets
+    // (503, nothing changed) until it is restarted with the new key.
+    app.next_step();
+    let challenge = app.challenge(&e.user).await;
+    assert_error(
+        app.verify_mfa(&challenge, &oathtool(&e.secret, now(&app)))
+            .await,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "service_unavailable",
+    )
+    .await;
+
     // The service starts with the new key only.
     app.settings.master_key = Some(new_key.clone().into());
     let app = app.restart().await;
