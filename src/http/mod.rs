@@ -52,14 +52,20 @@ pub fn router(state: AppState, edge: Arc<edge::Edge>) -> Router {
         .merge(audit::router())
         .merge(admin::router())
         .merge(health::router());
-    Router::new()
+    let router = Router::new()
         .nest("/api/v1", api)
         .merge(compat::router(&state.settings, &edge))
         .merge(health::router())
         .merge(jwks::router())
         .fallback(|| async { ApiError::NotFound })
-        .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
-        .layer(axum::middleware::from_fn(metrics::track))
+        .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed });
+    // Requests are counted and timed only when someone can scrape the figures.
+    let router = if state.settings.metrics_listen.is_some() {
+        router.layer(axum::middleware::from_fn(metrics::track))
+    } else {
+        router
+    };
+    router
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(from_fn_with_state(edge, edge::guard))
         .layer(TraceLayer::new_for_http())

@@ -16,7 +16,7 @@ use sha2::Sha256;
 use zeroize::Zeroizing;
 
 use super::AppState;
-use crate::store::OutboxRecord;
+use crate::store::{OutboxRecord, WebhookAttempt};
 
 /// The webhook events an audit event of `kind` causes.
 pub fn types_for(kind: &str, details: &Value) -> Vec<&'static str> {
@@ -198,20 +198,35 @@ async fn deliver_due(
         let now = state.now();
         match outcome {
             Ok(()) => {
-                state.store.webhook_delivered(event.seq, now).await?;
+                state
+                    .store
+                    .settle_webhook(event.seq, &WebhookAttempt::Delivered { at: now })
+                    .await?;
                 metrics::counter!("twofold_webhook_deliveries_total", "outcome" => "ok")
                     .increment(1);
             }
             Err(error) if now - event.created_at >= GIVE_UP_AFTER_SECONDS => {
                 tracing::error!(id = %event.id, kind = %event.kind, %error, attempts, "webhook given up");
-                state.store.webhook_failed(event.seq, now, &error).await?;
+                state
+                    .store
+                    .settle_webhook(event.seq, &WebhookAttempt::Failed { at: now, error })
+                    .await?;
                 metrics::counter!("twofold_webhook_deliveries_total", "outcome" => "failed")
                     .increment(1);
             }
             Err(error) => {
                 let next = now + retry_delay(attempts);
                 tracing::warn!(id = %event.id, kind = %event.kind, %error, attempts, "webhook delivery failed; will retry");
-                state.store.webhook_retry(event.seq, next, &error).await?;
+                state
+                    .store
+                    .settle_webhook(
+                        event.seq,
+                        &WebhookAttempt::Retry {
+                            next_at: next,
+                            error,
+                        },
+                    )
+                    .await?;
                 metrics::counter!("twofold_webhook_deliveries_total", "outcome" => "retry")
                     .increment(1);
             }

@@ -89,6 +89,17 @@ pub struct OutboxRecord {
     pub last_error: Option<String>,
 }
 
+/// How one delivery attempt of a webhook event ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WebhookAttempt {
+    /// Delivered at this time.
+    Delivered { at: i64 },
+    /// Failed; try again at `next_at`.
+    Retry { next_at: i64, error: String },
+    /// Failed for the last time, at this time.
+    Failed { at: i64, error: String },
+}
+
 /// The operator's side of the store.
 #[async_trait]
 pub trait OperatorStore: Send + Sync {
@@ -181,12 +192,8 @@ pub trait OperatorStore: Send + Sync {
     /// Takes the event for one attempt until `lease_until`, if no one else took it since it
     /// was read as due at `seen_next`. Counts the attempt.
     async fn claim_webhook(&self, seq: i64, seen_next: i64, lease_until: i64) -> StoreResult<bool>;
-    /// The attempt succeeded.
-    async fn webhook_delivered(&self, seq: i64, now: i64) -> StoreResult<()>;
-    /// The attempt failed: try again at `next_at`.
-    async fn webhook_retry(&self, seq: i64, next_at: i64, error: &str) -> StoreResult<()>;
-    /// The attempt failed for the last time.
-    async fn webhook_failed(&self, seq: i64, now: i64, error: &str) -> StoreResult<()>;
+    /// Records how an attempt ended.
+    async fn settle_webhook(&self, seq: i64, attempt: &WebhookAttempt) -> StoreResult<()>;
     /// Events not delivered yet (and not given up).
     async fn webhook_backlog(&self) -> StoreResult<i64>;
     /// Events given up on, newest first.
@@ -623,46 +630,26 @@ macro_rules! impl_operator_store {
                 .await
             }
 
-            async fn webhook_delivered(&self, seq: i64, now: i64) -> StoreResult<()> {
+            async fn settle_webhook(&self, seq: i64, attempt: &WebhookAttempt) -> StoreResult<()> {
+                // One statement for the three endings: delivered_at, failed_at, the next try.
+                let (delivered, failed, next, error) = match attempt.clone() {
+                    WebhookAttempt::Delivered { at } => (Some(at), None, None, None),
+                    WebhookAttempt::Retry { next_at, error } => (None, None, Some(next_at), Some(error)),
+                    WebhookAttempt::Failed { at, error } => (None, Some(at), None, Some(error)),
+                };
                 self.write(move |conn| {
                     Box::pin(async move {
-                        sqlx::query("UPDATE webhook_outbox SET delivered_at = $2, last_error = NULL WHERE seq = $1")
-                            .bind(seq)
-                            .bind(now)
-                            .execute(&mut *conn)
-                            .await?;
-                        Ok((true, ()))
-                    })
-                })
-                .await
-            }
-
-            async fn webhook_retry(&self, seq: i64, next_at: i64, error: &str) -> StoreResult<()> {
-                let error = error.to_owned();
-                self.write(move |conn| {
-                    Box::pin(async move {
-                        sqlx::query("UPDATE webhook_outbox SET next_attempt_at = $2, last_error = $3 WHERE seq = $1")
-                            .bind(seq)
-                            .bind(next_at)
-                            .bind(&error)
-                            .execute(&mut *conn)
-                            .await?;
-                        Ok((true, ()))
-                    })
-                })
-                .await
-            }
-
-            async fn webhook_failed(&self, seq: i64, now: i64, error: &str) -> StoreResult<()> {
-                let error = error.to_owned();
-                self.write(move |conn| {
-                    Box::pin(async move {
-                        sqlx::query("UPDATE webhook_outbox SET failed_at = $2, last_error = $3 WHERE seq = $1")
-                            .bind(seq)
-                            .bind(now)
-                            .bind(&error)
-                            .execute(&mut *conn)
-                            .await?;
+                        sqlx::query(
+                            "UPDATE webhook_outbox SET delivered_at = $2, failed_at = $3, \
+                             next_attempt_at = COALESCE($4, next_attempt_at), last_error = $5 WHERE seq = $1",
+                        )
+                        .bind(seq)
+                        .bind(delivered)
+                        .bind(failed)
+                        .bind(next)
+                        .bind(error)
+                        .execute(&mut *conn)
+                        .await?;
                         Ok((true, ()))
                     })
                 })
