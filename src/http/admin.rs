@@ -5,28 +5,32 @@
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::Json;
 use serde::{Deserialize, Serialize};
 
 use super::audit::{page, Event, Events};
+use super::error::ErrorBody;
 use super::error::{ApiError, ApiResult};
 use super::extract::{ApiJson, Auth, Meta};
 use super::me::rfc3339;
 use super::mfa::StatusResponse;
+use super::openapi::{Always, Authed};
 use crate::service::admin::{self, Actor, UserSummary};
 use crate::service::AppState;
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/admin/users", get(list_users))
-        .route("/admin/users/{id}", get(show_user).delete(delete_user))
-        .route("/admin/users/{id}/mfa/reset", post(reset_mfa))
-        .route("/admin/users/{id}/sessions/revoke", post(revoke_sessions))
-        .route("/admin/users/{id}/disable", post(disable))
-        .route("/admin/users/{id}/enable", post(enable))
-        .route("/admin/users/{id}/unlock", post(unlock))
-        .route("/admin/audit", get(audit))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_users))
+        .routes(routes!(show_user, delete_user))
+        .routes(routes!(reset_mfa))
+        .routes(routes!(revoke_sessions))
+        .routes(routes!(disable))
+        .routes(routes!(enable))
+        .routes(routes!(unlock))
+        .routes(routes!(audit))
 }
 
 /// The caller as an admin.
@@ -34,7 +38,7 @@ async fn actor(state: &AppState, auth: Auth, meta: Meta) -> ApiResult<Actor> {
     Ok(admin::authorize(state, &auth.0, &meta.0).await?)
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 struct UserBody {
     id: String,
@@ -60,13 +64,13 @@ impl From<UserSummary> for UserBody {
     }
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 struct UsersBody {
     users: Vec<UserBody>,
     next: Option<String>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 struct UsersQuery {
     email: Option<String>,
     limit: Option<String>,
@@ -79,6 +83,12 @@ fn query<T>(query: Result<Query<T>, QueryRejection>) -> ApiResult<T> {
         .map_err(|_| ApiError::invalid_body("the query string is malformed"))
 }
 
+/// Users whose email starts with `email`, in email order, a page at a time.
+#[utoipa::path(get, path = "/admin/users", tag = "admin", security(("bearer" = []), ("cookie" = [])),
+    params(("email" = Option<String>, Query, description = "Email prefix"),
+        ("limit" = Option<i64>, Query, description = "1 to 200, default 50", minimum = 1, maximum = 200),
+        ("after" = Option<String>, Query, description = "The `next` cursor of the previous page")),
+    responses((status = 200, description = "A page of users", body = UsersBody), Authed, Always))]
 async fn list_users(
     State(state): State<AppState>,
     meta: Meta,
@@ -96,7 +106,7 @@ async fn list_users(
     }))
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 struct UserDetailBody {
     #[serde(flatten)]
     user: UserBody,
@@ -104,6 +114,9 @@ struct UserDetailBody {
     sessions: i64,
 }
 
+/// One user, with its MFA status and live session count.
+#[utoipa::path(get, path = "/admin/users/{id}", tag = "admin", security(("bearer" = []), ("cookie" = [])), params(("id" = String, Path, description = "The user id")),
+    responses((status = 200, description = "The user", body = UserDetailBody), (status = 404, description = "`not_found`", body = ErrorBody), Authed, Always))]
 async fn show_user(
     State(state): State<AppState>,
     meta: Meta,
@@ -120,15 +133,18 @@ async fn show_user(
 }
 
 /// `{reason}` (optional, at most 500 characters).
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 struct ReasonBody {
     reason: Option<String>,
 }
 
 /// `{}`.
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 struct EmptyBody {}
 
+/// Break-glass: removes the user's authenticator, recovery codes and pending setup; revokes every session.
+#[utoipa::path(post, path = "/admin/users/{id}/mfa/reset", tag = "admin", security(("bearer" = []), ("cookie" = [])), params(("id" = String, Path, description = "The user id")), request_body = ReasonBody,
+    responses((status = 204, description = "Reset"), (status = 404, description = "`not_found`", body = ErrorBody), Authed, Always))]
 async fn reset_mfa(
     State(state): State<AppState>,
     meta: Meta,
@@ -141,23 +157,29 @@ async fn reset_mfa(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 struct RevokedBody {
     revoked: u64,
 }
 
+/// Revokes every live session of the user.
+#[utoipa::path(post, path = "/admin/users/{id}/sessions/revoke", tag = "admin", security(("bearer" = []), ("cookie" = [])), params(("id" = String, Path, description = "The user id")), request_body = EmptyBody,
+    responses((status = 200, description = "How many were revoked", body = RevokedBody), (status = 404, description = "`not_found`", body = ErrorBody), Authed, Always))]
 async fn revoke_sessions(
     State(state): State<AppState>,
     meta: Meta,
     auth: Auth,
     Path(id): Path<String>,
-    ApiJson(_): ApiJson<EmptyBody>,
+    ApiJson(_empty): ApiJson<EmptyBody>,
 ) -> ApiResult<Json<RevokedBody>> {
     let actor = actor(&state, auth, meta).await?;
     let revoked = admin::revoke_sessions(&state, &actor, &id).await?;
     Ok(Json(RevokedBody { revoked }))
 }
 
+/// Disables the account (no login; every session revoked).
+#[utoipa::path(post, path = "/admin/users/{id}/disable", tag = "admin", security(("bearer" = []), ("cookie" = [])), params(("id" = String, Path, description = "The user id")), request_body = ReasonBody,
+    responses((status = 204, description = "Disabled"), (status = 404, description = "`not_found`", body = ErrorBody), Authed, Always))]
 async fn disable(
     State(state): State<AppState>,
     meta: Meta,
@@ -170,6 +192,9 @@ async fn disable(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// Enables the account again.
+#[utoipa::path(post, path = "/admin/users/{id}/enable", tag = "admin", security(("bearer" = []), ("cookie" = [])), params(("id" = String, Path, description = "The user id")), request_body = ReasonBody,
+    responses((status = 204, description = "Enabled"), (status = 404, description = "`not_found`", body = ErrorBody), Authed, Always))]
 async fn enable(
     State(state): State<AppState>,
     meta: Meta,
@@ -182,18 +207,24 @@ async fn enable(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// Clears every lock and failure counter of the user.
+#[utoipa::path(post, path = "/admin/users/{id}/unlock", tag = "admin", security(("bearer" = []), ("cookie" = [])), params(("id" = String, Path, description = "The user id")), request_body = EmptyBody,
+    responses((status = 204, description = "Unlocked"), (status = 404, description = "`not_found`", body = ErrorBody), Authed, Always))]
 async fn unlock(
     State(state): State<AppState>,
     meta: Meta,
     auth: Auth,
     Path(id): Path<String>,
-    ApiJson(_): ApiJson<EmptyBody>,
+    ApiJson(_empty): ApiJson<EmptyBody>,
 ) -> ApiResult<StatusCode> {
     let actor = actor(&state, auth, meta).await?;
     admin::unlock(&state, &actor, &id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// Deletes the user and everything of it but its audit trail.
+#[utoipa::path(delete, path = "/admin/users/{id}", tag = "admin", security(("bearer" = []), ("cookie" = [])), params(("id" = String, Path, description = "The user id")),
+    responses((status = 204, description = "Deleted"), (status = 404, description = "`not_found`", body = ErrorBody), Authed, Always))]
 async fn delete_user(
     State(state): State<AppState>,
     meta: Meta,
@@ -205,7 +236,7 @@ async fn delete_user(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 struct AuditQuery {
     user_id: Option<String>,
@@ -215,6 +246,13 @@ struct AuditQuery {
     before: Option<String>,
 }
 
+/// Audit events across users, newest first.
+#[utoipa::path(get, path = "/admin/audit", tag = "admin", security(("bearer" = []), ("cookie" = [])),
+    params(("userId" = Option<String>, Query, description = "Only this user's events"),
+        ("type" = Option<String>, Query, description = "Only events of this type"),
+        ("limit" = Option<i64>, Query, description = "1 to 200, default 50", minimum = 1, maximum = 200),
+        ("before" = Option<String>, Query, description = "An event id: only older events")),
+    responses((status = 200, description = "Events", body = Events), Authed, Always))]
 async fn audit(
     State(state): State<AppState>,
     meta: Meta,

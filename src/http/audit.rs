@@ -1,27 +1,30 @@
 //! `GET /audit`: the caller's own security events, newest first, paged with `before`.
 
 use axum::extract::{Query, State};
-use axum::routing::get;
-use axum::{Json, Router};
+use axum::Json;
 use serde::{Deserialize, Serialize};
 
 use super::error::{ApiError, ApiResult};
 use super::extract::Auth;
 use super::me::rfc3339;
+use super::openapi::{Always, Authed};
 use crate::service::AppState;
 use crate::store::AuditRecord;
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/audit", get(list))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(list))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 struct Params {
     limit: Option<String>,
     before: Option<String>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub(super) struct Event {
     id: String,
@@ -36,7 +39,7 @@ pub(super) struct Event {
     details: serde_json::Value,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub(super) struct Events {
     pub events: Vec<Event>,
 }
@@ -78,6 +81,11 @@ pub(super) fn page(limit: Option<&str>, before: Option<&str>) -> ApiResult<(i64,
     Ok((limit, before))
 }
 
+/// The caller's own security events, newest first.
+#[utoipa::path(get, path = "/audit", tag = "account", security(("bearer" = []), ("cookie" = [])),
+    params(("limit" = Option<i64>, Query, description = "1 to 200, default 50", minimum = 1, maximum = 200),
+        ("before" = Option<String>, Query, description = "An event id: only older events")),
+    responses((status = 200, description = "Events", body = Events), Authed, Always))]
 async fn list(
     State(state): State<AppState>,
     Auth(claims): Auth,

@@ -3,12 +3,14 @@
 use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::post;
-use axum::{Json, Router};
+use axum::Json;
 use serde::{Deserialize, Serialize};
 
+use super::error::ErrorBody;
 use super::error::{ApiError, ApiResult};
 use super::extract::{cookie, ApiJson, Auth, Meta, DEVICE_COOKIE};
+use super::openapi::{Always, Authed};
+use super::AuthBody;
 use super::{access_cookie, auth_response};
 use crate::crypto::token::TokenHasher;
 use crate::domain::codes::MfaCode;
@@ -16,28 +18,39 @@ use crate::domain::email::Email;
 use crate::domain::password::Password;
 use crate::service::accounts::{self, LoginOutcome, LoginRequest, PasswordChange};
 use crate::service::{mfa, sessions, AppState};
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 /// The endpoints that cost a hash (or guard one), which share the per-IP bucket.
-pub fn hashing_router() -> Router<AppState> {
-    Router::new()
-        .route("/auth/register", post(register))
-        .route("/auth/login", post(login))
-        .route("/auth/verify-mfa", post(verify_mfa))
-        .route("/auth/refresh", post(refresh))
-        .route("/auth/password", post(change_password))
+pub fn hashing_router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(register))
+        .routes(routes!(login))
+        .routes(routes!(verify_mfa))
+        .routes(routes!(refresh))
+        .routes(routes!(change_password))
 }
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/auth/logout", post(logout))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(logout))
 }
 
-#[derive(Deserialize)]
+/// What `POST /auth/login` answers with (documentation only).
+#[derive(ToSchema)]
+#[allow(dead_code)]
+enum LoginAnswer {
+    Session(AuthBody),
+    Mfa(MfaRequiredBody),
+}
+
+#[derive(Deserialize, ToSchema)]
 struct Credentials {
     email: String,
     password: String,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 struct LoginBody {
     email: String,
@@ -52,12 +65,19 @@ fn device_token(body: Option<String>, headers: &HeaderMap) -> Option<String> {
         .or_else(|| cookie(headers, DEVICE_COOKIE).map(str::to_owned))
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 struct UserBody {
     id: String,
     email: String,
 }
 
+/// Creates an account.
+#[utoipa::path(post, path = "/auth/register", tag = "auth", request_body = Credentials,
+    responses(
+        (status = 201, description = "Created", body = UserBody),
+        (status = 409, description = "`email_taken`", body = ErrorBody),
+        (status = 429, description = "`rate_limited` (per-address limit)", body = ErrorBody),
+        Always))]
 async fn register(
     State(state): State<AppState>,
     Meta(meta): Meta,
@@ -97,7 +117,7 @@ fn both<A, B>(a: ApiResult<A>, b: ApiResult<B>) -> ApiResult<(A, B)> {
     }
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 struct MfaRequiredBody {
     mfa_required: bool,
@@ -105,6 +125,14 @@ struct MfaRequiredBody {
     expires_in: i64,
 }
 
+/// Checks email and password: tokens, or an MFA challenge when MFA is on.
+#[utoipa::path(post, path = "/auth/login", tag = "auth", request_body = LoginBody,
+    responses(
+        (status = 200, description = "An `AuthResponse` (`mfaRequired: false`) or an MFA challenge", body = LoginAnswer),
+        (status = 401, description = "`invalid_credentials`", body = ErrorBody),
+        (status = 403, description = "`account_disabled`, or `cross_site_request`", body = ErrorBody),
+        (status = 429, description = "`too_many_attempts` or `rate_limited`", body = ErrorBody),
+        Always))]
 async fn login(
     State(state): State<AppState>,
     Meta(meta): Meta,
@@ -134,13 +162,21 @@ async fn login(
     })
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 struct VerifyMfaBody {
     mfa_challenge_token: String,
     code: String,
 }
 
+/// The second step of a login: the challenge token and a TOTP or recovery code.
+#[utoipa::path(post, path = "/auth/verify-mfa", tag = "auth", request_body = VerifyMfaBody,
+    responses(
+        (status = 200, description = "An `AuthResponse`", body = AuthBody),
+        (status = 401, description = "`invalid_code` or `invalid_challenge`", body = ErrorBody),
+        (status = 403, description = "`cross_site_request`", body = ErrorBody),
+        (status = 429, description = "`too_many_attempts` or `rate_limited`", body = ErrorBody),
+        Always))]
 async fn verify_mfa(
     State(state): State<AppState>,
     Meta(meta): Meta,
@@ -163,12 +199,20 @@ async fn verify_mfa(
     Ok(auth_response(&state, tokens, None))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 struct RefreshBody {
     refresh_token: String,
 }
 
+/// Exchanges a refresh token for new tokens (the old one is spent; reusing it revokes the session).
+#[utoipa::path(post, path = "/auth/refresh", tag = "auth", request_body = RefreshBody,
+    responses(
+        (status = 200, description = "An `AuthResponse`", body = AuthBody),
+        (status = 401, description = "`invalid_token`", body = ErrorBody),
+        (status = 403, description = "`cross_site_request`", body = ErrorBody),
+        (status = 429, description = "`rate_limited`", body = ErrorBody),
+        Always))]
 async fn refresh(
     State(state): State<AppState>,
     Meta(meta): Meta,
@@ -181,7 +225,7 @@ async fn refresh(
     Ok(auth_response(&state, tokens, None))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 struct PasswordBody {
     current_password: String,
@@ -189,6 +233,15 @@ struct PasswordBody {
     device_token: Option<String>,
 }
 
+/// Changes the password (the current one is checked like a login) and revokes the other sessions.
+#[utoipa::path(post, path = "/auth/password", tag = "auth", request_body = PasswordBody,
+    security(("bearer" = []), ("cookie" = [])),
+    responses(
+        (status = 204, description = "Changed"),
+        (status = 401, description = "`unauthorized` or `invalid_credentials`", body = ErrorBody),
+        (status = 403, description = "`cross_site_request`", body = ErrorBody),
+        (status = 429, description = "`too_many_attempts` or `rate_limited`", body = ErrorBody),
+        Always))]
 async fn change_password(
     State(state): State<AppState>,
     Meta(meta): Meta,
@@ -210,6 +263,10 @@ async fn change_password(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// Revokes the caller's session and clears the access-token cookie.
+#[utoipa::path(post, path = "/auth/logout", tag = "auth",
+    security(("bearer" = []), ("cookie" = [])),
+    responses((status = 204, description = "Logged out"), Authed, Always))]
 async fn logout(
     State(state): State<AppState>,
     Meta(meta): Meta,

@@ -10,7 +10,7 @@ use crate::service::error::Error as ServiceError;
 use crate::store::StoreError;
 
 /// One field-level validation problem.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, utoipa::ToSchema)]
 pub struct FieldError {
     /// The JSON field name (camelCase, as the client sent it).
     pub field: String,
@@ -233,13 +233,17 @@ impl From<anyhow::Error> for ApiError {
     }
 }
 
-#[derive(Serialize)]
+/// The body of every error: a stable snake_case `error` code, a message for people, the
+/// HTTP status, field problems of a 400, and `retryAfter` (seconds) of a 429 or 503.
+#[derive(Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
-struct ErrorBody<'a> {
+#[schema(as = Error)]
+pub(crate) struct ErrorBody<'a> {
     error: &'a str,
     message: String,
     status: u16,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Vec<FieldError>>)]
     details: Option<&'a [FieldError]>,
     #[serde(skip_serializing_if = "Option::is_none")]
     retry_after: Option<u64>,

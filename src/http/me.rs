@@ -1,19 +1,22 @@
 //! `GET /me`: the caller's account.
 
 use axum::extract::State;
-use axum::routing::get;
-use axum::{Json, Router};
+use axum::Json;
 use serde::Serialize;
 
 use super::error::{ApiError, ApiResult};
 use super::extract::Auth;
+use super::openapi::{Always, Authed};
 use crate::service::AppState;
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/me", get(me))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(me))
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 struct MeBody {
     id: String,
@@ -22,6 +25,9 @@ struct MeBody {
     created_at: String,
 }
 
+/// The caller's account.
+#[utoipa::path(get, path = "/me", tag = "account", security(("bearer" = []), ("cookie" = [])),
+    responses((status = 200, description = "The account", body = MeBody), Authed, Always))]
 async fn me(State(state): State<AppState>, Auth(claims): Auth) -> ApiResult<Json<MeBody>> {
     let user = state
         .store

@@ -2,25 +2,29 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::Json;
 use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
+use super::error::ErrorBody;
 use super::error::{ApiError, ApiResult};
 use super::extract::{ApiJson, Auth, Meta};
 use super::me::rfc3339;
+use super::openapi::{Always, Authed};
 use crate::domain::codes::{MfaCode, TotpCode};
 use crate::domain::text::is_hidden;
 use crate::service::{mfa, AppState};
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/mfa/setup", post(setup))
-        .route("/mfa/setup/confirm", post(confirm))
-        .route("/mfa/status", get(status))
-        .route("/mfa/recovery-codes/regenerate", post(regenerate))
-        .route("/mfa/disable", post(disable))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(setup))
+        .routes(routes!(confirm))
+        .routes(routes!(status))
+        .routes(routes!(regenerate))
+        .routes(routes!(disable))
 }
 
 /// Longest device name.
@@ -46,13 +50,13 @@ pub(super) fn device_name(raw: Option<String>) -> ApiResult<Option<String>> {
     Ok(Some(name))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 struct SetupBody {
     device_name: Option<String>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 struct SetupResponse {
     secret: String,
@@ -61,6 +65,11 @@ struct SetupResponse {
     expires_in: i64,
 }
 
+/// Starts (or restarts) TOTP enrollment: a pending secret, its URI and QR code.
+#[utoipa::path(post, path = "/mfa/setup", tag = "mfa", request_body = SetupBody,
+    security(("bearer" = []), ("cookie" = [])),
+    responses((status = 200, description = "The pending secret", body = SetupResponse),
+        (status = 409, description = "`mfa_already_enabled`", body = ErrorBody), Authed, Always))]
 async fn setup(
     State(state): State<AppState>,
     Meta(meta): Meta,
@@ -77,7 +86,7 @@ async fn setup(
     }))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 struct ConfirmBody {
     code: String,
@@ -85,7 +94,7 @@ struct ConfirmBody {
     device_name: Option<String>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 struct RecoveryCodesResponse {
     recovery_codes: Vec<String>,
@@ -101,6 +110,12 @@ fn totp_code(raw: &str) -> ApiResult<TotpCode> {
     TotpCode::parse(raw).map_err(|m| ApiError::invalid_field("code", m))
 }
 
+/// Confirms enrollment with a current code: MFA is on, and the recovery codes are shown once.
+#[utoipa::path(post, path = "/mfa/setup/confirm", tag = "mfa", request_body = ConfirmBody,
+    security(("bearer" = []), ("cookie" = [])),
+    responses((status = 200, description = "Ten recovery codes", body = RecoveryCodesResponse),
+        (status = 409, description = "`mfa_already_enabled`", body = ErrorBody),
+        (status = 429, description = "`too_many_attempts`", body = ErrorBody), Authed, Always))]
 async fn confirm(
     State(state): State<AppState>,
     Meta(meta): Meta,
@@ -114,7 +129,7 @@ async fn confirm(
     Ok(codes_response(codes))
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub(super) struct StatusResponse {
     enabled: bool,
@@ -124,6 +139,9 @@ pub(super) struct StatusResponse {
     pending_setup: bool,
 }
 
+/// The caller's MFA state.
+#[utoipa::path(get, path = "/mfa/status", tag = "mfa", security(("bearer" = []), ("cookie" = [])),
+    responses((status = 200, description = "The MFA state", body = StatusResponse), Authed, Always))]
 async fn status(
     State(state): State<AppState>,
     Auth(claims): Auth,
@@ -145,11 +163,16 @@ impl From<mfa::Status> for StatusResponse {
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 struct CodeBody {
     code: String,
 }
 
+/// Replaces the recovery codes (needs a current TOTP code).
+#[utoipa::path(post, path = "/mfa/recovery-codes/regenerate", tag = "mfa", request_body = CodeBody,
+    security(("bearer" = []), ("cookie" = [])),
+    responses((status = 200, description = "Ten new recovery codes", body = RecoveryCodesResponse),
+        (status = 429, description = "`too_many_attempts`", body = ErrorBody), Authed, Always))]
 async fn regenerate(
     State(state): State<AppState>,
     Meta(meta): Meta,
@@ -161,6 +184,11 @@ async fn regenerate(
     Ok(codes_response(codes))
 }
 
+/// Turns MFA off (needs a TOTP or recovery code).
+#[utoipa::path(post, path = "/mfa/disable", tag = "mfa", request_body = CodeBody,
+    security(("bearer" = []), ("cookie" = [])),
+    responses((status = 204, description = "MFA is off"),
+        (status = 429, description = "`too_many_attempts`", body = ErrorBody), Authed, Always))]
 async fn disable(
     State(state): State<AppState>,
     Meta(meta): Meta,

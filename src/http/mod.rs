@@ -10,6 +10,8 @@ use axum::middleware::from_fn_with_state;
 use axum::response::{IntoResponse, Response};
 use axum::Router;
 use tower_http::trace::TraceLayer;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
 
 use crate::service::sessions::AuthTokens;
 use crate::service::AppState;
@@ -32,6 +34,8 @@ pub(crate) mod me;
 /// Prometheus metrics: recorder, request middleware, listener.
 pub mod metrics;
 mod mfa;
+/// The OpenAPI document and the `/docs` page.
+pub mod openapi;
 /// The HTTP server: connections, header timeout, graceful shutdown.
 pub mod serve;
 mod sessions;
@@ -39,11 +43,14 @@ mod sessions;
 /// Largest request body accepted.
 pub const BODY_LIMIT: usize = 64 * 1024;
 
-/// The whole application's routes.
-pub fn router(state: AppState, edge: Arc<edge::Edge>) -> Router {
-    let hashing =
-        auth::hashing_router().route_layer(from_fn_with_state(Arc::clone(&edge), edge::rate_limit));
-    let api = Router::new()
+/// The native API's routes with their documentation (one registration each), under
+/// `/api/v1`, and the JWKS; `edge` adds the per-IP limit to the endpoints that hash.
+fn native(edge: Option<&Arc<edge::Edge>>) -> OpenApiRouter<AppState> {
+    let mut hashing = auth::hashing_router();
+    if let Some(edge) = edge {
+        hashing = hashing.route_layer(from_fn_with_state(Arc::clone(edge), edge::rate_limit));
+    }
+    let api = OpenApiRouter::new()
         .merge(hashing)
         .merge(auth::router())
         .merge(sessions::router())
@@ -52,11 +59,24 @@ pub fn router(state: AppState, edge: Arc<edge::Edge>) -> Router {
         .merge(audit::router())
         .merge(admin::router())
         .merge(health::router());
-    let router = Router::new()
+    OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
         .nest("/api/v1", api)
-        .merge(compat::router(&state.settings, &edge))
-        .merge(health::router())
         .merge(jwks::router())
+}
+
+/// The OpenAPI 3.1 document of the native API, as `/api/v1/openapi.json` serves it.
+pub fn openapi_document() -> utoipa::openapi::OpenApi {
+    native(None).into_openapi()
+}
+
+/// The whole application's routes.
+pub fn router(state: AppState, edge: Arc<edge::Edge>) -> Router {
+    let (api, document) = native(Some(&edge)).split_for_parts();
+    let router = api
+        .merge(openapi::router(document))
+        .merge(compat::router(&state.settings, &edge))
+        // Also at the root, for load balancers (documented under /api/v1).
+        .merge(Router::from(health::router()))
         .fallback(|| async { ApiError::NotFound })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed });
     // Requests are counted and timed only when someone can scrape the figures.
@@ -73,7 +93,7 @@ pub fn router(state: AppState, edge: Arc<edge::Edge>) -> Router {
 }
 
 /// The `AuthResponse` of the contract.
-#[derive(serde::Serialize)]
+#[derive(serde::Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 struct AuthBody {
     access_token: String,

@@ -2,23 +2,27 @@
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::routing::{delete, get, post};
-use axum::{Json, Router};
+use axum::Json;
 use serde::Serialize;
 
 use super::error::ApiResult;
+use super::error::ErrorBody;
 use super::extract::{ApiJson, Auth, Meta};
 use super::me::rfc3339;
+use super::openapi::{Always, Authed};
 use crate::service::{sessions, AppState};
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/sessions", get(list))
-        .route("/sessions/revoke-others", post(revoke_others))
-        .route("/sessions/{id}", delete(revoke))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list))
+        .routes(routes!(revoke_others))
+        .routes(routes!(revoke))
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 struct SessionBody {
     id: String,
@@ -30,11 +34,14 @@ struct SessionBody {
     current: bool,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 struct SessionsBody {
     sessions: Vec<SessionBody>,
 }
 
+/// The caller's live sessions, newest first.
+#[utoipa::path(get, path = "/sessions", tag = "account", security(("bearer" = []), ("cookie" = [])),
+    responses((status = 200, description = "Sessions", body = SessionsBody), Authed, Always))]
 async fn list(State(state): State<AppState>, Auth(claims): Auth) -> ApiResult<Json<SessionsBody>> {
     let sessions = sessions::list(&state, &claims)
         .await?
@@ -52,6 +59,11 @@ async fn list(State(state): State<AppState>, Auth(claims): Auth) -> ApiResult<Js
     Ok(Json(SessionsBody { sessions }))
 }
 
+/// Revokes one of the caller's sessions.
+#[utoipa::path(delete, path = "/sessions/{id}", tag = "account", security(("bearer" = []), ("cookie" = [])),
+    params(("id" = String, Path, description = "The session id")),
+    responses((status = 204, description = "Revoked"),
+        (status = 404, description = "`not_found`", body = ErrorBody), Authed, Always))]
 async fn revoke(
     State(state): State<AppState>,
     Meta(meta): Meta,
@@ -62,19 +74,23 @@ async fn revoke(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[derive(serde::Deserialize)]
+#[derive(serde::Deserialize, ToSchema)]
 struct Empty {}
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 struct RevokedBody {
     revoked: u64,
 }
 
+/// Revokes every session of the caller but this one.
+#[utoipa::path(post, path = "/sessions/revoke-others", tag = "account", request_body = Empty,
+    security(("bearer" = []), ("cookie" = [])),
+    responses((status = 200, description = "How many were revoked", body = RevokedBody), Authed, Always))]
 async fn revoke_others(
     State(state): State<AppState>,
     Meta(meta): Meta,
     Auth(claims): Auth,
-    ApiJson(_): ApiJson<Empty>,
+    ApiJson(_empty): ApiJson<Empty>,
 ) -> ApiResult<Json<RevokedBody>> {
     let revoked = sessions::revoke_others(&state, &meta, &claims).await?;
     Ok(Json(RevokedBody { revoked }))

@@ -12,6 +12,7 @@ mod input;
 mod logs;
 mod mfa;
 mod multi_instance;
+mod openapi;
 mod operate;
 mod ops_process;
 mod sessions;
