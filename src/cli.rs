@@ -309,7 +309,7 @@ async fn run(command: Command) -> anyhow::Result<()> {
                     let state = open(settings).await?;
                     let rotation = keys::rotate_signing(
                         state.store.as_ref(),
-                        &state.keys.sealer,
+                        &state.keys.sealer.current(),
                         state.settings.access_token_ttl,
                         state.now(),
                     )
@@ -324,14 +324,41 @@ async fn run(command: Command) -> anyhow::Result<()> {
                     let new = MasterKey::from_file(&new_key_file)?;
                     let current =
                         MasterKey::load_existing(settings.master_key.as_ref(), &settings.data_dir)?;
+                    // With the data folder's key file, running instances catch up by
+                    // themselves: the new key is written beside it first, and becomes
+                    // `master.key` once the transaction is committed.
+                    let key_file = settings.master_key.is_none();
+                    let data_dir = settings.data_dir.clone();
                     let state = open(settings).await?;
+                    if key_file {
+                        new.write_next(&data_dir)?;
+                    }
                     let rotation =
                         keys::rotate_master(state.store.as_ref(), &current, &new, state.now())
-                            .await?;
-                    println!(
-                        "re-sealed {} value(s) under master key id {}; start the service with the new key",
-                        rotation.resealed, rotation.new_key_id
-                    );
+                            .await;
+                    let rotation = match rotation {
+                        Ok(rotation) => rotation,
+                        Err(e) => {
+                            if key_file {
+                                MasterKey::discard_next(&data_dir);
+                            }
+                            return Err(e);
+                        }
+                    };
+                    if key_file {
+                        MasterKey::promote_next(&data_dir)?;
+                        println!(
+                            "re-sealed {} value(s) under master key id {}; {} now holds the new key and running instances switch to it by themselves",
+                            rotation.resealed,
+                            rotation.new_key_id,
+                            data_dir.join(crate::crypto::keys::MASTER_KEY_FILE).display()
+                        );
+                    } else {
+                        println!(
+                            "re-sealed {} value(s) under master key id {}; set TWOFOLD_MASTER_KEY to the new key and restart each instance",
+                            rotation.resealed, rotation.new_key_id
+                        );
+                    }
                     Ok(())
                 }
             }
@@ -390,7 +417,7 @@ async fn check_config(settings: Settings) -> anyhow::Result<()> {
     println!("  audience        {}", s.effective_audience());
     println!(
         "  master key      id {} (opens the database)",
-        state.keys.sealer.key_id()
+        state.keys.sealer.current().key_id()
     );
     println!(
         "  signing key     {}",
@@ -427,7 +454,7 @@ async fn restore_check(settings: Settings, file: &Path) -> anyhow::Result<()> {
     let result = async {
         let state = open(settings).await?;
         let values = state.store.sealed_values().await?;
-        let sealer = &state.keys.sealer;
+        let sealer = state.keys.sealer.current();
         for value in &values {
             anyhow::ensure!(
                 value.key_id == sealer.key_id(),

@@ -206,7 +206,7 @@ pub async fn open_state(
         keys: Arc::new(Keys {
             ring: keys::SigningKeys::new(ring),
             tokens: TokenHasher::new(&unsealed.token_hmac),
-            sealer: unsealed.sealer,
+            sealer: keys::Sealers::new(unsealed.sealer),
         }),
         settings: Arc::new(settings),
         clock,

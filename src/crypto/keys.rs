@@ -15,6 +15,9 @@ use zeroize::Zeroizing;
 
 /// File name of a generated master key inside the data folder.
 pub const MASTER_KEY_FILE: &str = "master.key";
+/// The key `keys rotate-master` is about to make current, written before its transaction
+/// and renamed over [`MASTER_KEY_FILE`] after it.
+pub const NEXT_MASTER_KEY_FILE: &str = "master.key.next";
 
 /// 32 secret bytes from which every server key is derived.
 pub struct MasterKey(Zeroizing<[u8; 32]>);
@@ -102,6 +105,45 @@ impl MasterKey {
         refuse_shared_file(&path)?;
         Self::from_base64(&text)
             .with_context(|| format!("reading master key from {}", path.display()))
+    }
+
+    /// Writes this key to `data_dir/master.key.next` (0600), replacing an older one.
+    pub fn write_next(&self, data_dir: &Path) -> anyhow::Result<()> {
+        let path = data_dir.join(NEXT_MASTER_KEY_FILE);
+        match std::fs::remove_file(&path) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                return Err(e).with_context(|| format!("removing {}", path.display()))
+            }
+            _ => {}
+        }
+        let encoded = Zeroizing::new(STANDARD.encode(self.0.as_ref()));
+        write_new_private_file(&path, encoded.as_bytes())
+    }
+
+    /// Makes `master.key.next` the data folder's master key (an atomic rename).
+    pub fn promote_next(data_dir: &Path) -> anyhow::Result<()> {
+        let next = data_dir.join(NEXT_MASTER_KEY_FILE);
+        let current = data_dir.join(MASTER_KEY_FILE);
+        std::fs::rename(&next, &current)
+            .with_context(|| format!("renaming {} to {}", next.display(), current.display()))?;
+        Ok(())
+    }
+
+    /// Drops `master.key.next` (a rotation that did not happen).
+    pub fn discard_next(data_dir: &Path) {
+        let _ = std::fs::remove_file(data_dir.join(NEXT_MASTER_KEY_FILE));
+    }
+
+    /// The data folder's key files a running instance may catch up with: the one being
+    /// made current, then the current one (whichever exist).
+    pub fn load_data_dir_candidates(data_dir: &Path) -> Vec<Self> {
+        [NEXT_MASTER_KEY_FILE, MASTER_KEY_FILE]
+            .iter()
+            .map(|name| data_dir.join(name))
+            .filter(|path| refuse_shared_file(path).is_ok())
+            .filter_map(|path| std::fs::read_to_string(path).ok().map(Zeroizing::new))
+            .filter_map(|text| Self::from_base64(&text).ok())
+            .collect()
     }
 
     /// Reads a key file (base64 of 32 bytes), e.g. the new key of `keys rotate-master`.

@@ -339,13 +339,11 @@ pub async fn import_totp(state: &AppState, actor: &Actor, line: &str) -> Result<
     let user_id = user_id_by_email(state, email).await?;
     let imported = otpauth::parse_totp_uri(uri).map_err(|e| invalid("uri", e))?;
     let now = state.now();
+    let sealer = state.keys.sealer.current();
     let credential = TotpRecord {
         user_id: user_id.clone(),
-        key_id: state.keys.sealer.key_id(),
-        sealed_secret: state
-            .keys
-            .sealer
-            .seal(&imported.secret, mfa::secret_aad(&user_id).as_bytes()),
+        key_id: sealer.key_id(),
+        sealed_secret: sealer.seal(&imported.secret, mfa::secret_aad(&user_id).as_bytes()),
         device_name: Some("imported".into()),
         created_at: now,
         expires_at: i64::MAX,

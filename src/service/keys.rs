@@ -96,6 +96,99 @@ fn aad_of(value: &SealedValue) -> String {
     }
 }
 
+/// The sealers of this instance: the current master key's, and the ones it replaced while
+/// running (rows a not-yet-caught-up instance sealed stay readable). When the master key
+/// is the data folder's `master.key` file, a rotation by the CLI rewrites that file and
+/// running instances catch up without a restart ([`catch_up_master`]).
+pub struct Sealers {
+    sealers: RwLock<Vec<Arc<Sealer>>>,
+    last_catch_up: Mutex<Instant>,
+}
+
+impl Sealers {
+    pub fn new(current: Sealer) -> Self {
+        Self {
+            sealers: RwLock::new(vec![Arc::new(current)]),
+            last_catch_up: Mutex::new(
+                Instant::now()
+                    .checked_sub(RELOAD_AT_MOST_EVERY)
+                    .unwrap_or_else(Instant::now),
+            ),
+        }
+    }
+
+    /// The sealer new values are sealed with.
+    pub fn current(&self) -> Arc<Sealer> {
+        let sealers = self.sealers.read().unwrap_or_else(|p| p.into_inner());
+        Arc::clone(&sealers[0])
+    }
+
+    /// The sealer of `key_id`, if this instance has it.
+    pub fn for_key(&self, key_id: i64) -> Option<Arc<Sealer>> {
+        let sealers = self.sealers.read().unwrap_or_else(|p| p.into_inner());
+        sealers.iter().find(|s| s.key_id() == key_id).cloned()
+    }
+
+    fn push(&self, sealer: Sealer) {
+        let mut sealers = self.sealers.write().unwrap_or_else(|p| p.into_inner());
+        if sealer.key_id() > sealers[0].key_id() {
+            sealers.insert(0, Arc::new(sealer));
+        }
+    }
+}
+
+/// After `keys rotate-master` by the CLI: when the master key comes from the data folder's
+/// `master.key` (which the CLI rewrote) and the database names a newer key than this
+/// instance's, opens the database with the file's key and makes it current, then reloads
+/// the signing keys (re-sealed too). At most once a second. True when it caught up.
+pub async fn catch_up_master(state: &AppState) -> bool {
+    if state.settings.master_key.is_some() {
+        return false; // a configured key changes only with a restart
+    }
+    {
+        let mut last = state
+            .keys
+            .sealer
+            .last_catch_up
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        if last.elapsed() < RELOAD_AT_MOST_EVERY {
+            return false;
+        }
+        *last = Instant::now();
+    }
+    let ours = state.keys.sealer.current().key_id();
+    let newest = match state.store.master_keys().await {
+        Ok(keys) => keys.first().map_or(ours, |k| k.key_id),
+        Err(_) => return false,
+    };
+    if newest <= ours {
+        return false;
+    }
+    let caught_up = async {
+        for master in MasterKey::load_data_dir_candidates(&state.settings.data_dir) {
+            if let Ok(unsealed) = unseal(state.store.as_ref(), &master, state.now()).await {
+                if unsealed.sealer.key_id() == newest {
+                    state.keys.sealer.push(unsealed.sealer);
+                    return reload(state).await;
+                }
+            }
+        }
+        anyhow::bail!("no master key file in the data folder opens the database")
+    }
+    .await;
+    match caught_up {
+        Ok(()) => {
+            tracing::info!(key_id = newest, "caught up with a rotated master key");
+            true
+        }
+        Err(error) => {
+            tracing::error!(%error, key_id = newest, "the master key was rotated: restart with the new key");
+            false
+        }
+    }
+}
+
 /// The signing keys in use: the current one signs; keys retired less than an access
 /// token's lifetime ago still verify (and are in the JWKS). Several instances share them
 /// through the database and reload them, so a rotation reaches all without a restart.
@@ -195,7 +288,7 @@ pub async fn reload(state: &AppState) -> anyhow::Result<()> {
     let settings = &state.settings;
     let ring = load_ring(
         state.store.as_ref(),
-        &state.keys.sealer,
+        &state.keys.sealer.current(),
         &settings.issuer,
         settings.effective_audience(),
         settings.access_token_ttl,
@@ -222,12 +315,14 @@ pub async fn reload_for_unknown_kid(state: &AppState, token: &str) -> bool {
 }
 
 /// Reloads the signing keys every `every`, so that a rotation done elsewhere (the CLI,
-/// another instance) is picked up, and retired keys leave the JWKS when their tokens expire.
+/// another instance) is picked up, and retired keys leave the JWKS when their tokens expire;
+/// catches up with a rotated master key first.
 pub async fn reload_periodically(state: AppState, every: Duration) {
     let mut ticks = tokio::time::interval(every);
     ticks.tick().await;
     loop {
         ticks.tick().await;
+        catch_up_master(&state).await;
         if let Err(error) = reload(&state).await {
             tracing::warn!(%error, "reloading the signing keys failed");
         }

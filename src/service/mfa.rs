@@ -49,17 +49,23 @@ pub(super) fn secret_aad(user_id: &str) -> String {
     format!("totp:{user_id}")
 }
 
-pub(super) fn open_secret(state: &AppState, record: &TotpRecord) -> Result<Zeroizing<Vec<u8>>> {
-    let sealer = &state.keys.sealer;
-    if record.key_id != sealer.key_id() {
-        // `keys rotate-master` ran: this instance must be restarted with the new key.
+pub(super) async fn open_secret(
+    state: &AppState,
+    record: &TotpRecord,
+) -> Result<Zeroizing<Vec<u8>>> {
+    let sealers = &state.keys.sealer;
+    if record.key_id > sealers.current().key_id() {
+        // `keys rotate-master` ran: catch up when the key file was rotated too.
+        super::keys::catch_up_master(state).await;
+    }
+    let Some(sealer) = sealers.for_key(record.key_id) else {
         tracing::error!(
             row_key_id = record.key_id,
-            our_key_id = sealer.key_id(),
+            our_key_id = sealers.current().key_id(),
             "a secret is sealed under another master key: restart with the new master key"
         );
         return Err(Error::Unavailable);
-    }
+    };
     sealer
         .open(
             record.key_id,
@@ -87,13 +93,11 @@ pub async fn setup(
     }
     let now = state.now();
     let secret = codes::generate_secret();
+    let sealer = state.keys.sealer.current();
     let pending = TotpRecord {
         user_id: user.id.clone(),
-        key_id: state.keys.sealer.key_id(),
-        sealed_secret: state
-            .keys
-            .sealer
-            .seal(&secret, secret_aad(&user.id).as_bytes()),
+        key_id: sealer.key_id(),
+        sealed_secret: sealer.seal(&secret, secret_aad(&user.id).as_bytes()),
         device_name,
         created_at: now,
         expires_at: now + state.settings.mfa_setup_ttl,
@@ -139,7 +143,7 @@ pub async fn confirm(
         .await?
         .filter(|p| p.expires_at > now)
         .ok_or(Error::NoPendingSetup)?;
-    let pending_secret = open_secret(state, &pending)?;
+    let pending_secret = open_secret(state, &pending).await?;
     if let Some(given) = secret {
         let matches = codes::secret_from_base32(given)
             .is_some_and(|g| bool::from(g.as_slice().ct_eq(pending_secret.as_slice())));

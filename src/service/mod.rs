@@ -7,7 +7,6 @@ use std::sync::Arc;
 use crate::clock::SharedClock;
 use crate::config::Settings;
 use crate::crypto::argon::Argon;
-use crate::crypto::seal::Sealer;
 use crate::crypto::token::TokenHasher;
 use crate::domain::lockout::LockPolicy;
 use crate::store::{AuditEvent, Store};
@@ -36,8 +35,8 @@ pub mod webhooks;
 pub struct Keys {
     /// Signs and verifies access tokens (reloaded when rotated).
     pub ring: keys::SigningKeys,
-    /// Seals secrets at rest.
-    pub sealer: Sealer,
+    /// Seals secrets at rest (the current master key's sealer, and earlier ones).
+    pub sealer: keys::Sealers,
     /// Hashes refresh and challenge tokens.
     pub tokens: TokenHasher,
 }

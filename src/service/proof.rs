@@ -47,7 +47,7 @@ pub(super) async fn mfa_proof(
 ) -> Result<Option<MfaProof>> {
     match code {
         MfaCode::Totp(totp) => Ok(totp_proof(
-            &open_secret(state, credential)?,
+            &open_secret(state, credential).await?,
             totp,
             state.now(),
         )),

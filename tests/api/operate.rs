@@ -754,3 +754,85 @@ async fn a_rotated_master_key_reseals_everything_and_keeps_tokens_and_codes() {
     .await;
     exits(&cli(&app, &["check-config"]), 0);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_master_key_file_rotated_by_the_cli_is_picked_up_under_load_without_a_restart() {
+    // The embedded default: the key is the data folder's master.key.
+    let app = std::sync::Arc::new(TestApp::spawn_with(|s| s.master_key = None).await);
+    let users = [app.enrolled_user().await, app.enrolled_user().await];
+    let newcomer = app.user().await;
+
+    // Load during the rotation: enrollment starts (sealing) and status reads.
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let load = {
+        let (app, stop, token) = (
+            std::sync::Arc::clone(&app),
+            std::sync::Arc::clone(&stop),
+            newcomer.access_token.clone(),
+        );
+        tokio::spawn(async move {
+            let mut answers = Vec::new();
+            while !stop.load(std::sync::atomic::Ordering::SeqCst) {
+                answers.push(
+                    app.post("/mfa/setup", json!({}), Some(&token))
+                        .await
+                        .status(),
+                );
+                answers.push(app.get("/mfa/status", Some(&token)).await.status());
+            }
+            answers
+        })
+    };
+    let key_file = app.data_dir.path().join("new.key");
+    let new_key = twofold::crypto::keys::MasterKey::generate_base64();
+    std::fs::write(&key_file, &new_key).unwrap();
+    let app2 = std::sync::Arc::clone(&app);
+    let output = tokio::task::spawn_blocking(move || {
+        cli_with_key(
+            &app2,
+            None,
+            &[
+                "keys",
+                "rotate-master",
+                "--new-key-file",
+                key_file.to_str().unwrap(),
+            ],
+        )
+    })
+    .await
+    .unwrap();
+    let stdout = exits(&output, 0);
+    assert!(stdout.contains("switch to it by themselves"), "{stdout}");
+    // A few more requests after the commit, then stop.
+    let settled = app.get("/mfa/status", Some(&newcomer.access_token)).await;
+    assert_eq!(settled.status(), StatusCode::OK);
+    stop.store(true, std::sync::atomic::Ordering::SeqCst);
+    let answers = load.await.unwrap();
+    assert!(!answers.is_empty());
+    assert!(
+        answers.iter().all(|s| *s == StatusCode::OK),
+        "a request failed: {answers:?}"
+    );
+    let stored = std::fs::read_to_string(app.data_dir.path().join("master.key")).unwrap();
+    assert_eq!(stored.trim(), new_key.trim());
+    assert!(!app.data_dir.path().join("master.key.next").exists());
+
+    // The running instance opens the re-sealed secrets: TOTP logins, no restart.
+    for e in &users {
+        mfa_login(&app, e).await;
+    }
+    // The setup sealed during the rotation (under either key) is confirmed.
+    let setup = app.setup(&newcomer.access_token).await;
+    let secret = setup["secret"].as_str().unwrap().to_owned();
+    assert_status(
+        app.confirm(&newcomer.access_token, &oathtool(&secret, now(&app)))
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    let sealed = app.state.store.sealed_values().await.unwrap();
+    assert!(
+        sealed.iter().any(|v| v.key_id == 2),
+        "values are under the new key"
+    );
+}
