@@ -58,7 +58,9 @@ SETTINGS (defaults < --config TOML file < TWOFOLD_* environment < flags):
   log_format                  TWOFOLD_LOG_FORMAT              text or json (one object per line) [text]
   metrics_listen              TWOFOLD_METRICS_LISTEN          Prometheus /metrics listener, e.g. 127.0.0.1:9464 [off]
   webhook_url                 TWOFOLD_WEBHOOK_URL             where security events are POSTed [off]
-  webhook_secret              TWOFOLD_WEBHOOK_SECRET          Standard Webhooks secret, base64 of >= 24 bytes [none]";
+  webhook_secret              TWOFOLD_WEBHOOK_SECRET          Standard Webhooks secret, base64 of >= 24 bytes [none]
+  brand_color                 TWOFOLD_BRAND_COLOR             accent color of the hosted pages, #rgb or #rrggbb [blue]
+  logo_url                    TWOFOLD_LOGO_URL                logo of the hosted pages: https URL or /path [the issuer's initial]";
 
 /// twofold: accounts, EdDSA access tokens and TOTP two-factor login in one binary.
 #[derive(Parser)]

@@ -88,6 +88,11 @@ pub struct Settings {
     pub webhook_url: Option<String>,
     /// The webhook signing secret: base64 of at least 24 bytes (a `whsec_` prefix is allowed).
     pub webhook_secret: Option<SecretString>,
+    /// Accent color of the hosted pages, as `#rgb` or `#rrggbb`; unset: the default blue.
+    pub brand_color: Option<String>,
+    /// Logo shown on the hosted pages: an `https://` (or `http://`) URL or a path on this
+    /// server; unset: the issuer's initial.
+    pub logo_url: Option<String>,
 }
 
 /// A list setting: a comma-separated string (as environment variables give it) or an
@@ -158,6 +163,8 @@ impl Default for Settings {
             metrics_listen: None,
             webhook_url: None,
             webhook_secret: None,
+            brand_color: None,
+            logo_url: None,
         }
     }
 }
@@ -166,6 +173,8 @@ impl Default for Settings {
 /// `TWOFOLD_CONFIG`, read by the command line, or the test suite's) are not settings and
 /// are ignored; unknown keys in a TOML file are errors (they are typos).
 pub const SETTINGS: &[&str] = &[
+    "brand_color",
+    "logo_url",
     "metrics_listen",
     "webhook_url",
     "webhook_secret",

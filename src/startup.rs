@@ -144,6 +144,7 @@ pub fn check_settings(settings: &Settings) -> anyhow::Result<()> {
         );
     }
     crate::service::webhooks::check_settings(settings)?;
+    crate::http::pages::check_settings(settings)?;
     anyhow::ensure!(
         ["text", "json"].contains(&settings.log_format.as_str()),
         "log_format must be text or json"

@@ -126,7 +126,7 @@ impl Edge {
     }
 
     /// Whether a cookie request passes the cross-site rule of API 1.1.
-    fn same_site(&self, headers: &HeaderMap) -> bool {
+    pub(crate) fn same_site(&self, headers: &HeaderMap) -> bool {
         if let Some(site) = headers.get("sec-fetch-site") {
             return matches!(site.as_bytes(), b"same-origin" | b"none");
         }
@@ -152,7 +152,10 @@ impl Edge {
 /// request's extensions), refuses cross-site cookie requests (403, nothing done), bounds
 /// the request's time (503 `timeout`), and adds the security headers to every answer.
 pub async fn guard(State(edge): State<Arc<Edge>>, mut req: Request, next: Next) -> Response {
-    let cacheable = req.uri().path() == "/.well-known/jwks.json";
+    let path = req.uri().path();
+    let cacheable = path == "/.well-known/jwks.json" || path.starts_with("/assets/");
+    // The pages apply the cross-site rule themselves, answering with a page.
+    let page = super::pages::is_page(path);
     let mut from_trusted_proxy = false;
     if let Some(ConnectInfo(peer)) = req.extensions().get::<ConnectInfo<SocketAddr>>().copied() {
         from_trusted_proxy = edge.is_trusted(peer.ip());
@@ -164,7 +167,7 @@ pub async fn guard(State(edge): State<Arc<Edge>>, mut req: Request, next: Next) 
     let span = tracing::info_span!("request", id = request_id.to_str().unwrap_or_default());
     let safe = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     let bearer = req.headers().contains_key(header::AUTHORIZATION);
-    let mut response = if !safe && !bearer && !edge.same_site(req.headers()) {
+    let mut response = if !safe && !bearer && !page && !edge.same_site(req.headers()) {
         ApiError::CrossSite.into_response()
     } else {
         let run = tracing::Instrument::instrument(next.run(req), span);

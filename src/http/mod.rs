@@ -36,6 +36,8 @@ pub mod metrics;
 mod mfa;
 /// The OpenAPI document and the `/docs` page.
 pub mod openapi;
+/// The hosted pages for people (PAGES.md).
+pub mod pages;
 /// The HTTP server: connections, header timeout, graceful shutdown.
 pub mod serve;
 mod sessions;
@@ -75,6 +77,7 @@ pub fn router(state: AppState, edge: Arc<edge::Edge>) -> Router {
     let router = api
         .merge(openapi::router(document))
         .merge(compat::router(&state.settings, &edge))
+        .merge(pages::router(&state, &edge))
         // Also at the root, for load balancers (documented under /api/v1).
         .merge(Router::from(health::router()))
         .fallback(|| async { ApiError::NotFound })

@@ -107,15 +107,42 @@ pub async fn setup(
         // MFA was enabled meanwhile (the store decides, in the same statement).
         return Err(Error::MfaAlreadyEnabled);
     }
-    let secret_b32 = codes::secret_to_base32(&secret);
-    let otpauth_uri = otpauth::otpauth_uri(&state.settings.issuer, &user.email, &secret_b32);
+    present(state, &user.email, &secret, state.settings.mfa_setup_ttl)
+}
+
+/// The enrollment the hosted page shows: the pending one while it lasts (reloading the
+/// page keeps the QR code already scanned), else a new one as [`setup`] makes it.
+#[tracing::instrument(skip_all, fields(user_id = %user_id))]
+pub async fn resume_or_setup(state: &AppState, meta: &RequestMeta, user_id: &str) -> Result<Setup> {
+    let now = state.now();
+    let user = state
+        .store
+        .user_by_id(user_id)
+        .await?
+        .ok_or(Error::Unauthorized)?;
+    if user.mfa_enabled_at.is_some() {
+        return Err(Error::MfaAlreadyEnabled);
+    }
+    match state.store.pending_totp(user_id).await? {
+        Some(pending) if pending.expires_at > now => {
+            let secret = open_secret(state, &pending).await?;
+            present(state, &user.email, &secret, pending.expires_at - now)
+        }
+        _ => setup(state, meta, user_id, None).await,
+    }
+}
+
+/// What an enrollment shows of `secret`: base32, the Key Uri and its QR code.
+fn present(state: &AppState, email: &str, secret: &[u8], expires_in: i64) -> Result<Setup> {
+    let secret_b32 = codes::secret_to_base32(secret);
+    let otpauth_uri = otpauth::otpauth_uri(&state.settings.issuer, email, &secret_b32);
     let qr_code = otpauth::qr_svg_data_uri(&otpauth_uri)
         .map_err(|e| Error::Internal(anyhow::anyhow!("QR encoding failed: {e}")))?;
     Ok(Setup {
         secret: secret_b32,
         otpauth_uri,
         qr_code,
-        expires_in: state.settings.mfa_setup_ttl,
+        expires_in,
     })
 }
 

@@ -1,0 +1,177 @@
+//! The audit trail in plain sentences, and friendly names for dates and browsers.
+
+use crate::store::AuditRecord;
+
+/// One event of the trail as a person reads it: `None` for events that only repeat
+/// another one (the password step of a two-step login, the code step of a success).
+pub fn sentence(event: &AuditRecord) -> Option<String> {
+    let details: serde_json::Value = serde_json::from_str(&event.details).unwrap_or_default();
+    let text = |s: &str| Some(s.to_owned());
+    match event.kind.as_str() {
+        "auth.register" => text("Account created"),
+        "auth.login.succeeded" => {
+            let amr = details["amr"].as_array().cloned().unwrap_or_default();
+            let has = |m: &str| amr.iter().any(|v| v == m);
+            Some(if has("rcv") {
+                "Signed in with a recovery code".into()
+            } else if has("otp") {
+                "Signed in with your password and a code from your app".into()
+            } else {
+                "Signed in with your password".into()
+            })
+        }
+        "auth.login.failed" => text("Someone tried to sign in with a wrong password"),
+        "auth.login.locked" => text("Sign-in was paused after too many wrong passwords"),
+        "auth.logout" => text("Signed out"),
+        "auth.refresh.reuse_detected" => {
+            text("A copied sign-in token was used, so that session was ended")
+        }
+        "auth.session.revoked" => Some(
+            match details["reason"].as_str().unwrap_or_default() {
+                "user_revoked" => "You ended a session",
+                "user_revoked_others" => "You signed out everywhere else",
+                "password_changed" => "Other sessions were ended because the password changed",
+                "mfa_enabled" => {
+                    "Other sessions were ended when two-factor authentication was turned on"
+                }
+                "mfa_disabled" => {
+                    "Other sessions were ended when two-factor authentication was turned off"
+                }
+                "recovery_codes_regenerated" => {
+                    "Other sessions were ended when new recovery codes were made"
+                }
+                _ => "A session was ended",
+            }
+            .into(),
+        ),
+        "auth.device.revoked" => text("A browser lost its trusted status after wrong passwords"),
+        "auth.password.changed" => text("Password changed"),
+        "auth.password.change_failed" => {
+            text("A password change was refused: the current password was wrong")
+        }
+        "auth.mfa.setup.started" => text("Two-factor setup started"),
+        "auth.mfa.setup.failed" => text("A wrong code was entered during two-factor setup"),
+        "auth.mfa.enabled" => Some(match details["deviceName"].as_str() {
+            Some(device) if !device.is_empty() => {
+                format!("Two-factor authentication turned on ({device})")
+            }
+            _ => "Two-factor authentication turned on".into(),
+        }),
+        "auth.mfa.disabled" => text("Two-factor authentication turned off"),
+        "auth.mfa.challenge.failed" => text("A wrong code was entered while signing in"),
+        "auth.mfa.manage.failed" => text("A wrong code was entered to change two-factor settings"),
+        "auth.mfa.locked" => text("Codes were paused after too many wrong tries"),
+        "auth.mfa.replay_rejected" => text("A code that was already used was refused"),
+        "auth.mfa.recovery_code.used" => Some(match details["remaining"].as_i64() {
+            Some(n) => format!("A recovery code was used ({n} left)",),
+            None => "A recovery code was used".into(),
+        }),
+        "auth.mfa.recovery_codes.regenerated" => {
+            text("New recovery codes were made; the old ones no longer work")
+        }
+        "admin.mfa.reset" => text("An administrator reset your two-factor authentication"),
+        "admin.sessions.revoked" => text("An administrator signed you out everywhere"),
+        "admin.user.disabled" => text("An administrator disabled your account"),
+        "admin.user.enabled" => text("An administrator enabled your account"),
+        "admin.user.unlocked" => text("An administrator lifted a sign-in pause"),
+        "admin.role.granted" => text("You were made an administrator"),
+        "admin.role.revoked" => text("Your administrator role was removed"),
+        "admin.action" => text("You made a change as an administrator"),
+        "auth.login.mfa_required" | "auth.mfa.challenge.succeeded" => None,
+        _ => text("Security event"),
+    }
+}
+
+/// A date as people read it: `25 Nov 2026, 19:20 UTC`.
+pub fn when(unix: i64) -> String {
+    let Ok(t) = time::OffsetDateTime::from_unix_timestamp(unix) else {
+        return String::new();
+    };
+    let Ok(format) = time::format_description::parse_borrowed::<2>(
+        "[day padding:none] [month repr:short] [year], [hour]:[minute] UTC",
+    ) else {
+        return String::new();
+    };
+    t.format(&format).unwrap_or_default()
+}
+
+/// "Chrome on Linux" from a `User-Agent` header.
+pub fn device(user_agent: Option<&str>) -> String {
+    let Some(ua) = user_agent.filter(|u| !u.is_empty()) else {
+        return "Unknown device".into();
+    };
+    let browser = [
+        ("Edg/", "Edge"),
+        ("OPR/", "Opera"),
+        ("Firefox/", "Firefox"),
+        ("Chrome/", "Chrome"),
+        ("Safari/", "Safari"),
+        ("curl/", "curl"),
+    ]
+    .iter()
+    .find(|(needle, _)| ua.contains(needle))
+    .map(|(_, name)| *name);
+    let os = [
+        ("iPhone", "iPhone"),
+        ("iPad", "iPad"),
+        ("Android", "Android"),
+        ("Windows", "Windows"),
+        ("Mac OS X", "macOS"),
+        ("CrOS", "ChromeOS"),
+        ("Linux", "Linux"),
+    ]
+    .iter()
+    .find(|(needle, _)| ua.contains(needle))
+    .map(|(_, name)| *name);
+    match (browser, os) {
+        (Some(b), Some(o)) => format!("{b} on {o}"),
+        (Some(b), None) => b.to_owned(),
+        (None, Some(o)) => o.to_owned(),
+        (None, None) => ua.chars().take(40).collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn event(kind: &str, details: &str) -> AuditRecord {
+        AuditRecord {
+            id: 1,
+            user_id: None,
+            kind: kind.into(),
+            at: 0,
+            ip: None,
+            user_agent: None,
+            details: details.into(),
+        }
+    }
+
+    #[test]
+    fn events_read_as_sentences() {
+        assert_eq!(
+            sentence(&event(
+                "auth.login.succeeded",
+                r#"{"amr":["pwd","rcv","mfa"]}"#
+            ))
+            .unwrap(),
+            "Signed in with a recovery code"
+        );
+        assert_eq!(
+            sentence(&event("auth.mfa.recovery_code.used", r#"{"remaining":9}"#)).unwrap(),
+            "A recovery code was used (9 left)"
+        );
+        assert!(sentence(&event("auth.mfa.challenge.succeeded", "{}")).is_none());
+        assert!(!sentence(&event("auth.mfa.disabled", "{}"))
+            .unwrap()
+            .contains("auth."));
+    }
+
+    #[test]
+    fn dates_and_devices() {
+        assert_eq!(when(1_795_000_000), "18 Nov 2026, 11:06 UTC");
+        let chrome = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0 Safari/537.36";
+        assert_eq!(device(Some(chrome)), "Chrome on Linux");
+        assert_eq!(device(None), "Unknown device");
+    }
+}

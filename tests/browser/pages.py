@@ -1,0 +1,514 @@
+#!/usr/bin/env python3
+"""The hosted pages in a real browser: headless Chromium (Debian's `chromium` and
+`chromium-driver`) driven by Selenium against a `twofold serve` started here.
+
+Every flow of PAGES.md, as a person does it, with JavaScript OFF (the pages must work
+without it): register, enroll (the QR code decoded from the page's image by zbarimg, codes
+from oathtool), save the recovery codes, sign out, sign in with a code and with a
+recovery code, end another session, make new codes, change the password, turn MFA off;
+then `return_to`, the cross-site form post and the missing anti-CSRF token (both refused,
+nothing changed), the 429 page, 320 px without horizontal scrolling, and the copy button
+with JavaScript on. Screenshots of every page, desktop and phone, light and dark, go to
+TWOFOLD_SCREENSHOTS (docs/screenshots/ when that is set to it).
+
+Usage: tests/browser/pages.py [path/to/twofold]
+"""
+
+import base64
+import http.server
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.expected_conditions import staleness_of
+from selenium.webdriver.support.ui import WebDriverWait
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "target/debug/twofold"
+SHOTS = Path(os.environ.get("TWOFOLD_SCREENSHOTS") or tempfile.mkdtemp(prefix="twofold-shots-"))
+PASSWORD = "correct horse battery staple"
+NEW_PASSWORD = "another long passphrase"
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """`twofold serve` on a fresh SQLite database and a free loopback port."""
+
+    def __init__(self):
+        self.dir = tempfile.mkdtemp(prefix="twofold-browser-")
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        key = subprocess.run([str(BIN), "gen-key"], capture_output=True, text=True, check=True).stdout.strip()
+        env = {k: v for k, v in os.environ.items() if not k.startswith("TWOFOLD_")}
+        env.update(
+            TWOFOLD_DATA_DIR=self.dir,
+            TWOFOLD_MASTER_KEY=key,
+            TWOFOLD_ARGON2_MEMORY_KIB="1024",
+            TWOFOLD_ARGON2_ITERATIONS="1",
+            TWOFOLD_RATE_LIMIT_BURST="0",
+            TWOFOLD_ISSUER="Acme ID",
+            TWOFOLD_LOG="warn",
+        )
+        self.log = open(Path(self.dir) / "server.log", "w")
+        self.proc = subprocess.Popen(
+            [str(BIN), "serve", "--listen", f"127.0.0.1:{self.port}"], env=env, stdout=self.log, stderr=self.log
+        )
+        for _ in range(200):
+            try:
+                urllib.request.urlopen(self.base + "/healthz", timeout=1)
+                return
+            except OSError:
+                time.sleep(0.05)
+        raise RuntimeError("twofold did not start: " + (Path(self.dir) / "server.log").read_text())
+
+    def api(self, method, path, body=None, token=None, cookie=None):
+        """(status, json body) of an API call."""
+        req = urllib.request.Request(self.base + "/api/v1" + path, method=method)
+        data = None
+        if body is not None:
+            data = json.dumps(body).encode()
+            req.add_header("content-type", "application/json")
+        if token:
+            req.add_header("authorization", f"Bearer {token}")
+        if cookie:
+            req.add_header("cookie", cookie)
+        try:
+            with urllib.request.urlopen(req, data, timeout=10) as r:
+                raw = r.read()
+                return r.status, json.loads(raw) if raw else None
+        except urllib.error.HTTPError as e:
+            raw = e.read()
+            return e.code, json.loads(raw) if raw else None
+
+    def stop(self):
+        self.proc.terminate()
+        self.proc.wait(10)
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+class Totp:
+    """Codes from oathtool, one fresh time step per use (the server refuses a replayed step)."""
+
+    def __init__(self, secret):
+        self.secret = secret
+        self.last = None
+
+    def code(self):
+        now = int(time.time()) // 30
+        step = now - 1 if self.last is None else max(self.last + 1, now - 1)
+        if step > now + 1:  # all steps the server accepts now are spent: wait for the next
+            time.sleep((now + 1) * 30 - time.time() + 0.2)
+            return self.code()
+        self.last = step
+        out = subprocess.run(
+            ["oathtool", "--totp", "-b", self.secret, "-N", f"@{step * 30 + 1}"],
+            capture_output=True, text=True, check=True,
+        )
+        return out.stdout.strip()
+
+
+def browser(javascript=True):
+    options = webdriver.ChromeOptions()
+    options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
+    for flag in (
+        "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
+        "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        "--window-size=1280,900", f"--user-data-dir={tempfile.mkdtemp(prefix='chromium-')}",
+    ):
+        options.add_argument(flag)
+    if not javascript:
+        options.add_experimental_option("prefs", {"profile.managed_default_content_settings.javascript": 2})
+    driver_path = shutil.which("chromedriver") or "/usr/bin/chromedriver"
+    return webdriver.Chrome(service=Service(driver_path), options=options)
+
+
+class Person:
+    """A person at a browser."""
+
+    def __init__(self, server, driver):
+        self.s, self.d = server, driver
+
+    def go(self, path):
+        self.d.get(self.s.base + path)
+
+    def path(self):
+        return self.d.current_url.removeprefix(self.s.base)
+
+    def fill(self, name, value):
+        field = self.d.find_element(By.NAME, name)
+        field.clear()
+        field.send_keys(value)
+
+    def submit(self, text=None):
+        buttons = self.d.find_elements(By.CSS_SELECTOR, "main button[type=submit]")
+        button = next(b for b in buttons if text is None or text in b.text)
+        self.click(button)
+
+    def click(self, element):
+        """Clicks and waits for the next page to load (a form post, a link)."""
+        old = self.d.find_element(By.TAG_NAME, "html")
+        element.click()
+        WebDriverWait(self.d, 10).until(staleness_of(old))
+        WebDriverWait(self.d, 10).until(
+            lambda d: d.execute_script("return document.readyState") == "complete"
+        )
+
+    def text(self):
+        return self.d.find_element(By.TAG_NAME, "body").text
+
+    def testid(self, name):
+        return self.d.find_element(By.CSS_SELECTOR, f"[data-testid='{name}']")
+
+    def cookie_header(self):
+        return "; ".join(f"{c['name']}={c['value']}" for c in self.d.get_cookies())
+
+    def status_of_last_page(self):
+        """The HTTP status of the page shown, from the browser's own navigation record."""
+        return self.d.execute_script(
+            "const e = performance.getEntriesByType('navigation')[0]; return e ? e.responseStatus : null;"
+        )
+
+    def shot(self, name, dark=False):
+        """Full-page screenshots at desktop and phone width."""
+        d = self.d
+        d.execute_cdp_cmd(
+            "Emulation.setEmulatedMedia",
+            {"features": [{"name": "prefers-color-scheme", "value": "dark" if dark else "light"}]},
+        )
+        suffix = "-dark" if dark else ""
+        for label, width, mobile in (("desktop", 1280, False), ("phone", 390, True)):
+            d.execute_cdp_cmd(
+                "Emulation.setDeviceMetricsOverride",
+                {"width": width, "height": 900, "deviceScaleFactor": 1 if not mobile else 2, "mobile": mobile},
+            )
+            height = d.execute_script("return document.documentElement.scrollHeight")
+            d.execute_cdp_cmd(
+                "Emulation.setDeviceMetricsOverride",
+                {"width": width, "height": max(height, 600), "deviceScaleFactor": 1 if not mobile else 2,
+                 "mobile": mobile},
+            )
+            png = d.execute_cdp_cmd("Page.captureScreenshot", {"format": "png"})["data"]
+            (SHOTS / f"{name}-{label}{suffix}.png").write_bytes(base64.b64decode(png))
+        d.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+        d.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": []})
+
+    def fits(self, width=320):
+        """No horizontal scrolling at `width` CSS pixels."""
+        d = self.d
+        d.execute_cdp_cmd(
+            "Emulation.setDeviceMetricsOverride", {"width": width, "height": 640, "deviceScaleFactor": 1, "mobile": True}
+        )
+        scroll = d.execute_script("return document.documentElement.scrollWidth")
+        d.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+        assert scroll <= width, f"{self.path()} scrolls sideways at {width}px ({scroll}px wide)"
+
+
+def qr_secret(person):
+    """The otpauth URI of the QR code image on the page, decoded by zbarimg."""
+    image = person.d.find_element(By.CSS_SELECTOR, "img[alt*='QR code']")
+    png = Path(tempfile.mkdtemp()) / "qr.png"
+    png.write_bytes(image.screenshot_as_png)
+    out = subprocess.run(["zbarimg", "--raw", "-q", str(png)], capture_output=True, text=True, check=True)
+    uri = out.stdout.strip()
+    assert uri.startswith("otpauth://totp/"), uri
+    assert "issuer=Acme%20ID" in uri or "issuer=Acme+ID" in uri, uri
+    return re.search(r"secret=([A-Z2-7]+)", uri).group(1)
+
+
+def register(person, email):
+    person.go("/register")
+    assert person.d.find_element(By.NAME, "password").get_attribute("autocomplete") == "new-password"
+    person.fill("email", email)
+    person.fill("password", PASSWORD)
+    person.submit()
+    assert person.path().startswith("/account"), person.path()
+    assert person.testid("mfa-status").text == "off"
+
+
+def sign_in_password(person, email, password=PASSWORD, return_to=None):
+    person.go("/login" + (f"?return_to={urllib.request.quote(return_to, safe='')}" if return_to else ""))
+    assert person.d.find_element(By.NAME, "email").get_attribute("autocomplete") == "username"
+    assert person.d.find_element(By.NAME, "password").get_attribute("autocomplete") == "current-password"
+    person.fill("email", email)
+    person.fill("password", password)
+    person.submit()
+
+
+def sign_out(person):
+    person.click(person.d.find_element(By.CSS_SELECTOR, "header form[action='/logout'] button"))
+    assert person.path().startswith("/login"), person.path()
+
+
+def enroll(person):
+    person.go("/account")
+    person.click(person.d.find_element(By.LINK_TEXT, "Turn on two-factor authentication"))
+    assert person.path() == "/account/mfa/setup"
+    secret = qr_secret(person)
+    shown = person.testid("totp-secret").text
+    assert re.fullmatch(r"([A-Z2-7]{4} )*[A-Z2-7]{1,4}", shown), shown
+    assert shown.replace(" ", "") == secret, "the key shown is the QR code's"
+    person.d.refresh()  # reloading keeps the same secret (the app already scanned it)
+    assert qr_secret(person) == secret
+    person.shot("mfa-setup")
+    person.shot("mfa-setup", dark=True)
+    totp = Totp(secret)
+    # A wrong code first: the error is beside the field, announced, and nothing is enabled.
+    person.fill("code", "000000" if totp.code() != "000000" else "111111")
+    person.submit()
+    error = person.d.find_element(By.ID, "code-error")
+    assert "not right" in error.text and error.get_attribute("role") == "alert", error.text
+    assert person.d.find_element(By.NAME, "code").get_attribute("aria-invalid") == "true"
+    assert person.status_of_last_page() == 401
+    person.shot("mfa-setup-error")
+    totp.last = None
+    code_field = person.d.find_element(By.NAME, "code")
+    assert code_field.get_attribute("autocomplete") == "one-time-code"
+    assert code_field.get_attribute("inputmode") == "numeric"
+    person.fill("device_name", "Work phone")
+    person.fill("code", totp.code())
+    person.submit()
+    codes = person.testid("recovery-codes").text.split("\n")
+    assert len(codes) == 10 and len(set(codes)) == 10, codes
+    assert "shown only now" in person.text()
+    link = person.testid("download-codes")
+    assert link.get_attribute("download") == "twofold-recovery-codes.txt"
+    href = link.get_attribute("href")
+    assert href.startswith("data:text/plain"), href
+    assert base64.b64decode(href.split(",", 1)[1]).decode().split() == codes
+    person.shot("recovery-codes")
+    person.shot("recovery-codes", dark=True)
+    person.click(person.d.find_element(By.LINK_TEXT, "I saved my codes"))
+    assert person.testid("mfa-status").text == "on"
+    assert "Two-factor authentication turned on (Work phone)" in person.text()
+    return totp, codes
+
+
+def check_cross_site_post(server, person):
+    """A form on another site posting to the pages is refused, and changes nothing."""
+    evil_port = free_port()
+    page = f"""<!doctype html><form id=f method=post action="{server.base}/account/password">
+      <input name=csrf_token value=guess><input name=current_password value="{PASSWORD}">
+      <input name=new_password value="attacker chosen password">
+      <button id=go>Win a prize</button></form>"""
+
+    class Evil(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            self.send_response(200)
+            self.send_header("content-type", "text/html")
+            self.end_headers()
+            self.wfile.write(page.encode())
+
+        def log_message(self, *args):
+            pass
+
+    evil = http.server.HTTPServer(("127.0.0.1", evil_port), Evil)
+    threading.Thread(target=evil.serve_forever, daemon=True).start()
+    try:
+        person.d.get(f"http://127.0.0.1:{evil_port}/")
+        person.click(person.d.find_element(By.ID, "go"))
+        assert person.path() == "/account/password", person.d.current_url
+        assert "refused" in person.text(), person.text()
+        assert person.status_of_last_page() == 403
+        person.shot("refused")
+    finally:
+        evil.shutdown()
+
+
+def check_missing_token(person):
+    """A same-site post without the anti-CSRF token is refused: still signed in after."""
+    person.go("/account")
+    person.d.execute_script(
+        "const f = document.createElement('form'); f.method = 'post'; f.action = '/logout';"
+        "document.body.appendChild(f); f.submit();"
+    )
+    for _ in range(100):
+        if person.path() == "/logout":
+            break
+        time.sleep(0.05)
+    assert "refused" in person.text()
+    assert person.status_of_last_page() == 403
+    person.go("/account")
+    assert person.path() == "/account", "a post without the token must not sign out"
+
+
+def main():
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    server = Server()
+    driver = browser(javascript=False)
+    person = Person(server, driver)
+    email = "ada@example.com"
+    try:
+        # Sign in and register pages, with a field error.
+        person.go("/login")
+        person.shot("login")
+        person.shot("login", dark=True)
+        person.fits()
+        person.go("/register")
+        person.fill("email", "not-an-email")
+        person.fill("password", "short")
+        person.submit()
+        assert person.d.find_element(By.ID, "email-error").text, "the email error is beside the field"
+        assert person.status_of_last_page() == 400
+        person.shot("register-error")
+        register(person, email)
+        person.shot("account-mfa-off")
+        person.fits()
+
+        totp, codes = enroll(person)
+        person.shot("account")
+        person.shot("account", dark=True)
+        person.fits()
+
+        # Sign out: nothing of the old session works, pages or API.
+        old_cookies = person.cookie_header()
+        assert server.api("GET", "/me", cookie=old_cookies)[0] == 200
+        sign_out(person)
+        assert "You are signed out" in person.text()
+        assert server.api("GET", "/me", cookie=old_cookies)[0] == 401
+        person.go("/account")
+        assert person.path().startswith("/login"), "signed out: the account page asks to sign in"
+
+        # Sign in with a code from the app (a wrong one first).
+        sign_in_password(person, email)
+        assert person.path() == "/login/mfa", person.path()
+        person.shot("login-mfa")
+        person.fill("code", "12345")
+        person.submit()
+        assert "6-digit" in person.d.find_element(By.ID, "code-error").text
+        person.fill("code", totp.code())
+        person.submit()
+        assert person.path() == "/account", person.path()
+        assert "Signed in with your password and a code from your app" in person.text()
+
+        # Another session (through the API, with a recovery code), ended from the page.
+        status, login = server.api("POST", "/auth/login", {"email": email, "password": PASSWORD})
+        status, other = server.api(
+            "POST", "/auth/verify-mfa", {"mfaChallengeToken": login["mfaChallengeToken"], "code": codes[0]}
+        )
+        assert status == 200, other
+        person.go("/account")
+        revoke = person.d.find_elements(By.CSS_SELECTOR, "[data-testid='revoke-session']")
+        assert len(revoke) == 1, "one other session"
+        assert "This browser" in person.text()
+        person.click(revoke[0])
+        assert "That session was signed out" in person.text()
+        assert not person.d.find_elements(By.CSS_SELECTOR, "[data-testid='revoke-session']")
+        assert server.api("POST", "/auth/refresh", {"refreshToken": other["refreshToken"]})[0] == 401
+        assert server.api("GET", "/me", token=other["accessToken"])[0] == 401
+
+        # Sign in with a recovery code (the link mentions it; the field is also `code`).
+        sign_out(person)
+        sign_in_password(person, email)
+        link = person.d.find_element(By.PARTIAL_LINK_TEXT, "recovery code")
+        person.click(link)
+        assert person.path() == "/login/recovery"
+        person.shot("login-recovery")
+        person.fill("code", codes[1])
+        person.submit()
+        assert person.path() == "/account", person.path()
+        assert "Signed in with a recovery code" in person.text()
+        assert "8 of 10 recovery codes left" in person.text()
+
+        # New recovery codes: the old ones stop working.
+        person.click(person.d.find_element(By.LINK_TEXT, "Make new recovery codes"))
+        person.shot("recovery-codes-regenerate")
+        person.fill("code", totp.code())
+        person.submit()
+        new_codes = person.testid("recovery-codes").text.split("\n")
+        assert len(new_codes) == 10 and not set(new_codes) & set(codes)
+        status, login = server.api("POST", "/auth/login", {"email": email, "password": PASSWORD})
+        assert server.api(
+            "POST", "/auth/verify-mfa", {"mfaChallengeToken": login["mfaChallengeToken"], "code": codes[2]}
+        )[0] == 401, "an old recovery code must not work after regeneration"
+
+        # Change the password (a wrong current one first: the error is beside that field).
+        person.go("/account/password")
+        person.fill("current_password", "not my password")
+        person.fill("new_password", NEW_PASSWORD)
+        person.submit()
+        assert "not right" in person.d.find_element(By.ID, "current_password-error").text
+        assert person.status_of_last_page() == 401
+        person.shot("password-error")
+        person.fill("current_password", PASSWORD)
+        person.fill("new_password", NEW_PASSWORD)
+        person.submit()
+        assert "Your password was changed" in person.text()
+        assert server.api("POST", "/auth/login", {"email": email, "password": NEW_PASSWORD})[0] == 200
+
+        # The cross-site rules.
+        check_cross_site_post(server, person)
+        assert server.api("POST", "/auth/login", {"email": email, "password": "attacker chosen password"})[0] == 401
+        person.go("/account")
+        assert person.path() == "/account", "still signed in after the refused post"
+
+        # Turn MFA off (with a code from the app).
+        person.click(person.d.find_element(By.LINK_TEXT, "Turn off"))
+        person.shot("mfa-disable")
+        person.fill("code", totp.code())
+        person.submit()
+        assert person.testid("mfa-status").text == "off"
+        assert "Two-factor authentication turned off" in person.text()
+
+        # return_to: home or an allowed origin only.
+        sign_out(person)
+        sign_in_password(person, email, NEW_PASSWORD, return_to="https://evil.example/steal")
+        assert person.d.current_url.startswith(server.base + "/account"), person.d.current_url
+        sign_out(person)
+        sign_in_password(person, email, NEW_PASSWORD, return_to="/account/password")
+        assert person.path() == "/account/password", person.path()
+
+        # Locked after wrong codes: the 429 page says when to try again.
+        sign_out(person)
+        register(person, "grace@example.com")
+        grace_totp, _ = enroll(person)
+        sign_out(person)
+        sign_in_password(person, "grace@example.com")
+        wrong = "000000"
+        for _ in range(4):
+            person.fill("code", wrong)
+            person.submit()
+        assert person.status_of_last_page() == 429, person.status_of_last_page()
+        assert re.search(r"Try again in \d+ (second|minute)", person.text()), person.text()
+        person.shot("locked")
+    finally:
+        driver.quit()
+
+    # With JavaScript on: the copy button appears and the pages still fit at 320 px.
+    driver = browser(javascript=True)
+    person = Person(server, driver)
+    try:
+        register(person, "lin@example.com")
+        check_missing_token(person)
+        person.go("/account/mfa/setup")
+        secret = qr_secret(person)
+        person.fill("code", Totp(secret).code())
+        person.submit()
+        button = person.d.find_element(By.CSS_SELECTOR, "[data-copy='recovery-codes']")
+        assert button.is_displayed() and button.text == "Copy codes"
+        person.fits()
+    finally:
+        driver.quit()
+        server.stop()
+    print(f"browser: every flow passed; screenshots in {SHOTS}")
+
+
+if __name__ == "__main__":
+    main()
