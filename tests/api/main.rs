@@ -15,6 +15,7 @@ mod multi_instance;
 mod openapi;
 mod operate;
 mod ops_process;
+mod pages;
 mod sessions;
 mod store;
 mod tokens;
