@@ -178,7 +178,7 @@ async fn revoke_sessions(
 }
 
 /// Disables the account (no login; every session revoked).
-#[utoipa::path(post, path = "/admin/users/{id}/disable", tag = "admin", security(("bearer" = []), ("cookie" = [])), params(("id" = String, Path, description = "The user id")), request_body = ReasonBody,
+#[utoipa::path(post, path = "/admin/users/{id}/disable", operation_id = "disable_user", tag = "admin", security(("bearer" = []), ("cookie" = [])), params(("id" = String, Path, description = "The user id")), request_body = ReasonBody,
     responses((status = 204, description = "Disabled"), (status = 404, description = "`not_found`", body = ErrorBody), Authed, Always))]
 async fn disable(
     State(state): State<AppState>,
@@ -193,7 +193,7 @@ async fn disable(
 }
 
 /// Enables the account again.
-#[utoipa::path(post, path = "/admin/users/{id}/enable", tag = "admin", security(("bearer" = []), ("cookie" = [])), params(("id" = String, Path, description = "The user id")), request_body = ReasonBody,
+#[utoipa::path(post, path = "/admin/users/{id}/enable", operation_id = "enable_user", tag = "admin", security(("bearer" = []), ("cookie" = [])), params(("id" = String, Path, description = "The user id")), request_body = ReasonBody,
     responses((status = 204, description = "Enabled"), (status = 404, description = "`not_found`", body = ErrorBody), Authed, Always))]
 async fn enable(
     State(state): State<AppState>,
@@ -247,7 +247,7 @@ struct AuditQuery {
 }
 
 /// Audit events across users, newest first.
-#[utoipa::path(get, path = "/admin/audit", tag = "admin", security(("bearer" = []), ("cookie" = [])),
+#[utoipa::path(get, path = "/admin/audit", operation_id = "admin_audit", tag = "admin", security(("bearer" = []), ("cookie" = [])),
     params(("userId" = Option<String>, Query, description = "Only this user's events"),
         ("type" = Option<String>, Query, description = "Only events of this type"),
         ("limit" = Option<i64>, Query, description = "1 to 200, default 50", minimum = 1, maximum = 200),

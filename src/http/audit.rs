@@ -82,7 +82,7 @@ pub(super) fn page(limit: Option<&str>, before: Option<&str>) -> ApiResult<(i64,
 }
 
 /// The caller's own security events, newest first.
-#[utoipa::path(get, path = "/audit", tag = "account", security(("bearer" = []), ("cookie" = [])),
+#[utoipa::path(get, path = "/audit", operation_id = "list_audit", tag = "account", security(("bearer" = []), ("cookie" = [])),
     params(("limit" = Option<i64>, Query, description = "1 to 200, default 50", minimum = 1, maximum = 200),
         ("before" = Option<String>, Query, description = "An event id: only older events")),
     responses((status = 200, description = "Events", body = Events), Authed, Always))]

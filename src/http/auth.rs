@@ -36,8 +36,9 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(logout))
 }
 
-/// What `POST /auth/login` answers with (documentation only).
+/// What `POST /auth/login` answers with (documentation only): tokens, or a challenge.
 #[derive(ToSchema)]
+#[serde(untagged)]
 #[allow(dead_code)]
 enum LoginAnswer {
     Session(AuthBody),

@@ -185,7 +185,7 @@ async fn regenerate(
 }
 
 /// Turns MFA off (needs a TOTP or recovery code).
-#[utoipa::path(post, path = "/mfa/disable", tag = "mfa", request_body = CodeBody,
+#[utoipa::path(post, path = "/mfa/disable", operation_id = "disable_mfa", tag = "mfa", request_body = CodeBody,
     security(("bearer" = []), ("cookie" = [])),
     responses((status = 204, description = "MFA is off"),
         (status = 429, description = "`too_many_attempts`", body = ErrorBody), Authed, Always))]

@@ -40,7 +40,7 @@ struct SessionsBody {
 }
 
 /// The caller's live sessions, newest first.
-#[utoipa::path(get, path = "/sessions", tag = "account", security(("bearer" = []), ("cookie" = [])),
+#[utoipa::path(get, path = "/sessions", operation_id = "list_sessions", tag = "account", security(("bearer" = []), ("cookie" = [])),
     responses((status = 200, description = "Sessions", body = SessionsBody), Authed, Always))]
 async fn list(State(state): State<AppState>, Auth(claims): Auth) -> ApiResult<Json<SessionsBody>> {
     let sessions = sessions::list(&state, &claims)

@@ -97,6 +97,28 @@ async fn every_route_of_the_contracts_is_in_the_served_document() {
             "{error}"
         );
     }
+    // Operation ids are unique (OpenAPI requires it; client generators refuse duplicates).
+    let mut ids = BTreeSet::new();
+    for item in doc["paths"].as_object().unwrap().values() {
+        for op in item.as_object().unwrap().values() {
+            let id = op["operationId"].as_str().unwrap_or_default().to_owned();
+            assert!(ids.insert(id.clone()), "operationId {id:?} is used twice");
+        }
+    }
+    // The login answer is one of two bodies, not an externally tagged enum.
+    let answers = doc["components"]["schemas"]["LoginAnswer"]["oneOf"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["$ref"].as_str().unwrap_or_default())
+        .collect::<Vec<_>>();
+    assert_eq!(
+        answers,
+        [
+            "#/components/schemas/AuthBody",
+            "#/components/schemas/MfaRequiredBody"
+        ]
+    );
     for (path, item) in doc["paths"].as_object().unwrap() {
         for (method, op) in item.as_object().unwrap() {
             let statuses: Vec<&String> = op["responses"].as_object().unwrap().keys().collect();

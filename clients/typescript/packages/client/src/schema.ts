@@ -1,0 +1,3552 @@
+// Generated from twofold's /api/v1/openapi.json by openapi-typescript: do not edit.
+// Regenerate with `npm run generate`; a test fails when this file is stale.
+
+export interface paths {
+    "/.well-known/jwks.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The public keys (Ed25519, RFC 8037) that verify access tokens. */
+        get: operations["jwks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Audit events across users, newest first. */
+        get: operations["admin_audit"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Users whose email starts with `email`, in email order, a page at a time. */
+        get: operations["list_users"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/users/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One user, with its MFA status and live session count. */
+        get: operations["show_user"];
+        put?: never;
+        post?: never;
+        /** Deletes the user and everything of it but its audit trail. */
+        delete: operations["delete_user"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/users/{id}/disable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Disables the account (no login; every session revoked). */
+        post: operations["disable_user"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/users/{id}/enable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Enables the account again. */
+        post: operations["enable_user"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/users/{id}/mfa/reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Break-glass: removes the user's authenticator, recovery codes and pending setup; revokes every session. */
+        post: operations["reset_mfa"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/users/{id}/sessions/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Revokes every live session of the user. */
+        post: operations["revoke_sessions"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/users/{id}/unlock": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Clears every lock and failure counter of the user. */
+        post: operations["unlock"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's own security events, newest first. */
+        get: operations["list_audit"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/login": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Checks email and password: tokens, or an MFA challenge when MFA is on. */
+        post: operations["login"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/logout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Revokes the caller's session and clears the access-token cookie. */
+        post: operations["logout"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Changes the password (the current one is checked like a login) and revokes the other sessions. */
+        post: operations["change_password"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/refresh": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Exchanges a refresh token for new tokens (the old one is spent; reusing it revokes the session). */
+        post: operations["refresh"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/register": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Creates an account. */
+        post: operations["register"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/verify-mfa": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The second step of a login: the challenge token and a TOTP or recovery code. */
+        post: operations["verify_mfa"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/healthz": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Liveness: the process answers. */
+        get: operations["healthz"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's account. */
+        get: operations["me"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/mfa/disable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Turns MFA off (needs a TOTP or recovery code). */
+        post: operations["disable_mfa"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/mfa/recovery-codes/regenerate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Replaces the recovery codes (needs a current TOTP code). */
+        post: operations["regenerate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/mfa/setup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Starts (or restarts) TOTP enrollment: a pending secret, its URI and QR code. */
+        post: operations["setup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/mfa/setup/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Confirms enrollment with a current code: MFA is on, and the recovery codes are shown once. */
+        post: operations["confirm"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/mfa/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's MFA state. */
+        get: operations["status"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/readyz": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Readiness: the database answers (a real write is probed on SQLite). */
+        get: operations["readyz"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's live sessions, newest first. */
+        get: operations["list_sessions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sessions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revokes one of the caller's sessions. */
+        delete: operations["revoke"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sessions/revoke-others": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Revokes every session of the caller but this one. */
+        post: operations["revoke_others"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
+export type webhooks = Record<string, never>;
+export interface components {
+    schemas: {
+        /** @description The `AuthResponse` of the contract. */
+        AuthBody: {
+            accessToken: string;
+            deviceToken?: string | null;
+            /** Format: int64 */
+            expiresIn: number;
+            mfaRequired?: boolean | null;
+            refreshToken: string;
+            tokenType: string;
+        };
+        CodeBody: {
+            code: string;
+        };
+        ConfirmBody: {
+            code: string;
+            deviceName?: string | null;
+            secret?: string | null;
+        };
+        Credentials: {
+            email: string;
+            password: string;
+        };
+        Empty: Record<string, never>;
+        /** @description `{}`. */
+        EmptyBody: Record<string, never>;
+        /**
+         * @description The body of every error: a stable snake_case `error` code, a message for people, the
+         *     HTTP status, field problems of a 400, and `retryAfter` (seconds) of a 429 or 503.
+         */
+        Error: {
+            details?: components["schemas"]["FieldError"][] | null;
+            error: string;
+            message: string;
+            /** Format: int64 */
+            retryAfter?: number | null;
+            /** Format: int32 */
+            status: number;
+        };
+        Event: {
+            at: string;
+            details: unknown;
+            id: string;
+            ip?: string | null;
+            type: string;
+            userAgent?: string | null;
+            /** @description Only in the admin API's listing across users. */
+            userId?: string | null;
+        };
+        Events: {
+            events: components["schemas"]["Event"][];
+        };
+        /** @description One field-level validation problem. */
+        FieldError: {
+            /** @description The JSON field name (camelCase, as the client sent it). */
+            field: string;
+            /** @description What is wrong with it. */
+            message: string;
+        };
+        /** @description An Ed25519 public key (RFC 8037). */
+        Jwk: {
+            /** @description `EdDSA`. */
+            alg: string;
+            /** @description `Ed25519`. */
+            crv: string;
+            kid: string;
+            /** @description `OKP`. */
+            kty: string;
+            /** @description `sig`. */
+            use: string;
+            /** @description The public key, base64url. */
+            x: string;
+        };
+        /** @description A JSON Web Key Set (documentation only: `KeyRing::jwks` writes it). */
+        Jwks: {
+            keys: components["schemas"]["Jwk"][];
+        };
+        /** @description What `POST /auth/login` answers with (documentation only): tokens, or a challenge. */
+        LoginAnswer: components["schemas"]["AuthBody"] | components["schemas"]["MfaRequiredBody"];
+        LoginBody: {
+            deviceToken?: string | null;
+            email: string;
+            password: string;
+        };
+        MeBody: {
+            createdAt: string;
+            email: string;
+            id: string;
+            mfaEnabled: boolean;
+        };
+        MfaRequiredBody: {
+            /** Format: int64 */
+            expiresIn: number;
+            mfaChallengeToken: string;
+            mfaRequired: boolean;
+        };
+        PasswordBody: {
+            currentPassword: string;
+            deviceToken?: string | null;
+            newPassword: string;
+        };
+        /** @description `{reason}` (optional, at most 500 characters). */
+        ReasonBody: {
+            reason?: string | null;
+        };
+        RecoveryCodesResponse: {
+            recoveryCodes: string[];
+        };
+        RefreshBody: {
+            refreshToken: string;
+        };
+        RevokedBody: {
+            /** Format: int64 */
+            revoked: number;
+        };
+        SessionBody: {
+            amr: string[];
+            createdAt: string;
+            current: boolean;
+            id: string;
+            ip?: string | null;
+            lastUsedAt: string;
+            userAgent?: string | null;
+        };
+        SessionsBody: {
+            sessions: components["schemas"]["SessionBody"][];
+        };
+        SetupBody: {
+            deviceName?: string | null;
+        };
+        SetupResponse: {
+            /** Format: int64 */
+            expiresIn: number;
+            otpauthUri: string;
+            qrCode: string;
+            secret: string;
+        };
+        StatusResponse: {
+            deviceName?: string | null;
+            enabled: boolean;
+            enabledAt?: string | null;
+            pendingSetup: boolean;
+            recoveryCodesRemaining: number;
+        };
+        UserBody: {
+            email: string;
+            id: string;
+        };
+        UserDetailBody: components["schemas"]["UserBody"] & {
+            mfa: components["schemas"]["StatusResponse"];
+            /** Format: int64 */
+            sessions: number;
+        };
+        UsersBody: {
+            next?: string | null;
+            users: components["schemas"]["UserBody"][];
+        };
+        VerifyMfaBody: {
+            code: string;
+            mfaChallengeToken: string;
+        };
+    };
+    responses: never;
+    parameters: never;
+    requestBodies: never;
+    headers: never;
+    pathItems: never;
+}
+export type $defs = Record<string, never>;
+export interface operations {
+    jwks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A JSON Web Key Set */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Jwks"];
+                };
+            };
+        };
+    };
+    admin_audit: {
+        parameters: {
+            query?: {
+                /** @description An event id: only older events */
+                before?: string;
+                /** @description 1 to 200, default 50 */
+                limit?: number;
+                /** @description Only events of this type */
+                type?: string;
+                /** @description Only this user's events */
+                userId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Events */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Events"];
+                };
+            };
+            /** @description `invalid_input`: a body that is not the JSON object asked for, a bad field or query. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /** @description `unauthorized`: the access token is missing, invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /**
+             * @description `cross_site_request` (a cookie-authenticated request from another site), or
+             *     `admin_required` on the admin endpoints.
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /** @description `payload_too_large`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /** @description `service_unavailable`, `timeout` or `overloaded` (with `Retry-After`); nothing was done. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+        };
+    };
+    list_users: {
+        parameters: {
+            query?: {
+                /** @description The `next` cursor of the previous page */
+                after?: string;
+                /** @description Email prefix */
+                email?: string;
+                /** @description 1 to 200, default 50 */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of users */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UsersBody"];
+                };
+            };
+            /** @description `invalid_input`: a body that is not the JSON object asked for, a bad field or query. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /** @description `unauthorized`: the access token is missing, invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /**
+             * @description `cross_site_request` (a cookie-authenticated request from another site), or
+             *     `admin_required` on the admin endpoints.
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /** @description `payload_too_large`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /** @description `service_unavailable`, `timeout` or `overloaded` (with `Retry-After`); nothing was done. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+        };
+    };
+    show_user: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The user id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The user */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserDetailBody"];
+                };
+            };
+            /** @description `invalid_input`: a body that is not the JSON object asked for, a bad field or query. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /** @description `unauthorized`: the access token is missing, invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /**
+             * @description `cross_site_request` (a cookie-authenticated request from another site), or
+             *     `admin_required` on the admin endpoints.
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payload_too_large`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /** @description `service_unavailable`, `timeout` or `overloaded` (with `Retry-After`); nothing was done. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+        };
+    };
+    delete_user: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The user id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `invalid_input`: a body that is not the JSON object asked for, a bad field or query. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /** @description `unauthorized`: the access token is missing, invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /**
+             * @description `cross_site_request` (a cookie-authenticated request from another site), or
+             *     `admin_required` on the admin endpoints.
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payload_too_large`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /** @description `service_unavailable`, `timeout` or `overloaded` (with `Retry-After`); nothing was done. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+        };
+    };
+    disable_user: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The user id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReasonBody"];
+            };
+        };
+        responses: {
+            /** @description Disabled */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `invalid_input`: a body that is not the JSON object asked for, a bad field or query. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /** @description `unauthorized`: the access token is missing, invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /**
+             * @description `cross_site_request` (a cookie-authenticated request from another site), or
+             *     `admin_required` on the admin endpoints.
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payload_too_large`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /** @description `service_unavailable`, `timeout` or `overloaded` (with `Retry-After`); nothing was done. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+        };
+    };
+    enable_user: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The user id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReasonBody"];
+            };
+        };
+        responses: {
+            /** @description Enabled */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `invalid_input`: a body that is not the JSON object asked for, a bad field or query. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /** @description `unauthorized`: the access token is missing, invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /**
+             * @description `cross_site_request` (a cookie-authenticated request from another site), or
+             *     `admin_required` on the admin endpoints.
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payload_too_large`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /** @description `service_unavailable`, `timeout` or `overloaded` (with `Retry-After`); nothing was done. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+        };
+    };
+    reset_mfa: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The user id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReasonBody"];
+            };
+        };
+        responses: {
+            /** @description Reset */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `invalid_input`: a body that is not the JSON object asked for, a bad field or query. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /** @description `unauthorized`: the access token is missing, invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /**
+             * @description `cross_site_request` (a cookie-authenticated request from another site), or
+             *     `admin_required` on the admin endpoints.
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payload_too_large`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /** @description `service_unavailable`, `timeout` or `overloaded` (with `Retry-After`); nothing was done. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+        };
+    };
+    revoke_sessions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The user id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EmptyBody"];
+            };
+        };
+        responses: {
+            /** @description How many were revoked */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RevokedBody"];
+                };
+            };
+            /** @description `invalid_input`: a body that is not the JSON object asked for, a bad field or query. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /** @description `unauthorized`: the access token is missing, invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /**
+             * @description `cross_site_request` (a cookie-authenticated request from another site), or
+             *     `admin_required` on the admin endpoints.
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payload_too_large`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /** @description `service_unavailable`, `timeout` or `overloaded` (with `Retry-After`); nothing was done. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+        };
+    };
+    unlock: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The user id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EmptyBody"];
+            };
+        };
+        responses: {
+            /** @description Unlocked */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `invalid_input`: a body that is not the JSON object asked for, a bad field or query. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /** @description `unauthorized`: the access token is missing, invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /**
+             * @description `cross_site_request` (a cookie-authenticated request from another site), or
+             *     `admin_required` on the admin endpoints.
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payload_too_large`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /** @description `service_unavailable`, `timeout` or `overloaded` (with `Retry-After`); nothing was done. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+        };
+    };
+    list_audit: {
+        parameters: {
+            query?: {
+                /** @description An event id: only older events */
+                before?: string;
+                /** @description 1 to 200, default 50 */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Events */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Events"];
+                };
+            };
+            /** @description `invalid_input`: a body that is not the JSON object asked for, a bad field or query. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /** @description `unauthorized`: the access token is missing, invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /**
+             * @description `cross_site_request` (a cookie-authenticated request from another site), or
+             *     `admin_required` on the admin endpoints.
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /** @description `payload_too_large`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /** @description `service_unavailable`, `timeout` or `overloaded` (with `Retry-After`); nothing was done. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+        };
+    };
+    login: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LoginBody"];
+            };
+        };
+        responses: {
+            /** @description An `AuthResponse` (`mfaRequired: false`) or an MFA challenge */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoginAnswer"];
+                };
+            };
+            /** @description `invalid_input`: a body that is not the JSON object asked for, a bad field or query. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /** @description `invalid_credentials` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `account_disabled`, or `cross_site_request` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payload_too_large`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /** @description `too_many_attempts` or `rate_limited` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `service_unavailable`, `timeout` or `overloaded` (with `Retry-After`); nothing was done. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+        };
+    };
+    logout: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Logged out */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `invalid_input`: a body that is not the JSON object asked for, a bad field or query. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /** @description `unauthorized`: the access token is missing, invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /**
+             * @description `cross_site_request` (a cookie-authenticated request from another site), or
+             *     `admin_required` on the admin endpoints.
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /** @description `payload_too_large`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /** @description `service_unavailable`, `timeout` or `overloaded` (with `Retry-After`); nothing was done. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+        };
+    };
+    change_password: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PasswordBody"];
+            };
+        };
+        responses: {
+            /** @description Changed */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `invalid_input`: a body that is not the JSON object asked for, a bad field or query. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /** @description `unauthorized` or `invalid_credentials` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `cross_site_request` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payload_too_large`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /** @description `too_many_attempts` or `rate_limited` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `service_unavailable`, `timeout` or `overloaded` (with `Retry-After`); nothing was done. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+        };
+    };
+    refresh: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RefreshBody"];
+            };
+        };
+        responses: {
+            /** @description An `AuthResponse` */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthBody"];
+                };
+            };
+            /** @description `invalid_input`: a body that is not the JSON object asked for, a bad field or query. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /** @description `invalid_token` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `cross_site_request` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payload_too_large`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /** @description `rate_limited` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `service_unavailable`, `timeout` or `overloaded` (with `Retry-After`); nothing was done. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+        };
+    };
+    register: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Credentials"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserBody"];
+                };
+            };
+            /** @description `invalid_input`: a body that is not the JSON object asked for, a bad field or query. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /** @description `email_taken` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payload_too_large`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /** @description `rate_limited` (per-address limit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `service_unavailable`, `timeout` or `overloaded` (with `Retry-After`); nothing was done. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+        };
+    };
+    verify_mfa: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VerifyMfaBody"];
+            };
+        };
+        responses: {
+            /** @description An `AuthResponse` */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthBody"];
+                };
+            };
+            /** @description `invalid_input`: a body that is not the JSON object asked for, a bad field or query. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /** @description `invalid_code` or `invalid_challenge` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `cross_site_request` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payload_too_large`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /** @description `too_many_attempts` or `rate_limited` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `service_unavailable`, `timeout` or `overloaded` (with `Retry-After`); nothing was done. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+        };
+    };
+    healthz: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description `{"status": "ok"}` */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+        };
+    };
+    me: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The account */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeBody"];
+                };
+            };
+            /** @description `invalid_input`: a body that is not the JSON object asked for, a bad field or query. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /** @description `unauthorized`: the access token is missing, invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /**
+             * @description `cross_site_request` (a cookie-authenticated request from another site), or
+             *     `admin_required` on the admin endpoints.
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /** @description `payload_too_large`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /** @description `service_unavailable`, `timeout` or `overloaded` (with `Retry-After`); nothing was done. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+        };
+    };
+    disable_mfa: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CodeBody"];
+            };
+        };
+        responses: {
+            /** @description MFA is off */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `invalid_input`: a body that is not the JSON object asked for, a bad field or query. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /** @description `unauthorized`: the access token is missing, invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /**
+             * @description `cross_site_request` (a cookie-authenticated request from another site), or
+             *     `admin_required` on the admin endpoints.
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /** @description `payload_too_large`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /** @description `too_many_attempts` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `service_unavailable`, `timeout` or `overloaded` (with `Retry-After`); nothing was done. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+        };
+    };
+    regenerate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CodeBody"];
+            };
+        };
+        responses: {
+            /** @description Ten new recovery codes */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecoveryCodesResponse"];
+                };
+            };
+            /** @description `invalid_input`: a body that is not the JSON object asked for, a bad field or query. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /** @description `unauthorized`: the access token is missing, invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /**
+             * @description `cross_site_request` (a cookie-authenticated request from another site), or
+             *     `admin_required` on the admin endpoints.
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /** @description `payload_too_large`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /** @description `too_many_attempts` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `service_unavailable`, `timeout` or `overloaded` (with `Retry-After`); nothing was done. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+        };
+    };
+    setup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SetupBody"];
+            };
+        };
+        responses: {
+            /** @description The pending secret */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SetupResponse"];
+                };
+            };
+            /** @description `invalid_input`: a body that is not the JSON object asked for, a bad field or query. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /** @description `unauthorized`: the access token is missing, invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /**
+             * @description `cross_site_request` (a cookie-authenticated request from another site), or
+             *     `admin_required` on the admin endpoints.
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /** @description `mfa_already_enabled` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payload_too_large`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /** @description `service_unavailable`, `timeout` or `overloaded` (with `Retry-After`); nothing was done. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+        };
+    };
+    confirm: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConfirmBody"];
+            };
+        };
+        responses: {
+            /** @description Ten recovery codes */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecoveryCodesResponse"];
+                };
+            };
+            /** @description `invalid_input`: a body that is not the JSON object asked for, a bad field or query. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /** @description `unauthorized`: the access token is missing, invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /**
+             * @description `cross_site_request` (a cookie-authenticated request from another site), or
+             *     `admin_required` on the admin endpoints.
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /** @description `mfa_already_enabled` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payload_too_large`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /** @description `too_many_attempts` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `service_unavailable`, `timeout` or `overloaded` (with `Retry-After`); nothing was done. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+        };
+    };
+    status: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The MFA state */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StatusResponse"];
+                };
+            };
+            /** @description `invalid_input`: a body that is not the JSON object asked for, a bad field or query. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /** @description `unauthorized`: the access token is missing, invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /**
+             * @description `cross_site_request` (a cookie-authenticated request from another site), or
+             *     `admin_required` on the admin endpoints.
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /** @description `payload_too_large`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /** @description `service_unavailable`, `timeout` or `overloaded` (with `Retry-After`); nothing was done. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+        };
+    };
+    readyz: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description `{"status": "ready", "database"}` */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+            /** @description `service_unavailable` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    list_sessions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Sessions */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionsBody"];
+                };
+            };
+            /** @description `invalid_input`: a body that is not the JSON object asked for, a bad field or query. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /** @description `unauthorized`: the access token is missing, invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /**
+             * @description `cross_site_request` (a cookie-authenticated request from another site), or
+             *     `admin_required` on the admin endpoints.
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /** @description `payload_too_large`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /** @description `service_unavailable`, `timeout` or `overloaded` (with `Retry-After`); nothing was done. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+        };
+    };
+    revoke: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The session id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Revoked */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `invalid_input`: a body that is not the JSON object asked for, a bad field or query. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /** @description `unauthorized`: the access token is missing, invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /**
+             * @description `cross_site_request` (a cookie-authenticated request from another site), or
+             *     `admin_required` on the admin endpoints.
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payload_too_large`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /** @description `service_unavailable`, `timeout` or `overloaded` (with `Retry-After`); nothing was done. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+        };
+    };
+    revoke_others: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Empty"];
+            };
+        };
+        responses: {
+            /** @description How many were revoked */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RevokedBody"];
+                };
+            };
+            /** @description `invalid_input`: a body that is not the JSON object asked for, a bad field or query. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /** @description `unauthorized`: the access token is missing, invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /**
+             * @description `cross_site_request` (a cookie-authenticated request from another site), or
+             *     `admin_required` on the admin endpoints.
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /** @description `payload_too_large`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /** @description `service_unavailable`, `timeout` or `overloaded` (with `Retry-After`); nothing was done. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+        };
+    };
+}

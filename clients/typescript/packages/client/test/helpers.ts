@@ -1,0 +1,49 @@
+// Test helpers: a unique email, and an authenticator app whose codes come from oathtool
+// (an independent TOTP implementation), one fresh 30-second step per use: twofold refuses
+// a step that was already used.
+import { execFileSync } from "node:child_process";
+import { randomUUID } from "node:crypto";
+
+export const PASSWORD = "correct horse battery staple";
+
+export function uniqueEmail(): string {
+  return `ts-${randomUUID()}@example.com`;
+}
+
+export class Authenticator {
+  private last: number | null = null;
+  constructor(readonly secret: string) {}
+
+  /** A code for a step not used before (waits for the next step when all are spent). */
+  async code(): Promise<string> {
+    const now = Math.floor(Date.now() / 1000 / 30);
+    const step = this.last === null ? now - 1 : Math.max(this.last + 1, now - 1);
+    if (step > now + 1) {
+      await new Promise((r) => setTimeout(r, (now + 1) * 30_000 - Date.now() + 200));
+      return this.code();
+    }
+    this.last = step;
+    return execFileSync("oathtool", ["--totp", "-b", this.secret, "-N", `@${step * 30 + 1}`], {
+      encoding: "utf8",
+    }).trim();
+  }
+}
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    /** The base URL of the server test/global-setup.ts started. */
+    twofoldUrl: string;
+  }
+}
+
+/** The TwofoldError a call must fail with. */
+export async function failure(call: Promise<unknown>): Promise<import("../src/index.js").TwofoldError> {
+  const { TwofoldError } = await import("../src/index.js");
+  try {
+    await call;
+  } catch (e) {
+    if (e instanceof TwofoldError) return e;
+    throw e;
+  }
+  throw new Error("the call succeeded; a TwofoldError was expected");
+}
