@@ -88,6 +88,7 @@ fn jwt_benches(c: &mut Criterion) {
         iat: NOW,
         exp: NOW + 3600,
         jti: "2d0c1f5e-6c43-4a9b-9d3e-5f1b7e2a8c40".into(),
+        auth_time: 0,
         amr: vec!["pwd".into(), "otp".into(), "mfa".into()],
         roles: Vec::new(),
     };

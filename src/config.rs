@@ -88,6 +88,9 @@ pub struct Settings {
     pub webhook_url: Option<String>,
     /// The webhook signing secret: base64 of at least 24 bytes (a `whsec_` prefix is allowed).
     pub webhook_secret: Option<SecretString>,
+    /// Seconds a session's last proof (login or step-up) counts as recent for the actions
+    /// that change how a person proves who they are.
+    pub step_up_seconds: i64,
     /// Accent color of the hosted pages, as `#rgb` or `#rrggbb`; unset: the default blue.
     pub brand_color: Option<String>,
     /// Logo shown on the hosted pages: an `https://` (or `http://`) URL or a path on this
@@ -163,6 +166,7 @@ impl Default for Settings {
             metrics_listen: None,
             webhook_url: None,
             webhook_secret: None,
+            step_up_seconds: 600,
             brand_color: None,
             logo_url: None,
         }
@@ -173,6 +177,7 @@ impl Default for Settings {
 /// `TWOFOLD_CONFIG`, read by the command line, or the test suite's) are not settings and
 /// are ignored; unknown keys in a TOML file are errors (they are typos).
 pub const SETTINGS: &[&str] = &[
+    "step_up_seconds",
     "brand_color",
     "logo_url",
     "metrics_listen",

@@ -32,6 +32,10 @@ pub struct Claims {
     pub jti: String,
     /// Authentication methods (RFC 8176, plus `rcv`).
     pub amr: Vec<String>,
+    /// When the session last proved who the person is (login or step-up), Unix seconds
+    /// (OpenID Connect `auth_time`); 0 in tokens issued before step-up existed.
+    #[serde(default)]
+    pub auth_time: i64,
     /// Roles granted by an operator (`admin`); absent when none.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub roles: Vec<String>,
@@ -240,6 +244,7 @@ mod tests {
             iat: 100,
             exp,
             jti: "j1".into(),
+            auth_time: 0,
             amr: vec!["pwd".into()],
             roles: Vec::new(),
         }

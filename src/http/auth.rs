@@ -17,6 +17,7 @@ use crate::domain::codes::MfaCode;
 use crate::domain::email::Email;
 use crate::domain::password::Password;
 use crate::service::accounts::{self, LoginOutcome, LoginRequest, PasswordChange};
+use crate::service::stepup::{self, Proof};
 use crate::service::{mfa, sessions, AppState};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -30,6 +31,7 @@ pub fn hashing_router() -> OpenApiRouter<AppState> {
         .routes(routes!(verify_mfa))
         .routes(routes!(refresh))
         .routes(routes!(change_password))
+        .routes(routes!(step_up))
 }
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -276,4 +278,48 @@ async fn logout(
     sessions::logout(&state, &meta, &claims).await?;
     let clear = access_cookie(&state, "", 0);
     Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, clear)]).into_response())
+}
+
+#[derive(Deserialize, ToSchema)]
+struct StepUpBody {
+    /// A code from the authenticator app or a recovery code (users with MFA).
+    code: Option<String>,
+    /// The password (users without MFA).
+    password: Option<String>,
+}
+
+/// Proves the session again (a code with MFA on, else the password): fresh tokens for the
+/// same session, whose `auth_time` is now.
+#[utoipa::path(post, path = "/auth/step-up", tag = "auth", request_body = StepUpBody,
+    security(("bearer" = []), ("cookie" = [])),
+    responses(
+        (status = 200, description = "An `AuthResponse` for the same session", body = AuthBody),
+        (status = 401, description = "`unauthorized`, `invalid_code` or `invalid_credentials`", body = ErrorBody),
+        (status = 403, description = "`cross_site_request`", body = ErrorBody),
+        (status = 429, description = "`too_many_attempts` or `rate_limited`", body = ErrorBody),
+        Always))]
+async fn step_up(
+    State(state): State<AppState>,
+    Meta(meta): Meta,
+    Auth(claims): Auth,
+    ApiJson(body): ApiJson<StepUpBody>,
+) -> ApiResult<Response> {
+    let proof = match (body.code.as_deref(), body.password.as_deref()) {
+        (Some(code), None) => {
+            Proof::Code(MfaCode::parse(code).map_err(|m| ApiError::invalid_field("code", m))?)
+        }
+        (None, Some(password)) => Proof::Password(
+            Password::for_login(password).map_err(|m| ApiError::invalid_field("password", m))?,
+        ),
+        _ => {
+            return Err(ApiError::invalid_field(
+                "code",
+                "send either `code` (with MFA on) or `password`",
+            ))
+        }
+    };
+    let tokens = stepup::step_up(&state, &meta, &claims, proof)
+        .await
+        .map_err(ApiError::on_login)?;
+    Ok(auth_response(&state, tokens, None))
 }

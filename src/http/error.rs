@@ -67,6 +67,8 @@ pub enum ApiError {
     AccountDisabled,
     #[error("an admin session with two factors is required")]
     AdminRequired,
+    #[error("this action needs a recent sign-in: step up at POST /auth/step-up")]
+    StepUpRequired { methods: Vec<&'static str> },
     #[error("cross-site request refused")]
     CrossSite,
     #[error("the server is busy; try again shortly")]
@@ -118,7 +120,10 @@ impl ApiError {
             Self::TooManyAttempts { .. } | Self::RateLimited { .. } => {
                 StatusCode::TOO_MANY_REQUESTS
             }
-            Self::AccountDisabled | Self::CrossSite | Self::AdminRequired => StatusCode::FORBIDDEN,
+            Self::AccountDisabled
+            | Self::CrossSite
+            | Self::AdminRequired
+            | Self::StepUpRequired { .. } => StatusCode::FORBIDDEN,
             Self::Overloaded | Self::Timeout => StatusCode::SERVICE_UNAVAILABLE,
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
@@ -146,6 +151,7 @@ impl ApiError {
             Self::RateLimited { .. } => "rate_limited",
             Self::AccountDisabled => "account_disabled",
             Self::AdminRequired => "admin_required",
+            Self::StepUpRequired { .. } => "step_up_required",
             Self::CrossSite => "cross_site_request",
             Self::Overloaded => "overloaded",
             Self::Timeout => "timeout",
@@ -184,6 +190,7 @@ impl From<ServiceError> for ApiError {
             ServiceError::Locked { retry_after } => Self::TooManyAttempts { retry_after },
             ServiceError::AccountDisabled => Self::AccountDisabled,
             ServiceError::AdminRequired => Self::AdminRequired,
+            ServiceError::StepUpRequired { methods } => Self::StepUpRequired { methods },
             ServiceError::InvalidInput { field, message } => Self::invalid_field(field, message),
             ServiceError::NotFound => Self::NotFound,
             ServiceError::Overloaded => Self::Overloaded,
@@ -247,6 +254,10 @@ pub(crate) struct ErrorBody<'a> {
     details: Option<&'a [FieldError]>,
     #[serde(skip_serializing_if = "Option::is_none")]
     retry_after: Option<u64>,
+    /// How to step up (`step_up_required`): `totp`, `recovery`, `password`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Vec<String>>)]
+    methods: Option<&'a [&'static str]>,
 }
 
 impl IntoResponse for ApiError {
@@ -260,7 +271,12 @@ impl IntoResponse for ApiError {
             _ => None,
         };
         let retry_after = self.retry_after();
+        let methods = match &self {
+            Self::StepUpRequired { methods } => Some(methods.as_slice()),
+            _ => None,
+        };
         let body = ErrorBody {
+            methods,
             error: self.code(),
             message: self.to_string(),
             status: status.as_u16(),

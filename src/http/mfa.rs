@@ -77,7 +77,7 @@ async fn setup(
     ApiJson(body): ApiJson<SetupBody>,
 ) -> ApiResult<Json<SetupResponse>> {
     let name = device_name(body.device_name)?;
-    let setup = mfa::setup(&state, &meta, &claims.sub, name).await?;
+    let setup = mfa::setup(&state, &meta, &claims, name).await?;
     Ok(Json(SetupResponse {
         secret: setup.secret.to_string(),
         otpauth_uri: setup.otpauth_uri.to_string(),

@@ -146,6 +146,7 @@ pub async fn change_password(
     claims: &Claims,
     change: PasswordChange,
 ) -> Result<()> {
+    super::stepup::require_recent(state, claims).await?;
     let user = state
         .store
         .user_by_id(&claims.sub)

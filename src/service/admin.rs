@@ -54,12 +54,14 @@ pub async fn authorize(state: &AppState, claims: &Claims, meta: &RequestMeta) ->
     }
     // The grant may have been revoked since the token was issued.
     match state.store.admin_user(&claims.sub).await? {
-        Some(u) if has_admin_role(&u.roles) && u.disabled_at.is_none() => Ok(Actor::Admin {
-            user_id: claims.sub.clone(),
-            meta: meta.clone(),
-        }),
-        _ => Err(Error::AdminRequired),
+        Some(u) if has_admin_role(&u.roles) && u.disabled_at.is_none() => {}
+        _ => return Err(Error::AdminRequired),
     }
+    super::stepup::require_recent(state, claims).await?;
+    Ok(Actor::Admin {
+        user_id: claims.sub.clone(),
+        meta: meta.clone(),
+    })
 }
 
 fn has_admin_role(roles: &str) -> bool {

@@ -36,6 +36,10 @@ pub enum Error {
     /// Not an admin with a two-factor session.
     #[error("an admin session with two factors is required")]
     AdminRequired,
+    /// The session's last proof is older than `step_up_seconds`: prove it again with one
+    /// of `methods` at `POST /auth/step-up`.
+    #[error("this action needs a recent sign-in: confirm it's you")]
+    StepUpRequired { methods: Vec<&'static str> },
     /// Input a use case refuses (the field and why).
     #[error("{field}: {message}")]
     InvalidInput {

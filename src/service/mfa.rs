@@ -76,13 +76,16 @@ pub(super) async fn open_secret(
 }
 
 /// Starts (or restarts) enrollment: a new pending secret, kept `mfa_setup_ttl` seconds.
-#[tracing::instrument(skip_all, fields(user_id = %user_id))]
+/// Needs a recent proof (step-up): a stolen password-only token must not enroll a
+/// thief's authenticator.
+#[tracing::instrument(skip_all, fields(user_id = %caller.sub))]
 pub async fn setup(
     state: &AppState,
     meta: &RequestMeta,
-    user_id: &str,
+    caller: &Claims,
     device_name: Option<String>,
 ) -> Result<Setup> {
+    let user_id = caller.sub.as_str();
     let user = state
         .store
         .user_by_id(user_id)
@@ -91,6 +94,7 @@ pub async fn setup(
     if user.mfa_enabled_at.is_some() {
         return Err(Error::MfaAlreadyEnabled);
     }
+    super::stepup::require_recent(state, caller).await?;
     let now = state.now();
     let secret = codes::generate_secret();
     let sealer = state.keys.sealer.current();
@@ -112,8 +116,13 @@ pub async fn setup(
 
 /// The enrollment the hosted page shows: the pending one while it lasts (reloading the
 /// page keeps the QR code already scanned), else a new one as [`setup`] makes it.
-#[tracing::instrument(skip_all, fields(user_id = %user_id))]
-pub async fn resume_or_setup(state: &AppState, meta: &RequestMeta, user_id: &str) -> Result<Setup> {
+#[tracing::instrument(skip_all, fields(user_id = %caller.sub))]
+pub async fn resume_or_setup(
+    state: &AppState,
+    meta: &RequestMeta,
+    caller: &Claims,
+) -> Result<Setup> {
+    let user_id = caller.sub.as_str();
     let now = state.now();
     let user = state
         .store
@@ -123,12 +132,13 @@ pub async fn resume_or_setup(state: &AppState, meta: &RequestMeta, user_id: &str
     if user.mfa_enabled_at.is_some() {
         return Err(Error::MfaAlreadyEnabled);
     }
+    super::stepup::require_recent(state, caller).await?;
     match state.store.pending_totp(user_id).await? {
         Some(pending) if pending.expires_at > now => {
             let secret = open_secret(state, &pending).await?;
             present(state, &user.email, &secret, pending.expires_at - now)
         }
-        _ => setup(state, meta, user_id, None).await,
+        _ => setup(state, meta, caller, None).await,
     }
 }
 

@@ -26,6 +26,8 @@ pub mod mfa;
 mod proof;
 /// Sessions and tokens: issuing, refresh, logout, authentication, listing, revoking.
 pub mod sessions;
+/// Step-up: recent proof for sensitive actions, and proving it again.
+pub mod stepup;
 /// The background sweep of expired state.
 pub mod sweep;
 /// Security notifications: which audit events become webhooks, and their delivery.

@@ -162,6 +162,7 @@ pub(super) async fn finish(
         MfaOutcome::NoPendingSetup => Err(Error::NoPendingSetup),
         MfaOutcome::AlreadyEnabled => Err(Error::MfaAlreadyEnabled),
         MfaOutcome::NotEnabled => Err(Error::MfaNotEnabled),
+        MfaOutcome::SessionGone => Err(Error::Unauthorized),
     }
 }
 

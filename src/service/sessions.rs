@@ -88,6 +88,7 @@ impl NewLogin {
             ip: meta.ip.clone(),
             user_agent: meta.user_agent.clone(),
             roles: roles.to_owned(),
+            auth_time: now,
         };
         let refresh_token = TokenHasher::generate();
         let refresh = NewRefreshToken {
@@ -140,8 +141,20 @@ pub(super) async fn start(
     login.tokens(state)
 }
 
+/// A new refresh token: the plain token and its record (not stored yet).
+pub(super) fn new_refresh_token(state: &AppState) -> (String, NewRefreshToken) {
+    let now = state.now();
+    let token = TokenHasher::generate();
+    let record = NewRefreshToken {
+        token_hash: state.keys.tokens.hash(REFRESH, &token),
+        created_at: now,
+        expires_at: now + state.settings.refresh_token_ttl,
+    };
+    (token, record)
+}
+
 /// The tokens of a stored session: a freshly signed access token and `refresh_token`.
-fn tokens_for(
+pub(super) fn tokens_for(
     state: &AppState,
     session: &SessionRecord,
     refresh_token: String,
@@ -167,6 +180,7 @@ fn sign_access_token(state: &AppState, session: &SessionRecord) -> Result<String
         exp: now + state.settings.access_token_ttl,
         jti: uuid::Uuid::new_v4().to_string(),
         amr: session.amr.split_whitespace().map(str::to_owned).collect(),
+        auth_time: session.auth_time,
         roles: session
             .roles
             .split_whitespace()
@@ -295,6 +309,7 @@ pub async fn revoke(
 /// Revokes every session of the caller but the calling one; returns how many.
 #[tracing::instrument(skip_all)]
 pub async fn revoke_others(state: &AppState, meta: &RequestMeta, claims: &Claims) -> Result<u64> {
+    super::stepup::require_recent(state, claims).await?;
     let others = others(state, meta, &claims.sub, &claims.sid, "user_revoked_others");
     Ok(state
         .store

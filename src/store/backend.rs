@@ -141,7 +141,7 @@ macro_rules! impl_store {
                         return Ok(MfaOutcome::NoPendingSetup);
                     }
                 }
-                MfaEffect::Regenerate { .. } | MfaEffect::Disable { .. } => {
+                MfaEffect::Regenerate { .. } | MfaEffect::Disable { .. } | MfaEffect::StepUp(_) => {
                     let enabled = sqlx::query(TOUCH_CREDENTIAL)
                         .bind(user_id)
                         .execute(&mut *conn)
@@ -195,6 +195,11 @@ macro_rules! impl_store {
                 MfaEffect::Regenerate { recovery, others } => {
                     replace_codes(conn, user_id, &recovery).await?;
                     revoke_others(conn, user_id, &others, now).await?;
+                }
+                MfaEffect::StepUp(step_up) => {
+                    if !apply_step_up(conn, user_id, &step_up).await? {
+                        return Ok(MfaOutcome::SessionGone);
+                    }
                 }
                 MfaEffect::Disable { others } => {
                     sqlx::query(DELETE_CREDENTIAL).bind(user_id).execute(&mut *conn).await?;
@@ -318,6 +323,39 @@ macro_rules! impl_store {
                 .execute(&mut *conn)
                 .await?;
             Ok(())
+        }
+
+        /// Applies a step-up to its session; false when the session is not live.
+        async fn apply_step_up(
+            conn: &mut <$db as sqlx::Database>::Connection,
+            user_id: &str,
+            step_up: &StepUp,
+        ) -> Result<bool, sqlx::Error> {
+            let live = sqlx::query(STEP_UP_SESSION)
+                .bind(&step_up.session_id)
+                .bind(user_id)
+                .bind(step_up.at)
+                .bind(&step_up.amr)
+                .execute(&mut *conn)
+                .await?
+                .rows_affected()
+                == 1;
+            if !live {
+                return Ok(false);
+            }
+            sqlx::query(RETIRE_REFRESH)
+                .bind(&step_up.session_id)
+                .bind(step_up.at)
+                .execute(&mut *conn)
+                .await?;
+            sqlx::query(INSERT_REFRESH)
+                .bind(&step_up.refresh.token_hash)
+                .bind(&step_up.session_id)
+                .bind(step_up.refresh.created_at)
+                .bind(step_up.refresh.expires_at)
+                .execute(&mut *conn)
+                .await?;
+            Ok(true)
         }
 
         /// Gives a password attempt's budget back (one conditional statement).
@@ -740,6 +778,28 @@ macro_rules! impl_store {
                     Box::pin(async move {
                         let revoked = revoke_others(conn, &user_id, &others, now).await?;
                         Ok((true, revoked))
+                    })
+                })
+                .await
+            }
+
+            async fn step_up_session(
+                &self,
+                user_id: &str,
+                step_up: &StepUp,
+                refund: Option<&Refund>,
+                audit: &[AuditEvent],
+            ) -> StoreResult<bool> {
+                let (user_id, step_up, refund) = (user_id.to_owned(), step_up.clone(), refund.cloned());
+                self.write_audited(audit.to_vec(), move |conn| {
+                    Box::pin(async move {
+                        if !apply_step_up(conn, &user_id, &step_up).await? {
+                            return Ok((false, false));
+                        }
+                        if let Some(refund) = &refund {
+                            apply_refund(conn, refund).await?;
+                        }
+                        Ok((true, true))
                     })
                 })
                 .await

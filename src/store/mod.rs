@@ -127,6 +127,8 @@ pub struct SessionRecord {
     /// The user's roles, space separated, when read with the session (for its tokens).
     #[sqlx(default)]
     pub roles: String,
+    /// When the session last proved who the person is: its login, or a step-up.
+    pub auth_time: i64,
 }
 
 /// Who used a session, recorded on each refresh.
@@ -304,6 +306,18 @@ pub enum MfaEffect {
     },
     /// Remove the credential, its codes, any pending setup and every open challenge.
     Disable { others: OtherSessions },
+    /// A step-up of the live session `session` ([`StepUp`]).
+    StepUp(StepUp),
+}
+
+/// A step-up: the session proved itself again at `at` with `amr`; its unused refresh
+/// tokens are spent and `refresh` becomes its refresh token.
+#[derive(Debug, Clone)]
+pub struct StepUp {
+    pub session_id: String,
+    pub amr: String,
+    pub at: i64,
+    pub refresh: NewRefreshToken,
 }
 
 /// How a [`Store::complete_mfa`] ended. Anything but `Done` changed nothing.
@@ -321,6 +335,8 @@ pub enum MfaOutcome {
     NoPendingSetup,
     AlreadyEnabled,
     NotEnabled,
+    /// The session of a step-up was revoked or expired meanwhile.
+    SessionGone,
 }
 
 /// The storage interface of the service.
@@ -387,6 +403,15 @@ pub trait Store: OperatorStore + Send + Sync + 'static {
         others: &OtherSessions,
         now: i64,
     ) -> StoreResult<u64>;
+    /// In one transaction: a step-up proved by a password (whose budget `refund` gives
+    /// back) and `audit`. False (nothing written) when the session is no longer live.
+    async fn step_up_session(
+        &self,
+        user_id: &str,
+        step_up: &StepUp,
+        refund: Option<&Refund>,
+        audit: &[AuditEvent],
+    ) -> StoreResult<bool>;
     /// In one transaction: sets the password hash, revokes the other sessions, writes `audit`.
     async fn change_password(
         &self,

@@ -39,11 +39,12 @@ pub(super) const INSERT_SIGNING_KEY: &str =
 pub(super) const SELECT_SIGNING_KEYS: &str =
     "SELECT id, kid, key_id, sealed_seed, created_at, retired_at FROM signing_keys ORDER BY id DESC";
 pub(super) const INSERT_SESSION: &str =
-    "INSERT INTO sessions (id, user_id, amr, created_at, expires_at, last_used_at, ip, user_agent) \
-     VALUES ($1, $2, $3, $4, $5, $4, $6, $7)";
+    "INSERT INTO sessions (id, user_id, amr, created_at, expires_at, last_used_at, ip, user_agent, auth_time) \
+     VALUES ($1, $2, $3, $4, $5, $4, $6, $7, $4)";
 macro_rules! session_columns {
     () => {
-        "s.id, s.user_id, s.amr, s.created_at, s.expires_at, s.revoked_at, s.last_used_at, s.ip, s.user_agent"
+        "s.id, s.user_id, s.amr, s.created_at, s.expires_at, s.revoked_at, s.last_used_at, s.ip, s.user_agent, \
+         COALESCE(s.auth_time, s.created_at) AS auth_time"
     };
 }
 pub(super) const SELECT_SESSION: &str = concat!(
@@ -79,6 +80,12 @@ pub(super) const SESSION_OF_REFRESH: &str = concat!(
 );
 pub(super) const USED_REFRESH: &str = "SELECT s.id, s.user_id FROM refresh_tokens r \
      JOIN sessions s ON s.id = r.session_id WHERE r.token_hash = $1 AND r.used_at IS NOT NULL";
+/// A step-up: the live session `$1` of user `$2` proved itself again at `$3` with `$4`.
+pub(super) const STEP_UP_SESSION: &str = "UPDATE sessions SET auth_time = $3, amr = $4 \
+     WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL AND expires_at > $3";
+/// Spends every unused refresh token of session `$1` (a step-up hands out a new one).
+pub(super) const RETIRE_REFRESH: &str =
+    "UPDATE refresh_tokens SET used_at = $2 WHERE session_id = $1 AND used_at IS NULL";
 pub(super) const REVOKE_SESSION: &str =
     "UPDATE sessions SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL";
 pub(super) const SELECT_LOCK: &str =

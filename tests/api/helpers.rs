@@ -360,6 +360,19 @@ impl TestApp {
         .await
     }
 
+    /// `POST /auth/step-up` with `body`: the new access token.
+    pub async fn step_up(&self, token: &str, body: Value) -> String {
+        let resp = assert_status(
+            self.post("/auth/step-up", body, Some(token)).await,
+            StatusCode::OK,
+        )
+        .await;
+        json_of(resp).await["accessToken"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    }
+
     pub async fn confirm(&self, token: &str, code: &str) -> Response {
         self.post("/mfa/setup/confirm", json!({ "code": code }), Some(token))
             .await

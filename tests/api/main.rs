@@ -17,6 +17,7 @@ mod operate;
 mod ops_process;
 mod pages;
 mod sessions;
+mod stepup;
 mod store;
 mod tokens;
 mod upgrade;

@@ -279,6 +279,15 @@ async fn setup_and_confirm_errors() {
         "no_pending_setup",
     )
     .await;
+    // Ten minutes on, a new enrollment needs a step-up first (FACTORS.md).
+    assert_error(
+        app.post("/mfa/setup", json!({}), Some(t)).await,
+        StatusCode::FORBIDDEN,
+        "step_up_required",
+    )
+    .await;
+    let stepped = app.step_up(t, json!({ "password": user.password })).await;
+    let t = stepped.as_str();
     let third = app.setup(t).await;
     let code = oathtool(third["secret"].as_str().unwrap(), now(&app));
     assert_status(app.confirm(t, &code).await, StatusCode::OK).await;

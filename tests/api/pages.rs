@@ -353,3 +353,105 @@ async fn the_code_step_spends_a_code_once_and_locks_with_a_page() {
     assert!(last.body.contains("Try again in"), "{}", last.body);
     assert!(!second.cookies.contains_key("twofold_at"));
 }
+
+#[tokio::test]
+async fn the_hashing_posts_share_the_per_address_limit_and_answer_with_a_page() {
+    let app = TestApp::spawn_with(|s| {
+        s.rate_limit_burst = 2;
+        s.rate_limit_per_second = 0.01;
+    })
+    .await;
+    let mut browser = Browser::new(&app);
+    let token = browser.get("/login").await.csrf_token();
+    let form = [
+        ("csrf_token", token.as_str()),
+        ("email", "nobody@example.com"),
+        ("password", "wrong password"),
+    ];
+    for _ in 0..2 {
+        let page = browser.post("/login", &form).await;
+        assert_eq!(page.status, StatusCode::UNAUTHORIZED);
+        assert!(page.body.contains("email or password is not right"));
+    }
+    let page = browser.post("/login", &form).await;
+    assert_eq!(page.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(page.headers.contains_key("retry-after"));
+    assert!(page.body.contains("Try again in"));
+    // Pages that cost nothing are not limited.
+    assert_eq!(browser.get("/login").await.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn the_brand_settings_reach_the_pages() {
+    let app = TestApp::spawn_with(|s| {
+        s.issuer = "Acme ID".into();
+        s.brand_color = Some("#0a7d55".into());
+        s.logo_url = Some("https://cdn.acme.example/logo.svg".into());
+    })
+    .await;
+    let mut browser = Browser::new(&app);
+    let page = browser.get("/login").await;
+    assert!(page.body.contains("Acme ID"));
+    assert!(page
+        .body
+        .contains("src=\"https://cdn.acme.example/logo.svg\""));
+    assert!(page.body.contains("/assets/brand.css"));
+    let csp = page.headers["content-security-policy"].to_str().unwrap();
+    assert!(
+        csp.contains("img-src 'self' data: https://cdn.acme.example"),
+        "{csp}"
+    );
+    let css = browser.get("/assets/brand.css").await;
+    assert!(css.body.contains("--brand: #0a7d55"), "{}", css.body);
+    let settings = twofold::config::Settings {
+        brand_color: Some("red; } body { display: none".into()),
+        ..twofold::config::Settings::default()
+    };
+    assert!(twofold::startup::check_settings(&settings).is_err());
+}
+
+#[tokio::test]
+async fn a_stale_page_session_confirms_it_is_you_before_enrolling() {
+    let app = TestApp::spawn().await;
+    let user = app.user().await;
+    let mut browser = Browser::new(&app);
+    browser.sign_in(&user.email, &user.password, "").await;
+    assert_eq!(
+        browser.get("/account/mfa/setup").await.status,
+        StatusCode::OK
+    );
+
+    app.clock.advance(app.settings.step_up_seconds + 1);
+    for page in ["/account/mfa/setup", "/account/password"] {
+        let answer = browser.get(page).await;
+        assert_eq!(answer.status, StatusCode::SEE_OTHER, "{page}");
+        assert_eq!(
+            answer.location(),
+            format!("/account/step-up?return_to={}", page.replace('/', "%2F"))
+        );
+    }
+    let form = browser
+        .get("/account/step-up?return_to=%2Faccount%2Fmfa%2Fsetup")
+        .await;
+    assert!(form.body.contains("autocomplete=\"current-password\""));
+    let token = form.csrf_token();
+    let wrong = browser
+        .post(
+            "/account/step-up?return_to=%2Faccount%2Fmfa%2Fsetup",
+            &[("csrf_token", &token), ("password", "not it")],
+        )
+        .await;
+    assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+    assert!(wrong.body.contains("aria-invalid=\"true\""));
+    let done = browser
+        .post(
+            "/account/step-up?return_to=%2Faccount%2Fmfa%2Fsetup",
+            &[("csrf_token", &token), ("password", &user.password)],
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER);
+    assert_eq!(done.location(), "/account/mfa/setup");
+    let setup = browser.get("/account/mfa/setup").await;
+    assert_eq!(setup.status, StatusCode::OK);
+    assert!(setup.body.contains("data-testid=\"totp-secret\""));
+}

@@ -275,6 +275,7 @@ async fn refresh_tokens_rotate_once_and_reuse_revokes() {
         ip: None,
         user_agent: None,
         roles: String::new(),
+        auth_time: 1,
     };
     let token = |h: u8| NewRefreshToken {
         token_hash: vec![h; 32],

@@ -54,9 +54,10 @@ fn error(e: ApiError) -> Response {
         | ApiError::InvalidToken
         | ApiError::InvalidChallenge
         | ApiError::InvalidCode { .. } => (StatusCode::UNAUTHORIZED, "authentication_required"),
-        ApiError::AccountDisabled | ApiError::CrossSite | ApiError::AdminRequired => {
-            (StatusCode::FORBIDDEN, "forbidden")
-        }
+        ApiError::AccountDisabled
+        | ApiError::CrossSite
+        | ApiError::AdminRequired
+        | ApiError::StepUpRequired { .. } => (StatusCode::FORBIDDEN, "forbidden"),
         ApiError::NotFound => (StatusCode::NOT_FOUND, "not_found"),
         ApiError::EmailTaken | ApiError::MfaAlreadyEnabled => (StatusCode::CONFLICT, "conflict"),
         ApiError::TooManyAttempts { .. } | ApiError::RateLimited { .. } => {
@@ -143,7 +144,7 @@ async fn setup(
     let result = async {
         let claims = authenticate(&state, &headers, COOKIE).await?;
         empty_body(body)?;
-        Ok::<_, ApiError>(mfa::setup(&state, &meta, &claims.sub, None).await?)
+        Ok::<_, ApiError>(mfa::setup(&state, &meta, &claims, None).await?)
     };
     match result.await {
         Ok(setup) => Json(json!({

@@ -49,9 +49,10 @@ fn error(e: ApiError) -> Response {
         }
         ApiError::TooManyAttempts { .. } => (StatusCode::TOO_MANY_REQUESTS, "TOO_MANY_ATTEMPTS"),
         ApiError::RateLimited { .. } => (StatusCode::TOO_MANY_REQUESTS, "RATE_LIMITED"),
-        ApiError::AccountDisabled | ApiError::CrossSite | ApiError::AdminRequired => {
-            (StatusCode::FORBIDDEN, "FORBIDDEN")
-        }
+        ApiError::AccountDisabled
+        | ApiError::CrossSite
+        | ApiError::AdminRequired
+        | ApiError::StepUpRequired { .. } => (StatusCode::FORBIDDEN, "FORBIDDEN"),
         ApiError::NotFound => (StatusCode::NOT_FOUND, "NOT_FOUND"),
         ApiError::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, "METHOD_NOT_ALLOWED"),
         ApiError::Overloaded | ApiError::Timeout | ApiError::Unavailable => {
@@ -108,7 +109,7 @@ async fn setup(
         let claims = caller(&state, &headers).await?;
         let body: SetupBody = read_json(body)?;
         let name = device_name(body.device_name).map_err(rename_device_field)?;
-        let s = mfa::setup(&state, &meta, &claims.sub, name).await?;
+        let s = mfa::setup(&state, &meta, &claims, name).await?;
         Ok::<_, ApiError>(success(
             json!({
                 "secret": s.secret.as_str(),

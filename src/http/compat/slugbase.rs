@@ -139,7 +139,7 @@ async fn enroll(
     let result = async {
         let claims = authenticate(&state, &headers, COOKIE).await?;
         empty_body(body)?;
-        let setup = mfa::setup(&state, &meta, &claims.sub, None).await?;
+        let setup = mfa::setup(&state, &meta, &claims, None).await?;
         Ok::<_, ApiError>(
             Json(json!({
                 "secret": setup.secret.as_str(),

@@ -216,6 +216,11 @@ pub(super) async fn password_form(
     Extension(browser): Extension<Browser>,
     Extension(SignedIn(claims)): Extension<SignedIn>,
 ) -> Response {
+    match crate::service::stepup::require_recent(&state, &claims).await {
+        Ok(()) => {}
+        Err(Error::StepUpRequired { .. }) => return super::stepup::required("/account/password"),
+        Err(e) => return layout::problem_page(&state, &Problem::from_service(e)),
+    }
     let email = email_of(&state, &claims.sub).await;
     password_page(&state, &browser, &email, None)
 }
@@ -276,6 +281,7 @@ pub(super) async fn change_password(
     };
     match accounts::change_password(&state, &meta, &claims, change).await {
         Ok(()) => see_other("/account?done=password"),
+        Err(Error::StepUpRequired { .. }) => super::stepup::required("/account/password"),
         Err(Error::InvalidCredentials) => fail(
             Problem::from_service(Error::InvalidCredentials)
                 .with_message("The current password is not right.")

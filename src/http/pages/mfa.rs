@@ -17,6 +17,7 @@ use super::layout::{self, csrf, document, form_alert, Field, Header, Problem};
 use super::login::sentence;
 use super::navigation::see_other;
 use super::{read_form, Browser, SignedIn};
+use crate::crypto::jwt::Claims;
 use crate::domain::codes::{MfaCode, TotpCode};
 use crate::http::extract::Meta;
 use crate::service::error::Error;
@@ -61,12 +62,14 @@ async fn setup_page(
     state: &AppState,
     meta: &crate::service::RequestMeta,
     browser: &Browser,
-    user_id: &str,
+    caller: &Claims,
     device_name: &str,
     problem: Option<&Problem>,
 ) -> Response {
-    let setup = match mfa::resume_or_setup(state, meta, user_id).await {
+    let user_id = caller.sub.as_str();
+    let setup = match mfa::resume_or_setup(state, meta, caller).await {
         Ok(setup) => setup,
+        Err(Error::StepUpRequired { .. }) => return super::stepup::required("/account/mfa/setup"),
         Err(e) => {
             return back_to_account(&e)
                 .unwrap_or_else(|| layout::problem_page(state, &Problem::from_service(e)))
@@ -125,7 +128,7 @@ pub(super) async fn setup_form(
     Extension(browser): Extension<Browser>,
     Extension(SignedIn(claims)): Extension<SignedIn>,
 ) -> Response {
-    setup_page(&state, &meta, &browser, &claims.sub, "", None).await
+    setup_page(&state, &meta, &browser, &claims, "", None).await
 }
 
 #[derive(Deserialize)]
@@ -154,13 +157,13 @@ pub(super) async fn confirm(
             "device_name",
             "The device name must be at most 64 characters.",
         );
-        return setup_page(&state, &meta, &browser, &claims.sub, device_name, Some(&p)).await;
+        return setup_page(&state, &meta, &browser, &claims, device_name, Some(&p)).await;
     }
     let code = match TotpCode::parse(&form.code) {
         Ok(code) => code,
         Err(m) => {
             let p = Problem::field("code", sentence("The code", m));
-            return setup_page(&state, &meta, &browser, &claims.sub, device_name, Some(&p)).await;
+            return setup_page(&state, &meta, &browser, &claims, device_name, Some(&p)).await;
         }
     };
     let name = Some(device_name.to_owned()).filter(|n| !n.is_empty());
@@ -190,7 +193,7 @@ pub(super) async fn confirm(
                 ),
                 e => Problem::from_service(e),
             };
-            setup_page(&state, &meta, &browser, &claims.sub, device_name, Some(&p)).await
+            setup_page(&state, &meta, &browser, &claims, device_name, Some(&p)).await
         }
     }
 }

@@ -36,6 +36,7 @@ mod layout;
 mod login;
 mod mfa;
 mod navigation;
+mod stepup;
 
 use layout::Problem;
 
@@ -98,6 +99,7 @@ pub fn router(state: &AppState, edge: &Arc<Edge>) -> Router<AppState> {
             "/account/mfa/disable",
             get(mfa::disable_form).post(mfa::disable),
         )
+        .route("/account/step-up", get(stepup::form).post(stepup::submit))
         .route("/logout", post(login::logout))
         .route_layer(from_fn_with_state(state.clone(), require_session));
     Router::new()
@@ -243,7 +245,12 @@ async fn guard_request(pages: &Pages, req: Request) -> Result<(Request, Option<S
 fn hashing_post(path: &str) -> bool {
     matches!(
         path,
-        "/login" | "/login/mfa" | "/login/recovery" | "/register" | "/account/password"
+        "/login"
+            | "/login/mfa"
+            | "/login/recovery"
+            | "/register"
+            | "/account/password"
+            | "/account/step-up"
     )
 }
 

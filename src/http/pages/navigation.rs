@@ -105,7 +105,7 @@ mod tests {
             "https://app.example.evil.example/",
             "https://user@app.example.evil/",
             "http://id.example:8081/",
-            "/account\n",
+            "/acc\nount",
             "",
             "evil.example",
         ] {

@@ -83,6 +83,8 @@ export class TwofoldError extends Error {
   readonly details: Schemas["FieldError"][];
   /** The request id twofold logged the request under. */
   readonly requestId: string | undefined;
+  /** How to step up, on `step_up_required` (403): `totp`, `recovery`, `password`. */
+  readonly methods: string[];
 
   constructor(init: {
     status: number;
@@ -91,6 +93,7 @@ export class TwofoldError extends Error {
     retryAfter?: number | undefined;
     details?: Schemas["FieldError"][] | null | undefined;
     requestId?: string | undefined;
+    methods?: string[] | null | undefined;
   }) {
     super(init.message);
     this.name = "TwofoldError";
@@ -99,6 +102,7 @@ export class TwofoldError extends Error {
     this.retryAfter = init.retryAfter;
     this.details = init.details ?? [];
     this.requestId = init.requestId;
+    this.methods = init.methods ?? [];
   }
 
   /** The error of a response that is not 2xx. */
@@ -118,6 +122,7 @@ export class TwofoldError extends Error {
       retryAfter: Number.isFinite(retryAfter) ? retryAfter : undefined,
       details: body.details,
       requestId: res.headers.get("x-request-id") ?? undefined,
+      methods: body.methods,
     });
   }
 }
@@ -345,6 +350,14 @@ export class TwofoldClient {
     } finally {
       this.store(null);
     }
+  }
+
+  /**
+   * Proves the session again (a code when MFA is on, else the password) after a
+   * `step_up_required` error; keeps the fresh tokens of the same session.
+   */
+  async stepUp(proof: { code: string } | { password: string }): Promise<AuthResponse> {
+    return this.keep(await this.request("post", "/api/v1/auth/step-up", { body: proof }));
   }
 
   changePassword(currentPassword: string, newPassword: string) {

@@ -258,6 +258,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/auth/step-up": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Proves the session again (a code with MFA on, else the password): fresh tokens for the
+         *     same session, whose `auth_time` is now.
+         */
+        post: operations["step_up"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/verify-mfa": {
         parameters: {
             query?: never;
@@ -499,6 +519,8 @@ export interface components {
             details?: components["schemas"]["FieldError"][] | null;
             error: string;
             message: string;
+            /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+            methods?: string[] | null;
             /** Format: int64 */
             retryAfter?: number | null;
             /** Format: int32 */
@@ -609,6 +631,12 @@ export interface components {
             pendingSetup: boolean;
             recoveryCodesRemaining: number;
         };
+        StepUpBody: {
+            /** @description A code from the authenticator app or a recovery code (users with MFA). */
+            code?: string | null;
+            /** @description The password (users without MFA). */
+            password?: string | null;
+        };
         UserBody: {
             email: string;
             id: string;
@@ -692,6 +720,8 @@ export interface operations {
                         details?: components["schemas"]["FieldError"][] | null;
                         error: string;
                         message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
                         /** Format: int64 */
                         retryAfter?: number | null;
                         /** Format: int32 */
@@ -709,6 +739,8 @@ export interface operations {
                         details?: components["schemas"]["FieldError"][] | null;
                         error: string;
                         message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
                         /** Format: int64 */
                         retryAfter?: number | null;
                         /** Format: int32 */
@@ -729,6 +761,8 @@ export interface operations {
                         details?: components["schemas"]["FieldError"][] | null;
                         error: string;
                         message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
                         /** Format: int64 */
                         retryAfter?: number | null;
                         /** Format: int32 */
@@ -746,6 +780,8 @@ export interface operations {
                         details?: components["schemas"]["FieldError"][] | null;
                         error: string;
                         message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
                         /** Format: int64 */
                         retryAfter?: number | null;
                         /** Format: int32 */
@@ -763,6 +799,8 @@ export interface operations {
                         details?: components["schemas"]["FieldError"][] | null;
                         error: string;
                         message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
                         /** Format: int64 */
                         retryAfter?: number | null;
                         /** Format: int32 */
@@ -807,6 +845,8 @@ export interface operations {
                         details?: components["schemas"]["FieldError"][] | null;
                         error: string;
                         message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
                         /** Format: int64 */
                         retryAfter?: number | null;
                         /** Format: int32 */
@@ -824,6 +864,8 @@ export interface operations {
                         details?: components["schemas"]["FieldError"][] | null;
                         error: string;
                         message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
                         /** Format: int64 */
                         retryAfter?: number | null;
                         /** Format: int32 */
@@ -844,6 +886,8 @@ export interface operations {
                         details?: components["schemas"]["FieldError"][] | null;
                         error: string;
                         message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
                         /** Format: int64 */
                         retryAfter?: number | null;
                         /** Format: int32 */
@@ -861,6 +905,8 @@ export interface operations {
                         details?: components["schemas"]["FieldError"][] | null;
                         error: string;
                         message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
                         /** Format: int64 */
                         retryAfter?: number | null;
                         /** Format: int32 */
@@ -878,6 +924,8 @@ export interface operations {
                         details?: components["schemas"]["FieldError"][] | null;
                         error: string;
                         message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
                         /** Format: int64 */
                         retryAfter?: number | null;
                         /** Format: int32 */
@@ -918,6 +966,8 @@ export interface operations {
                         details?: components["schemas"]["FieldError"][] | null;
                         error: string;
                         message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
                         /** Format: int64 */
                         retryAfter?: number | null;
                         /** Format: int32 */
@@ -935,6 +985,8 @@ export interface operations {
                         details?: components["schemas"]["FieldError"][] | null;
                         error: string;
                         message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
                         /** Format: int64 */
                         retryAfter?: number | null;
                         /** Format: int32 */
@@ -955,6 +1007,8 @@ export interface operations {
                         details?: components["schemas"]["FieldError"][] | null;
                         error: string;
                         message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
                         /** Format: int64 */
                         retryAfter?: number | null;
                         /** Format: int32 */
@@ -981,6 +1035,8 @@ export interface operations {
                         details?: components["schemas"]["FieldError"][] | null;
                         error: string;
                         message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
                         /** Format: int64 */
                         retryAfter?: number | null;
                         /** Format: int32 */
@@ -998,6 +1054,8 @@ export interface operations {
                         details?: components["schemas"]["FieldError"][] | null;
                         error: string;
                         message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
                         /** Format: int64 */
                         retryAfter?: number | null;
                         /** Format: int32 */
@@ -1036,6 +1094,8 @@ export interface operations {
                         details?: components["schemas"]["FieldError"][] | null;
                         error: string;
                         message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
                         /** Format: int64 */
                         retryAfter?: number | null;
                         /** Format: int32 */
@@ -1053,6 +1113,8 @@ export interface operations {
                         details?: components["schemas"]["FieldError"][] | null;
                         error: string;
                         message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
                         /** Format: int64 */
                         retryAfter?: number | null;
                         /** Format: int32 */
@@ -1073,6 +1135,8 @@ export interface operations {
                         details?: components["schemas"]["FieldError"][] | null;
                         error: string;
                         message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
                         /** Format: int64 */
                         retryAfter?: number | null;
                         /** Format: int32 */
@@ -1099,6 +1163,8 @@ export interface operations {
                         details?: components["schemas"]["FieldError"][] | null;
                         error: string;
                         message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
                         /** Format: int64 */
                         retryAfter?: number | null;
                         /** Format: int32 */
@@ -1116,6 +1182,8 @@ export interface operations {
                         details?: components["schemas"]["FieldError"][] | null;
                         error: string;
                         message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
                         /** Format: int64 */
                         retryAfter?: number | null;
                         /** Format: int32 */
@@ -1158,6 +1226,8 @@ export interface operations {
                         details?: components["schemas"]["FieldError"][] | null;
                         error: string;
                         message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
                         /** Format: int64 */
                         retryAfter?: number | null;
                         /** Format: int32 */
@@ -1175,6 +1245,8 @@ export interface operations {
                         details?: components["schemas"]["FieldError"][] | null;
                         error: string;
                         message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
                         /** Format: int64 */
                         retryAfter?: number | null;
                         /** Format: int32 */
@@ -1195,6 +1267,8 @@ export interface operations {
                         details?: components["schemas"]["FieldError"][] | null;
                         error: string;
                         message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
                         /** Format: int64 */
                         retryAfter?: number | null;
                         /** Format: int32 */
@@ -1221,6 +1295,8 @@ export interface operations {
                         details?: components["schemas"]["FieldError"][] | null;
                         error: string;
                         message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
                         /** Format: int64 */
                         retryAfter?: number | null;
                         /** Format: int32 */
@@ -1238,6 +1314,8 @@ export interface operations {
                         details?: components["schemas"]["FieldError"][] | null;
                         error: string;
                         message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
                         /** Format: int64 */
                         retryAfter?: number | null;
                         /** Format: int32 */
@@ -1280,6 +1358,8 @@ export interface operations {
                         details?: components["schemas"]["FieldError"][] | null;
                         error: string;
                         message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
                         /** Format: int64 */
                         retryAfter?: number | null;
                         /** Format: int32 */
@@ -1297,6 +1377,8 @@ export interface operations {
                         details?: components["schemas"]["FieldError"][] | null;
                         error: string;
                         message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
                         /** Format: int64 */
                         retryAfter?: number | null;
                         /** Format: int32 */
@@ -1317,6 +1399,8 @@ export interface operations {
                         details?: components["schemas"]["FieldError"][] | null;
                         error: string;
                         message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
                         /** Format: int64 */
                         retryAfter?: number | null;
                         /** Format: int32 */
@@ -1343,6 +1427,8 @@ export interface operations {
                         details?: components["schemas"]["FieldError"][] | null;
                         error: string;
                         message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
                         /** Format: int64 */
                         retryAfter?: number | null;
                         /** Format: int32 */
@@ -1360,6 +1446,8 @@ export interface operations {
                         details?: components["schemas"]["FieldError"][] | null;
                         error: string;
                         message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
                         /** Format: int64 */
                         retryAfter?: number | null;
                         /** Format: int32 */
@@ -1402,6 +1490,8 @@ export interface operations {
                         details?: components["schemas"]["FieldError"][] | null;
                         error: string;
                         message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
                         /** Format: int64 */
                         retryAfter?: number | null;
                         /** Format: int32 */
@@ -1419,6 +1509,8 @@ export interface operations {
                         details?: components["schemas"]["FieldError"][] | null;
                         error: string;
                         message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
                         /** Format: int64 */
                         retryAfter?: number | null;
                         /** Format: int32 */
@@ -1439,6 +1531,8 @@ export interface operations {
                         details?: components["schemas"]["FieldError"][] | null;
                         error: string;
                         message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
                         /** Format: int64 */
                         retryAfter?: number | null;
                         /** Format: int32 */
@@ -1465,6 +1559,8 @@ export interface operations {
                         details?: components["schemas"]["FieldError"][] | null;
                         error: string;
                         message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
                         /** Format: int64 */
                         retryAfter?: number | null;
                         /** Format: int32 */
@@ -1482,6 +1578,8 @@ export interface operations {
                         details?: components["schemas"]["FieldError"][] | null;
                         error: string;
                         message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
                         /** Format: int64 */
                         retryAfter?: number | null;
                         /** Format: int32 */
@@ -1526,6 +1624,8 @@ export interface operations {
                         details?: components["schemas"]["FieldError"][] | null;
                         error: string;
                         message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
                         /** Format: int64 */
                         retryAfter?: number | null;
                         /** Format: int32 */
@@ -1543,6 +1643,8 @@ export interface operations {
                         details?: components["schemas"]["FieldError"][] | null;
                         error: string;
                         message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
                         /** Format: int64 */
                         retryAfter?: number | null;
                         /** Format: int32 */
@@ -1563,6 +1665,8 @@ export interface operations {
                         details?: components["schemas"]["FieldError"][] | null;
                         error: string;
                         message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
                         /** Format: int64 */
                         retryAfter?: number | null;
                         /** Format: int32 */
@@ -1589,6 +1693,8 @@ export interface operations {
                         details?: components["schemas"]["FieldError"][] | null;
                         error: string;
                         message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
                         /** Format: int64 */
                         retryAfter?: number | null;
                         /** Format: int32 */
@@ -1606,6 +1712,8 @@ export interface operations {
                         details?: components["schemas"]["FieldError"][] | null;
                         error: string;
                         message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
                         /** Format: int64 */
                         retryAfter?: number | null;
                         /** Format: int32 */
@@ -1648,6 +1756,8 @@ export interface operations {
                         details?: components["schemas"]["FieldError"][] | null;
                         error: string;
                         message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
                         /** Format: int64 */
                         retryAfter?: number | null;
                         /** Format: int32 */
@@ -1665,6 +1775,8 @@ export interface operations {
                         details?: components["schemas"]["FieldError"][] | null;
                         error: string;
                         message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
                         /** Format: int64 */
                         retryAfter?: number | null;
                         /** Format: int32 */
@@ -1685,6 +1797,8 @@ export interface operations {
                         details?: components["schemas"]["FieldError"][] | null;
                         error: string;
                         message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
                         /** Format: int64 */
                         retryAfter?: number | null;
                         /** Format: int32 */
@@ -1711,6 +1825,8 @@ export interface operations {
                         details?: components["schemas"]["FieldError"][] | null;
                         error: string;
                         message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
                         /** Format: int64 */
                         retryAfter?: number | null;
                         /** Format: int32 */
@@ -1728,6 +1844,8 @@ export interface operations {
                         details?: components["schemas"]["FieldError"][] | null;
                         error: string;
                         message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
                         /** Format: int64 */
                         retryAfter?: number | null;
                         /** Format: int32 */
@@ -1770,6 +1888,8 @@ export interface operations {
                         details?: components["schemas"]["FieldError"][] | null;
                         error: string;
                         message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
                         /** Format: int64 */
                         retryAfter?: number | null;
                         /** Format: int32 */
@@ -1787,6 +1907,8 @@ export interface operations {
                         details?: components["schemas"]["FieldError"][] | null;
                         error: string;
                         message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
                         /** Format: int64 */
                         retryAfter?: number | null;
                         /** Format: int32 */
@@ -1807,6 +1929,8 @@ export interface operations {
                         details?: components["schemas"]["FieldError"][] | null;
                         error: string;
                         message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
                         /** Format: int64 */
                         retryAfter?: number | null;
                         /** Format: int32 */
@@ -1824,6 +1948,8 @@ export interface operations {
                         details?: components["schemas"]["FieldError"][] | null;
                         error: string;
                         message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
                         /** Format: int64 */
                         retryAfter?: number | null;
                         /** Format: int32 */
@@ -1841,6 +1967,8 @@ export interface operations {
                         details?: components["schemas"]["FieldError"][] | null;
                         error: string;
                         message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
                         /** Format: int64 */
                         retryAfter?: number | null;
                         /** Format: int32 */
@@ -1882,6 +2010,8 @@ export interface operations {
                         details?: components["schemas"]["FieldError"][] | null;
                         error: string;
                         message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
                         /** Format: int64 */
                         retryAfter?: number | null;
                         /** Format: int32 */
@@ -1917,6 +2047,8 @@ export interface operations {
                         details?: components["schemas"]["FieldError"][] | null;
                         error: string;
                         message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
                         /** Format: int64 */
                         retryAfter?: number | null;
                         /** Format: int32 */
@@ -1943,6 +2075,8 @@ export interface operations {
                         details?: components["schemas"]["FieldError"][] | null;
                         error: string;
                         message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
                         /** Format: int64 */
                         retryAfter?: number | null;
                         /** Format: int32 */
@@ -1978,6 +2112,8 @@ export interface operations {
                         details?: components["schemas"]["FieldError"][] | null;
                         error: string;
                         message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
                         /** Format: int64 */
                         retryAfter?: number | null;
                         /** Format: int32 */
@@ -1995,6 +2131,8 @@ export interface operations {
                         details?: components["schemas"]["FieldError"][] | null;
                         error: string;
                         message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
                         /** Format: int64 */
                         retryAfter?: number | null;
                         /** Format: int32 */
@@ -2015,6 +2153,8 @@ export interface operations {
                         details?: components["schemas"]["FieldError"][] | null;
                         error: string;
                         message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
                         /** Format: int64 */
                         retryAfter?: number | null;
                         /** Format: int32 */
@@ -2032,6 +2172,8 @@ export interface operations {
                         details?: components["schemas"]["FieldError"][] | null;
                         error: string;
                         message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
                         /** Format: int64 */
                         retryAfter?: number | null;
                         /** Format: int32 */
@@ -2049,6 +2191,8 @@ export interface operations {
                         details?: components["schemas"]["FieldError"][] | null;
                         error: string;
                         message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
                         /** Format: int64 */
                         retryAfter?: number | null;
                         /** Format: int32 */
@@ -2088,6 +2232,8 @@ export interface operations {
                         details?: components["schemas"]["FieldError"][] | null;
                         error: string;
                         message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
                         /** Format: int64 */
                         retryAfter?: number | null;
                         /** Format: int32 */
@@ -2123,6 +2269,8 @@ export interface operations {
                         details?: components["schemas"]["FieldError"][] | null;
                         error: string;
                         message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
                         /** Format: int64 */
                         retryAfter?: number | null;
                         /** Format: int32 */
@@ -2149,6 +2297,8 @@ export interface operations {
                         details?: components["schemas"]["FieldError"][] | null;
                         error: string;
                         message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
                         /** Format: int64 */
                         retryAfter?: number | null;
                         /** Format: int32 */
@@ -2190,6 +2340,8 @@ export interface operations {
                         details?: components["schemas"]["FieldError"][] | null;
                         error: string;
                         message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
                         /** Format: int64 */
                         retryAfter?: number | null;
                         /** Format: int32 */
@@ -2225,6 +2377,8 @@ export interface operations {
                         details?: components["schemas"]["FieldError"][] | null;
                         error: string;
                         message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
                         /** Format: int64 */
                         retryAfter?: number | null;
                         /** Format: int32 */
@@ -2251,6 +2405,8 @@ export interface operations {
                         details?: components["schemas"]["FieldError"][] | null;
                         error: string;
                         message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
                         /** Format: int64 */
                         retryAfter?: number | null;
                         /** Format: int32 */
@@ -2292,6 +2448,8 @@ export interface operations {
                         details?: components["schemas"]["FieldError"][] | null;
                         error: string;
                         message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
                         /** Format: int64 */
                         retryAfter?: number | null;
                         /** Format: int32 */
@@ -2318,6 +2476,8 @@ export interface operations {
                         details?: components["schemas"]["FieldError"][] | null;
                         error: string;
                         message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
                         /** Format: int64 */
                         retryAfter?: number | null;
                         /** Format: int32 */
@@ -2344,6 +2504,116 @@ export interface operations {
                         details?: components["schemas"]["FieldError"][] | null;
                         error: string;
                         message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+        };
+    };
+    step_up: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StepUpBody"];
+            };
+        };
+        responses: {
+            /** @description An `AuthResponse` for the same session */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthBody"];
+                };
+            };
+            /** @description `invalid_input`: a body that is not the JSON object asked for, a bad field or query. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /** @description `unauthorized`, `invalid_code` or `invalid_credentials` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `cross_site_request` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payload_too_large`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /** @description `too_many_attempts` or `rate_limited` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `service_unavailable`, `timeout` or `overloaded` (with `Retry-After`); nothing was done. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
                         /** Format: int64 */
                         retryAfter?: number | null;
                         /** Format: int32 */
@@ -2385,6 +2655,8 @@ export interface operations {
                         details?: components["schemas"]["FieldError"][] | null;
                         error: string;
                         message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
                         /** Format: int64 */
                         retryAfter?: number | null;
                         /** Format: int32 */
@@ -2420,6 +2692,8 @@ export interface operations {
                         details?: components["schemas"]["FieldError"][] | null;
                         error: string;
                         message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
                         /** Format: int64 */
                         retryAfter?: number | null;
                         /** Format: int32 */
@@ -2446,6 +2720,8 @@ export interface operations {
                         details?: components["schemas"]["FieldError"][] | null;
                         error: string;
                         message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
                         /** Format: int64 */
                         retryAfter?: number | null;
                         /** Format: int32 */
@@ -2503,6 +2779,8 @@ export interface operations {
                         details?: components["schemas"]["FieldError"][] | null;
                         error: string;
                         message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
                         /** Format: int64 */
                         retryAfter?: number | null;
                         /** Format: int32 */
@@ -2520,6 +2798,8 @@ export interface operations {
                         details?: components["schemas"]["FieldError"][] | null;
                         error: string;
                         message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
                         /** Format: int64 */
                         retryAfter?: number | null;
                         /** Format: int32 */
@@ -2540,6 +2820,8 @@ export interface operations {
                         details?: components["schemas"]["FieldError"][] | null;
                         error: string;
                         message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
                         /** Format: int64 */
                         retryAfter?: number | null;
                         /** Format: int32 */
@@ -2557,6 +2839,8 @@ export interface operations {
                         details?: components["schemas"]["FieldError"][] | null;
                         error: string;
                         message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
                         /** Format: int64 */
                         retryAfter?: number | null;
                         /** Format: int32 */
@@ -2574,6 +2858,8 @@ export interface operations {
                         details?: components["schemas"]["FieldError"][] | null;
                         error: string;
                         message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
                         /** Format: int64 */
                         retryAfter?: number | null;
                         /** Format: int32 */
@@ -2613,6 +2899,8 @@ export interface operations {
                         details?: components["schemas"]["FieldError"][] | null;
                         error: string;
                         message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
                         /** Format: int64 */
                         retryAfter?: number | null;
                         /** Format: int32 */
@@ -2630,6 +2918,8 @@ export interface operations {
                         details?: components["schemas"]["FieldError"][] | null;
                         error: string;
                         message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
                         /** Format: int64 */
                         retryAfter?: number | null;
                         /** Format: int32 */
@@ -2650,6 +2940,8 @@ export interface operations {
                         details?: components["schemas"]["FieldError"][] | null;
                         error: string;
                         message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
                         /** Format: int64 */
                         retryAfter?: number | null;
                         /** Format: int32 */
@@ -2667,6 +2959,8 @@ export interface operations {
                         details?: components["schemas"]["FieldError"][] | null;
                         error: string;
                         message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
                         /** Format: int64 */
                         retryAfter?: number | null;
                         /** Format: int32 */
@@ -2693,6 +2987,8 @@ export interface operations {
                         details?: components["schemas"]["FieldError"][] | null;
                         error: string;
                         message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
                         /** Format: int64 */
                         retryAfter?: number | null;
                         /** Format: int32 */
@@ -2734,6 +3030,8 @@ export interface operations {
                         details?: components["schemas"]["FieldError"][] | null;
                         error: string;
                         message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
                         /** Format: int64 */
                         retryAfter?: number | null;
                         /** Format: int32 */
@@ -2751,6 +3049,8 @@ export interface operations {
                         details?: components["schemas"]["FieldError"][] | null;
                         error: string;
                         message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
                         /** Format: int64 */
                         retryAfter?: number | null;
                         /** Format: int32 */
@@ -2771,6 +3071,8 @@ export interface operations {
                         details?: components["schemas"]["FieldError"][] | null;
                         error: string;
                         message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
                         /** Format: int64 */
                         retryAfter?: number | null;
                         /** Format: int32 */
@@ -2788,6 +3090,8 @@ export interface operations {
                         details?: components["schemas"]["FieldError"][] | null;
                         error: string;
                         message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
                         /** Format: int64 */
                         retryAfter?: number | null;
                         /** Format: int32 */
@@ -2814,6 +3118,8 @@ export interface operations {
                         details?: components["schemas"]["FieldError"][] | null;
                         error: string;
                         message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
                         /** Format: int64 */
                         retryAfter?: number | null;
                         /** Format: int32 */
@@ -2855,6 +3161,8 @@ export interface operations {
                         details?: components["schemas"]["FieldError"][] | null;
                         error: string;
                         message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
                         /** Format: int64 */
                         retryAfter?: number | null;
                         /** Format: int32 */
@@ -2872,6 +3180,8 @@ export interface operations {
                         details?: components["schemas"]["FieldError"][] | null;
                         error: string;
                         message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
                         /** Format: int64 */
                         retryAfter?: number | null;
                         /** Format: int32 */
@@ -2892,6 +3202,8 @@ export interface operations {
                         details?: components["schemas"]["FieldError"][] | null;
                         error: string;
                         message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
                         /** Format: int64 */
                         retryAfter?: number | null;
                         /** Format: int32 */
@@ -2918,6 +3230,8 @@ export interface operations {
                         details?: components["schemas"]["FieldError"][] | null;
                         error: string;
                         message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
                         /** Format: int64 */
                         retryAfter?: number | null;
                         /** Format: int32 */
@@ -2935,6 +3249,8 @@ export interface operations {
                         details?: components["schemas"]["FieldError"][] | null;
                         error: string;
                         message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
                         /** Format: int64 */
                         retryAfter?: number | null;
                         /** Format: int32 */
@@ -2976,6 +3292,8 @@ export interface operations {
                         details?: components["schemas"]["FieldError"][] | null;
                         error: string;
                         message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
                         /** Format: int64 */
                         retryAfter?: number | null;
                         /** Format: int32 */
@@ -2993,6 +3311,8 @@ export interface operations {
                         details?: components["schemas"]["FieldError"][] | null;
                         error: string;
                         message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
                         /** Format: int64 */
                         retryAfter?: number | null;
                         /** Format: int32 */
@@ -3013,6 +3333,8 @@ export interface operations {
                         details?: components["schemas"]["FieldError"][] | null;
                         error: string;
                         message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
                         /** Format: int64 */
                         retryAfter?: number | null;
                         /** Format: int32 */
@@ -3039,6 +3361,8 @@ export interface operations {
                         details?: components["schemas"]["FieldError"][] | null;
                         error: string;
                         message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
                         /** Format: int64 */
                         retryAfter?: number | null;
                         /** Format: int32 */
@@ -3065,6 +3389,8 @@ export interface operations {
                         details?: components["schemas"]["FieldError"][] | null;
                         error: string;
                         message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
                         /** Format: int64 */
                         retryAfter?: number | null;
                         /** Format: int32 */
@@ -3102,6 +3428,8 @@ export interface operations {
                         details?: components["schemas"]["FieldError"][] | null;
                         error: string;
                         message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
                         /** Format: int64 */
                         retryAfter?: number | null;
                         /** Format: int32 */
@@ -3119,6 +3447,8 @@ export interface operations {
                         details?: components["schemas"]["FieldError"][] | null;
                         error: string;
                         message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
                         /** Format: int64 */
                         retryAfter?: number | null;
                         /** Format: int32 */
@@ -3139,6 +3469,8 @@ export interface operations {
                         details?: components["schemas"]["FieldError"][] | null;
                         error: string;
                         message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
                         /** Format: int64 */
                         retryAfter?: number | null;
                         /** Format: int32 */
@@ -3156,6 +3488,8 @@ export interface operations {
                         details?: components["schemas"]["FieldError"][] | null;
                         error: string;
                         message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
                         /** Format: int64 */
                         retryAfter?: number | null;
                         /** Format: int32 */
@@ -3173,6 +3507,8 @@ export interface operations {
                         details?: components["schemas"]["FieldError"][] | null;
                         error: string;
                         message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
                         /** Format: int64 */
                         retryAfter?: number | null;
                         /** Format: int32 */
@@ -3239,6 +3575,8 @@ export interface operations {
                         details?: components["schemas"]["FieldError"][] | null;
                         error: string;
                         message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
                         /** Format: int64 */
                         retryAfter?: number | null;
                         /** Format: int32 */
@@ -3256,6 +3594,8 @@ export interface operations {
                         details?: components["schemas"]["FieldError"][] | null;
                         error: string;
                         message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
                         /** Format: int64 */
                         retryAfter?: number | null;
                         /** Format: int32 */
@@ -3276,6 +3616,8 @@ export interface operations {
                         details?: components["schemas"]["FieldError"][] | null;
                         error: string;
                         message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
                         /** Format: int64 */
                         retryAfter?: number | null;
                         /** Format: int32 */
@@ -3293,6 +3635,8 @@ export interface operations {
                         details?: components["schemas"]["FieldError"][] | null;
                         error: string;
                         message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
                         /** Format: int64 */
                         retryAfter?: number | null;
                         /** Format: int32 */
@@ -3310,6 +3654,8 @@ export interface operations {
                         details?: components["schemas"]["FieldError"][] | null;
                         error: string;
                         message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
                         /** Format: int64 */
                         retryAfter?: number | null;
                         /** Format: int32 */
@@ -3348,6 +3694,8 @@ export interface operations {
                         details?: components["schemas"]["FieldError"][] | null;
                         error: string;
                         message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
                         /** Format: int64 */
                         retryAfter?: number | null;
                         /** Format: int32 */
@@ -3365,6 +3713,8 @@ export interface operations {
                         details?: components["schemas"]["FieldError"][] | null;
                         error: string;
                         message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
                         /** Format: int64 */
                         retryAfter?: number | null;
                         /** Format: int32 */
@@ -3385,6 +3735,8 @@ export interface operations {
                         details?: components["schemas"]["FieldError"][] | null;
                         error: string;
                         message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
                         /** Format: int64 */
                         retryAfter?: number | null;
                         /** Format: int32 */
@@ -3411,6 +3763,8 @@ export interface operations {
                         details?: components["schemas"]["FieldError"][] | null;
                         error: string;
                         message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
                         /** Format: int64 */
                         retryAfter?: number | null;
                         /** Format: int32 */
@@ -3428,6 +3782,8 @@ export interface operations {
                         details?: components["schemas"]["FieldError"][] | null;
                         error: string;
                         message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
                         /** Format: int64 */
                         retryAfter?: number | null;
                         /** Format: int32 */
@@ -3469,6 +3825,8 @@ export interface operations {
                         details?: components["schemas"]["FieldError"][] | null;
                         error: string;
                         message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
                         /** Format: int64 */
                         retryAfter?: number | null;
                         /** Format: int32 */
@@ -3486,6 +3844,8 @@ export interface operations {
                         details?: components["schemas"]["FieldError"][] | null;
                         error: string;
                         message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
                         /** Format: int64 */
                         retryAfter?: number | null;
                         /** Format: int32 */
@@ -3506,6 +3866,8 @@ export interface operations {
                         details?: components["schemas"]["FieldError"][] | null;
                         error: string;
                         message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
                         /** Format: int64 */
                         retryAfter?: number | null;
                         /** Format: int32 */
@@ -3523,6 +3885,8 @@ export interface operations {
                         details?: components["schemas"]["FieldError"][] | null;
                         error: string;
                         message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
                         /** Format: int64 */
                         retryAfter?: number | null;
                         /** Format: int32 */
@@ -3540,6 +3904,8 @@ export interface operations {
                         details?: components["schemas"]["FieldError"][] | null;
                         error: string;
                         message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
                         /** Format: int64 */
                         retryAfter?: number | null;
                         /** Format: int32 */

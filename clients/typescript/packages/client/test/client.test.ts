@@ -130,6 +130,19 @@ describe("@twofold/client", () => {
     expect(client.signedIn).toBe(false);
   });
 
+  it("steps up a session with the password, keeping the same session", async () => {
+    const { client } = await signedInClient();
+    const before = client.storage.get()!;
+    const wrong = await failure(client.stepUp({ password: "not the password" }));
+    expect(wrong).toMatchObject({ status: 401, code: "invalid_credentials" });
+    await client.stepUp({ password: PASSWORD });
+    const after = client.storage.get()!;
+    expect(after.refreshToken).not.toBe(before.refreshToken);
+    const sid = (token: string) => JSON.parse(Buffer.from(token.split(".")[1]!, "base64url").toString()).sid;
+    expect(sid(after.accessToken)).toBe(sid(before.accessToken));
+    expect((await client.sessions.list()).sessions).toHaveLength(1);
+  });
+
   it("types every endpoint through request()", async () => {
     const { client } = await signedInClient();
     const health = await client.request("get", "/api/v1/healthz", { auth: false });

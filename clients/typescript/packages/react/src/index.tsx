@@ -142,6 +142,12 @@ export function useVerifyMfa() {
   return { ...action, verify: action.run };
 }
 
+/** Proves the session again after a `step_up_required` error (`error.methods` says how). */
+export function useStepUp() {
+  const action = useAction((client, proof: { code: string } | { password: string }) => client.stepUp(proof));
+  return { ...action, stepUp: action.run };
+}
+
 /** Creates an account. */
 export function useRegister() {
   const action = useAction((client, email: string, password: string) => client.register(email, password));

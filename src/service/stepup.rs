@@ -1,0 +1,159 @@
+//! Step-up (FACTORS.md): the actions that change how a person proves who they are
+//! (starting MFA enrollment, changing the password, revoking other sessions, the admin
+//! API) need a session whose last proof is recent; [`step_up`] proves it again, with a
+//! code (TOTP or recovery) when MFA is on, else with the password.
+
+use serde_json::json;
+
+use super::attempts::ensure_open;
+use super::error::{Error, Result};
+use super::guard::{self, Attempt};
+use super::mfa::MANAGE;
+use super::proof::{finish, mfa_proof, recovery_audit, require};
+use super::sessions::{new_refresh_token, tokens_for, AuthTokens};
+use super::{AppState, RequestMeta};
+use crate::crypto::jwt::Claims;
+use crate::domain::codes::MfaCode;
+use crate::domain::password::Password;
+use crate::store::{MfaEffect, StepUp};
+
+/// What a step-up presents.
+pub enum Proof {
+    /// A TOTP or recovery code (MFA users).
+    Code(MfaCode),
+    /// The password (users without MFA).
+    Password(Password),
+}
+
+/// Ok when the caller's session proved itself within `step_up_seconds`; otherwise
+/// `StepUpRequired` with the methods the person can step up with.
+pub async fn require_recent(state: &AppState, claims: &Claims) -> Result<()> {
+    if state.now() - claims.auth_time <= state.settings.step_up_seconds {
+        return Ok(());
+    }
+    Err(Error::StepUpRequired {
+        methods: methods(state, &claims.sub).await?,
+    })
+}
+
+/// How `user_id` steps up: a code when MFA is on, else the password.
+pub async fn methods(state: &AppState, user_id: &str) -> Result<Vec<&'static str>> {
+    let status = state.store.mfa_status(user_id).await?;
+    Ok(if status.enabled_at.is_some() {
+        vec!["totp", "recovery"]
+    } else {
+        vec!["password"]
+    })
+}
+
+/// Proves the caller's session again: its `auth_time` becomes now, its `amr` the proof's,
+/// its refresh token is replaced; answers with fresh tokens for the same session. A code
+/// is checked and spent like the other code-protected actions (the `manage` purpose, its
+/// lock and replay guard), in the transaction that marks the session.
+#[tracing::instrument(skip_all, fields(user_id = %claims.sub))]
+pub async fn step_up(
+    state: &AppState,
+    meta: &RequestMeta,
+    claims: &Claims,
+    proof: Proof,
+) -> Result<AuthTokens> {
+    let user_id = claims.sub.as_str();
+    let user = state
+        .store
+        .user_by_id(user_id)
+        .await?
+        .ok_or(Error::Unauthorized)?;
+    let (refresh_token, refresh) = new_refresh_token(state);
+    let now = state.now();
+    let mfa_on = user.mfa_enabled_at.is_some();
+    match proof {
+        Proof::Code(code) => {
+            let credential = state
+                .store
+                .totp_credential(user_id)
+                .await?
+                .ok_or(Error::MfaNotEnabled)?;
+            ensure_open(state, user_id, MANAGE).await?;
+            let proof = mfa_proof(state, &credential, &code).await?;
+            let proof = require(state, meta, user_id, MANAGE, proof, code.method()).await?;
+            let amr = match code {
+                MfaCode::Totp(_) => "pwd otp mfa",
+                MfaCode::Recovery(_) => "pwd rcv mfa",
+            };
+            let mut audit = recovery_audit(state, meta, user_id, &proof);
+            audit.push(stepped_up(state, meta, claims, code.method()));
+            let step = StepUp {
+                session_id: claims.sid.clone(),
+                amr: amr.to_owned(),
+                at: now,
+                refresh,
+            };
+            finish(
+                state,
+                meta,
+                user_id,
+                MANAGE,
+                proof,
+                MfaEffect::StepUp(step),
+                &audit,
+            )
+            .await?;
+        }
+        Proof::Password(_) if mfa_on => {
+            return Err(Error::InvalidInput {
+                field: "code",
+                message: "two-factor accounts step up with a code".into(),
+            })
+        }
+        Proof::Password(password) => {
+            let refund = guard::check(
+                state,
+                meta,
+                Attempt {
+                    email: &user.email,
+                    user: Some(&user),
+                    password: &password,
+                    device_token: None,
+                    failure_event: "auth.step_up.failed",
+                },
+            )
+            .await?;
+            let step = StepUp {
+                session_id: claims.sid.clone(),
+                amr: "pwd".to_owned(),
+                at: now,
+                refresh,
+            };
+            let audit = [stepped_up(state, meta, claims, "password")];
+            if !state
+                .store
+                .step_up_session(user_id, &step, Some(&refund), &audit)
+                .await?
+            {
+                return Err(Error::Unauthorized);
+            }
+        }
+    }
+    let mut session = state
+        .store
+        .session(&claims.sid)
+        .await?
+        .ok_or(Error::Unauthorized)?;
+    // The token keeps the roles it had (the admin API re-checks them in the database).
+    session.roles = claims.roles.join(" ");
+    tokens_for(state, &session, refresh_token)
+}
+
+fn stepped_up(
+    state: &AppState,
+    meta: &RequestMeta,
+    claims: &Claims,
+    method: &str,
+) -> crate::store::AuditEvent {
+    state.event(
+        "auth.step_up.succeeded",
+        Some(&claims.sub),
+        meta,
+        json!({ "method": method, "sessionId": claims.sid }),
+    )
+}
