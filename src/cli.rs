@@ -60,6 +60,7 @@ SETTINGS (defaults < --config TOML file < TWOFOLD_* environment < flags):
   webhook_url                 TWOFOLD_WEBHOOK_URL             where security events are POSTed [off]
   webhook_secret              TWOFOLD_WEBHOOK_SECRET          Standard Webhooks secret, base64 of >= 24 bytes [none]
   step_up_seconds             TWOFOLD_STEP_UP_SECONDS         how long a login or step-up counts as recent, s [600]
+  remember_device_days        TWOFOLD_REMEMBER_DEVICE_DAYS    days a trusted browser skips the MFA step, 0 = off [0]
   brand_color                 TWOFOLD_BRAND_COLOR             accent color of the hosted pages, #rgb or #rrggbb [blue]
   logo_url                    TWOFOLD_LOGO_URL                logo of the hosted pages: https URL or /path [the issuer's initial]";
 

@@ -91,6 +91,8 @@ pub struct Settings {
     /// Seconds a session's last proof (login or step-up) counts as recent for the actions
     /// that change how a person proves who they are.
     pub step_up_seconds: i64,
+    /// Days a browser that asked to be remembered at the MFA step skips it; 0: never.
+    pub remember_device_days: i64,
     /// Accent color of the hosted pages, as `#rgb` or `#rrggbb`; unset: the default blue.
     pub brand_color: Option<String>,
     /// Logo shown on the hosted pages: an `https://` (or `http://`) URL or a path on this
@@ -167,6 +169,7 @@ impl Default for Settings {
             webhook_url: None,
             webhook_secret: None,
             step_up_seconds: 600,
+            remember_device_days: 0,
             brand_color: None,
             logo_url: None,
         }
@@ -178,6 +181,7 @@ impl Default for Settings {
 /// are ignored; unknown keys in a TOML file are errors (they are typos).
 pub const SETTINGS: &[&str] = &[
     "step_up_seconds",
+    "remember_device_days",
     "brand_color",
     "logo_url",
     "metrics_listen",

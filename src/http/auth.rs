@@ -170,6 +170,8 @@ async fn login(
 struct VerifyMfaBody {
     mfa_challenge_token: String,
     code: String,
+    /// Trust this browser's device token for MFA (`remember_device_days` > 0).
+    remember_device: Option<bool>,
 }
 
 /// The second step of a login: the challenge token and a TOTP or recovery code.
@@ -196,9 +198,15 @@ async fn verify_mfa(
     };
     let code = MfaCode::parse(&body.code).map_err(|m| ApiError::invalid_field("code", m));
     let (token, code) = both(token, code)?;
-    let tokens = mfa::verify_login(&state, &meta, token, code)
-        .await
-        .map_err(ApiError::on_login)?;
+    let tokens = mfa::verify_login(
+        &state,
+        &meta,
+        token,
+        code,
+        body.remember_device.unwrap_or(false),
+    )
+    .await
+    .map_err(ApiError::on_login)?;
     Ok(auth_response(&state, tokens, None))
 }
 

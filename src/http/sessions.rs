@@ -20,6 +20,15 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(list))
         .routes(routes!(revoke_others))
         .routes(routes!(revoke))
+        .routes(routes!(untrust_device))
+}
+
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+struct TrustedDeviceBody {
+    id: String,
+    created_at: String,
+    trusted_until: String,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -35,8 +44,11 @@ struct SessionBody {
 }
 
 #[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
 struct SessionsBody {
     sessions: Vec<SessionBody>,
+    /// Browsers that skip the MFA step (`remember_device_days`).
+    trusted_devices: Vec<TrustedDeviceBody>,
 }
 
 /// The caller's live sessions, newest first.
@@ -56,7 +68,34 @@ async fn list(State(state): State<AppState>, Auth(claims): Auth) -> ApiResult<Js
             current: s.current,
         })
         .collect();
-    Ok(Json(SessionsBody { sessions }))
+    let trusted_devices = sessions::trusted_devices(&state, &claims)
+        .await?
+        .into_iter()
+        .map(|d| TrustedDeviceBody {
+            id: d.id,
+            created_at: rfc3339(d.created_at),
+            trusted_until: rfc3339(d.trusted_until),
+        })
+        .collect();
+    Ok(Json(SessionsBody {
+        sessions,
+        trusted_devices,
+    }))
+}
+
+/// Ends the trust of one of the caller's browsers (its next login asks for MFA again).
+#[utoipa::path(delete, path = "/devices/{id}", tag = "account", security(("bearer" = []), ("cookie" = [])),
+    params(("id" = String, Path, description = "The trusted device id")),
+    responses((status = 204, description = "No longer trusted"),
+        (status = 404, description = "`not_found`", body = ErrorBody), Authed, Always))]
+async fn untrust_device(
+    State(state): State<AppState>,
+    Meta(meta): Meta,
+    Auth(claims): Auth,
+    Path(id): Path<String>,
+) -> ApiResult<StatusCode> {
+    sessions::end_device_trust(&state, &meta, &claims, &id).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// Revokes one of the caller's sessions.

@@ -112,6 +112,23 @@ async fn password_login(
         return Err(Error::AccountDisabled);
     }
     if user.mfa_enabled_at.is_some() {
+        let trust =
+            sessions::browser_trust(state, &user.id, request.device_token.as_deref()).await?;
+        if let Some(trust) = trust {
+            // A trusted browser (FACTORS.md): the MFA step is skipped; the trust moves to
+            // the device token this login issues.
+            let amr = ["pwd", "mfa"];
+            let mut login = NewLogin::new(state, meta, &user.id, &user.roles, &amr);
+            login.device.trust = Some(trust);
+            let audit = state.event(
+                "auth.login.succeeded",
+                Some(&user.id),
+                meta,
+                json!({ "amr": amr, "sessionId": login.session.id, "trustedDevice": true }),
+            );
+            let tokens = sessions::start(state, login, Some(refund), &[audit]).await?;
+            return Ok(LoginOutcome::Session(tokens));
+        }
         let (challenge_token, expires_in) =
             super::mfa::start_challenge(state, meta, &user.id, refund).await?;
         return Ok(LoginOutcome::MfaRequired {

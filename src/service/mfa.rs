@@ -347,6 +347,7 @@ pub async fn verify_login(
     meta: &RequestMeta,
     challenge_token: &str,
     code: MfaCode,
+    remember_device: bool,
 ) -> Result<AuthTokens> {
     let now = state.now();
     let challenge_hash = state.keys.tokens.hash(CHALLENGE, challenge_token);
@@ -387,13 +388,16 @@ pub async fn verify_login(
         MfaCode::Recovery(_) => &["pwd", "rcv", "mfa"],
     };
     let roles = challenge.roles.unwrap_or_default();
-    let login = NewLogin::new(state, meta, &user_id, &roles, amr);
+    let mut login = NewLogin::new(state, meta, &user_id, &roles, amr);
+    if remember_device {
+        login.device.trust = sessions::new_trust(state);
+    }
     let mut audit = recovery_audit(state, meta, &user_id, &proof);
     audit.push(state.event(
         "auth.mfa.challenge.succeeded",
         Some(&user_id),
         meta,
-        json!({ "amr": amr }),
+        json!({ "amr": amr, "rememberDevice": login.device.trust.is_some() }),
     ));
     audit.push(state.event(
         "auth.login.succeeded",

@@ -9,8 +9,8 @@ use super::{AppState, RequestMeta};
 use crate::crypto::jwt::Claims;
 use crate::crypto::token::TokenHasher;
 use crate::store::{
-    AuditEvent, NewDeviceToken, NewRefreshToken, OtherSessions, Refund, RotateOutcome,
-    SessionRecord, SessionUse,
+    AuditEvent, DeviceTrust, NewDeviceToken, NewRefreshToken, OtherSessions, Refund, RotateOutcome,
+    SessionRecord, SessionUse, TrustedDevice,
 };
 
 /// Label of refresh-token hashes.
@@ -102,6 +102,7 @@ impl NewLogin {
             user_id: user_id.to_owned(),
             created_at: now,
             expires_at: now + state.settings.device_token_ttl,
+            trust: None,
         };
         Self {
             session,
@@ -306,6 +307,70 @@ pub async fn revoke(
     }
 }
 
+/// The MFA trust of the browser presenting `device_token` for `user_id`, when
+/// `remember_device_days` is on and the token is trusted (and live).
+pub(super) async fn browser_trust(
+    state: &AppState,
+    user_id: &str,
+    device_token: Option<&str>,
+) -> Result<Option<DeviceTrust>> {
+    let Some(token) = device_token.filter(|_| state.settings.remember_device_days > 0) else {
+        return Ok(None);
+    };
+    if !TokenHasher::is_well_formed(token) {
+        return Ok(None);
+    }
+    let hash = state.keys.tokens.hash(DEVICE, token);
+    Ok(state
+        .store
+        .device_trust(&hash, user_id, state.now())
+        .await?)
+}
+
+/// A new trust for the device token a login issues (`rememberDevice`), when
+/// `remember_device_days` is on.
+pub(super) fn new_trust(state: &AppState) -> Option<DeviceTrust> {
+    let days = state.settings.remember_device_days;
+    (days > 0).then(|| DeviceTrust {
+        id: uuid::Uuid::new_v4().to_string(),
+        until: state.now() + days * 86_400,
+        from: None,
+    })
+}
+
+/// The caller's trusted browsers.
+pub async fn trusted_devices(state: &AppState, claims: &Claims) -> Result<Vec<TrustedDevice>> {
+    Ok(state
+        .store
+        .trusted_devices(&claims.sub, state.now())
+        .await?)
+}
+
+/// Ends the trust of one of the caller's browsers; `NotFound` when it is not trusted.
+#[tracing::instrument(skip_all)]
+pub async fn end_device_trust(
+    state: &AppState,
+    meta: &RequestMeta,
+    claims: &Claims,
+    id: &str,
+) -> Result<()> {
+    let audit = state.event(
+        "auth.device.untrusted",
+        Some(&claims.sub),
+        meta,
+        json!({ "deviceId": id }),
+    );
+    if state
+        .store
+        .end_device_trust(&claims.sub, id, &[audit])
+        .await?
+    {
+        Ok(())
+    } else {
+        Err(Error::NotFound)
+    }
+}
+
 /// Revokes every session of the caller but the calling one; returns how many.
 #[tracing::instrument(skip_all)]
 pub async fn revoke_others(state: &AppState, meta: &RequestMeta, claims: &Claims) -> Result<u64> {
@@ -356,6 +421,7 @@ mod tests {
             user_id: "u1".into(),
             created_at: 1,
             expires_at: 2,
+            trust: None,
         };
         assert!(
             !format!("{device:?}").contains("171"),

@@ -205,6 +205,7 @@ macro_rules! impl_store {
                     sqlx::query(DELETE_CREDENTIAL).bind(user_id).execute(&mut *conn).await?;
                     sqlx::query(DELETE_PENDING).bind(user_id).execute(&mut *conn).await?;
                     sqlx::query(DELETE_CHALLENGES).bind(user_id).execute(&mut *conn).await?;
+                    sqlx::query(UNTRUST_USER_DEVICES).bind(user_id).execute(&mut *conn).await?;
                     replace_codes(conn, user_id, &[]).await?;
                     revoke_others(conn, user_id, &others, now).await?;
                 }
@@ -297,6 +298,17 @@ macro_rules! impl_store {
                 .bind(challenge_hash)
                 .execute(&mut *conn)
                 .await?;
+            if let Some(trust) = &device.trust {
+                sqlx::query(TRUST_DEVICE)
+                    .bind(&device.token_hash)
+                    .bind(&trust.id)
+                    .bind(trust.until)
+                    .execute(&mut *conn)
+                    .await?;
+                if let Some(from) = &trust.from {
+                    sqlx::query(UNTRUST_DEVICE).bind(from).execute(&mut *conn).await?;
+                }
+            }
             Ok(())
         }
 
@@ -783,6 +795,58 @@ macro_rules! impl_store {
                 .await
             }
 
+            async fn device_trust(
+                &self,
+                token_hash: &[u8],
+                user_id: &str,
+                now: i64,
+            ) -> StoreResult<Option<DeviceTrust>> {
+                let row = sqlx::query(SELECT_DEVICE_TRUST)
+                    .bind(token_hash)
+                    .bind(user_id)
+                    .bind(now)
+                    .fetch_optional(self.reader())
+                    .await?;
+                Ok(match row {
+                    Some(row) => Some(DeviceTrust {
+                        id: row.try_get("id")?,
+                        until: row.try_get("mfa_trusted_until")?,
+                        from: Some(token_hash.to_vec()),
+                    }),
+                    None => None,
+                })
+            }
+
+            async fn trusted_devices(&self, user_id: &str, now: i64) -> StoreResult<Vec<TrustedDevice>> {
+                Ok(sqlx::query_as(SELECT_TRUSTED_DEVICES)
+                    .bind(user_id)
+                    .bind(now)
+                    .fetch_all(self.reader())
+                    .await?)
+            }
+
+            async fn end_device_trust(
+                &self,
+                user_id: &str,
+                id: &str,
+                audit: &[AuditEvent],
+            ) -> StoreResult<bool> {
+                let (user_id, id) = (user_id.to_owned(), id.to_owned());
+                self.write_audited(audit.to_vec(), move |conn| {
+                    Box::pin(async move {
+                        let ended = sqlx::query(UNTRUST_DEVICE_ID)
+                            .bind(&user_id)
+                            .bind(&id)
+                            .execute(&mut *conn)
+                            .await?
+                            .rows_affected()
+                            > 0;
+                        Ok((ended, ended))
+                    })
+                })
+                .await
+            }
+
             async fn step_up_session(
                 &self,
                 user_id: &str,
@@ -817,6 +881,7 @@ macro_rules! impl_store {
                 self.write_audited(audit.to_vec(), move |conn| {
                     Box::pin(async move {
                         sqlx::query(UPDATE_PASSWORD).bind(&user_id).bind(&hash).execute(&mut *conn).await?;
+                        sqlx::query(UNTRUST_USER_DEVICES).bind(&user_id).execute(&mut *conn).await?;
                         let revoked = revoke_others(conn, &user_id, &others, now).await?;
                         Ok((true, revoked))
                     })

@@ -163,6 +163,34 @@ pub struct NewDeviceToken {
     pub user_id: String,
     pub created_at: i64,
     pub expires_at: i64,
+    /// Trusted for MFA (a trusted browser), when set.
+    pub trust: Option<DeviceTrust>,
+}
+
+/// A device token's trust for MFA: its public id, until when, and the device token the
+/// trust is carried over from (whose trust ends in the same transaction).
+#[derive(Clone, PartialEq, Eq)]
+pub struct DeviceTrust {
+    pub id: String,
+    pub until: i64,
+    pub from: Option<Vec<u8>>,
+}
+
+impl std::fmt::Debug for DeviceTrust {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DeviceTrust")
+            .field("id", &self.id)
+            .field("until", &self.until)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A trusted browser of a user, as `GET /sessions` lists it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct TrustedDevice {
+    pub id: String,
+    pub created_at: i64,
+    pub trusted_until: i64,
 }
 
 impl std::fmt::Debug for NewDeviceToken {
@@ -403,6 +431,22 @@ pub trait Store: OperatorStore + Send + Sync + 'static {
         others: &OtherSessions,
         now: i64,
     ) -> StoreResult<u64>;
+    /// The MFA trust of device token `token_hash` of `user_id` at `now`, if it is trusted.
+    async fn device_trust(
+        &self,
+        token_hash: &[u8],
+        user_id: &str,
+        now: i64,
+    ) -> StoreResult<Option<DeviceTrust>>;
+    /// The trusted browsers of `user_id` at `now`.
+    async fn trusted_devices(&self, user_id: &str, now: i64) -> StoreResult<Vec<TrustedDevice>>;
+    /// Ends the trust of the user's trusted browser `id` with `audit`; false if none.
+    async fn end_device_trust(
+        &self,
+        user_id: &str,
+        id: &str,
+        audit: &[AuditEvent],
+    ) -> StoreResult<bool>;
     /// In one transaction: a step-up proved by a password (whose budget `refund` gives
     /// back) and `audit`. False (nothing written) when the session is no longer live.
     async fn step_up_session(

@@ -261,7 +261,7 @@ macro_rules! impl_operator_store {
                         if sqlx::query(LOCK_USER).bind(&user_id).execute(&mut *conn).await?.rows_affected() == 0 {
                             return Ok((false, false));
                         }
-                        for sql in [DELETE_CREDENTIAL, DELETE_PENDING, DELETE_CHALLENGES, DELETE_CODES] {
+                        for sql in [DELETE_CREDENTIAL, DELETE_PENDING, DELETE_CHALLENGES, DELETE_CODES, UNTRUST_USER_DEVICES] {
                             sqlx::query(sql).bind(&user_id).execute(&mut *conn).await?;
                         }
                         sqlx::query(operator_sql::REVOKE_ALL).bind(&user_id).bind(now).execute(&mut *conn).await?;

@@ -80,6 +80,25 @@ pub(super) const SESSION_OF_REFRESH: &str = concat!(
 );
 pub(super) const USED_REFRESH: &str = "SELECT s.id, s.user_id FROM refresh_tokens r \
      JOIN sessions s ON s.id = r.session_id WHERE r.token_hash = $1 AND r.used_at IS NOT NULL";
+/// Trusts device token `$1` for MFA as `$2` until `$3`.
+pub(super) const TRUST_DEVICE: &str =
+    "UPDATE device_tokens SET id = $2, mfa_trusted_until = $3 WHERE token_hash = $1";
+/// Ends the trust of device token `$1` (its trust moved to a newer token).
+pub(super) const UNTRUST_DEVICE: &str =
+    "UPDATE device_tokens SET mfa_trusted_until = NULL WHERE token_hash = $1";
+/// Ends the trust of every browser of user `$1` (MFA off or reset, password changed).
+pub(super) const UNTRUST_USER_DEVICES: &str = "UPDATE device_tokens SET mfa_trusted_until = NULL \
+     WHERE user_id = $1 AND mfa_trusted_until IS NOT NULL";
+/// Ends the trust of the user `$1`'s browser `$2`.
+pub(super) const UNTRUST_DEVICE_ID: &str = "UPDATE device_tokens SET mfa_trusted_until = NULL \
+     WHERE user_id = $1 AND id = $2 AND mfa_trusted_until IS NOT NULL";
+pub(super) const SELECT_DEVICE_TRUST: &str = "SELECT id, mfa_trusted_until FROM device_tokens \
+     WHERE token_hash = $1 AND user_id = $2 AND revoked_at IS NULL AND expires_at > $3 \
+     AND mfa_trusted_until > $3 AND id IS NOT NULL";
+pub(super) const SELECT_TRUSTED_DEVICES: &str =
+    "SELECT id, created_at, mfa_trusted_until AS trusted_until \
+     FROM device_tokens WHERE user_id = $1 AND revoked_at IS NULL AND expires_at > $2 \
+     AND mfa_trusted_until > $2 AND id IS NOT NULL ORDER BY created_at DESC";
 /// A step-up: the live session `$1` of user `$2` proved itself again at `$3` with `$4`.
 pub(super) const STEP_UP_SESSION: &str = "UPDATE sessions SET auth_time = $3, amr = $4 \
      WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL AND expires_at > $3";

@@ -20,4 +20,5 @@ mod sessions;
 mod stepup;
 mod store;
 mod tokens;
+mod trusted;
 mod upgrade;

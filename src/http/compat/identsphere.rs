@@ -127,7 +127,7 @@ async fn challenge(
 ) -> Response {
     let result = async {
         let (token, code) = mfa_step(body)?;
-        Ok(mfa::verify_login(&state, &meta, &token, code).await?)
+        Ok(mfa::verify_login(&state, &meta, &token, code, false).await?)
     };
     match result.await {
         Ok(tokens) => signed_in(&state, tokens),

@@ -122,7 +122,7 @@ async fn verify(
 ) -> Response {
     let result = async {
         let (token, code) = mfa_step(body)?;
-        let tokens = mfa::verify_login(&state, &meta, &token, code)
+        let tokens = mfa::verify_login(&state, &meta, &token, code, false)
             .await
             .map_err(ApiError::on_login)?;
         signed_in(&state, tokens, json!({})).await

@@ -38,6 +38,7 @@ fn done_message(done: Option<&str>) -> Option<&'static str> {
         "mfa_on" => "Two-factor authentication is on.",
         "password" => "Your password was changed. Other sessions were signed out.",
         "session_revoked" => "That session was signed out.",
+        "untrusted" => "That browser will be asked for a code at its next sign-in.",
         _ => return None,
     })
 }
@@ -53,14 +54,17 @@ pub(super) async fn overview(
         let user = state.store.user_by_id(&claims.sub).await?;
         let status = mfa::status(&state, &claims.sub).await?;
         let sessions = sessions::list(&state, &claims).await?;
+        let trusted = sessions::trusted_devices(&state, &claims).await?;
         let events = state
             .store
             .audit_events(&claims.sub, None, RECENT_EVENTS)
             .await?;
-        Ok::<_, Error>((user, status, sessions, events))
+        Ok::<_, Error>((user, status, sessions, trusted, events))
     };
-    let (user, status, sessions, events) = match loaded.await {
-        Ok((Some(user), status, sessions, events)) => (user, status, sessions, events),
+    let (user, status, sessions, trusted, events) = match loaded.await {
+        Ok((Some(user), status, sessions, trusted, events)) => {
+            (user, status, sessions, trusted, events)
+        }
         Ok((None, ..)) => return to_login(None),
         Err(e) => return layout::problem_page(&state, &Problem::from_service(e)),
     };
@@ -135,6 +139,26 @@ pub(super) async fn overview(
                 }
             }
         }
+        @if !trusted.is_empty() {
+            section.card aria-labelledby="trusted-heading" {
+                h2 #trusted-heading { "Trusted browsers" }
+                p.hint { "These browsers skip the code from your app when you sign in with your password." }
+                ul.sessions {
+                    @for d in &trusted {
+                        li {
+                            div.session-info {
+                                strong { "Trusted since " (activity::when(d.created_at)) }
+                                span.meta { "until " (activity::when(d.trusted_until)) }
+                            }
+                            form method="post" action={ "/account/devices/" (d.id) "/untrust" } {
+                                (csrf(&browser))
+                                button.danger-outline.small type="submit" data-testid="untrust-device" { "Stop trusting" }
+                            }
+                        }
+                    }
+                }
+            }
+        }
         section.card aria-labelledby="activity-heading" {
             h2 #activity-heading { "Recent security activity" }
             ol.activity {
@@ -159,6 +183,19 @@ pub(super) async fn overview(
         None,
         document(&state, "Your account", Some(header), true, body),
     )
+}
+
+/// Stops trusting one of the person's browsers (`sessions::end_device_trust`).
+pub(super) async fn untrust_device(
+    State(state): State<AppState>,
+    Meta(meta): Meta,
+    Extension(SignedIn(claims)): Extension<SignedIn>,
+    Path(id): Path<String>,
+) -> Response {
+    match sessions::end_device_trust(&state, &meta, &claims, &id).await {
+        Ok(()) | Err(Error::NotFound) => see_other("/account?done=untrusted"),
+        Err(e) => layout::problem_page(&state, &Problem::from_service(e)),
+    }
 }
 
 /// Signs out one of the person's other sessions (`sessions::revoke`).

@@ -12,7 +12,9 @@ pub fn sentence(event: &AuditRecord) -> Option<String> {
         "auth.login.succeeded" => {
             let amr = details["amr"].as_array().cloned().unwrap_or_default();
             let has = |m: &str| amr.iter().any(|v| v == m);
-            Some(if has("rcv") {
+            Some(if details["trustedDevice"] == true {
+                "Signed in with your password on a trusted browser".into()
+            } else if has("rcv") {
                 "Signed in with a recovery code".into()
             } else if has("otp") {
                 "Signed in with your password and a code from your app".into()
@@ -44,6 +46,9 @@ pub fn sentence(event: &AuditRecord) -> Option<String> {
             }
             .into(),
         ),
+        "auth.device.untrusted" => text("You stopped trusting a browser"),
+        "auth.step_up.succeeded" => text("You confirmed it was you for a sensitive change"),
+        "auth.step_up.failed" => text("A wrong password was entered to confirm it was you"),
         "auth.device.revoked" => text("A browser lost its trusted status after wrong passwords"),
         "auth.password.changed" => text("Password changed"),
         "auth.password.change_failed" => {

@@ -204,6 +204,15 @@ fn code_page(
             (csrf(browser))
             (form_alert(problem))
             (field.focus(true).error_from(problem).render())
+            @if state.settings.remember_device_days > 0 {
+                div.check {
+                    input #remember_device type="checkbox" name="remember_device" value="on";
+                    label for="remember_device" {
+                        "Trust this browser for " (state.settings.remember_device_days) " days"
+                        span.hint.block-hint { "Don't tick this on a shared or public computer." }
+                    }
+                }
+            }
             button.primary type="submit" { "Continue" }
         }
         @match step {
@@ -255,6 +264,8 @@ pub(super) async fn recovery_form(
 pub(super) struct CodeForm {
     #[serde(default)]
     code: String,
+    /// The "trust this browser" box (present when ticked).
+    remember_device: Option<String>,
 }
 
 /// Answers the challenge of this browser with a code: the same `verify_login` as the API.
@@ -286,7 +297,15 @@ async fn second_step(
     let Some(challenge) = cookie(&headers, CHALLENGE_COOKIE) else {
         return see_other("/login?done=expired");
     };
-    match mfa::verify_login(&state, &meta, challenge, code).await {
+    match mfa::verify_login(
+        &state,
+        &meta,
+        challenge,
+        code,
+        form.remember_device.is_some(),
+    )
+    .await
+    {
         Ok(tokens) => signed_in_to(&state, &tokens, return_to.as_deref()),
         Err(Error::InvalidChallenge | Error::Unauthorized) => {
             let mut response = see_other("/login?done=expired");

@@ -84,6 +84,10 @@ pub fn router(state: &AppState, edge: &Arc<Edge>) -> Router<AppState> {
             post(account::revoke_session),
         )
         .route(
+            "/account/devices/{id}/untrust",
+            post(account::untrust_device),
+        )
+        .route(
             "/account/password",
             get(account::password_form).post(account::change_password),
         )

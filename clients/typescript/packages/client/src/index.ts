@@ -334,10 +334,18 @@ export class TwofoldClient {
     return this.keep(result);
   }
 
-  /** The second step: a code from the app or a recovery code. Keeps the tokens. */
-  async verifyMfa(mfaChallengeToken: string, code: string): Promise<AuthResponse> {
+  /**
+   * The second step: a code from the app or a recovery code. Keeps the tokens.
+   * `rememberDevice` trusts this device for MFA when the server's `remember_device_days`
+   * is on (the device token is kept by the storage).
+   */
+  async verifyMfa(
+    mfaChallengeToken: string,
+    code: string,
+    options: { rememberDevice?: boolean } = {},
+  ): Promise<AuthResponse> {
     const auth = await this.request("post", "/api/v1/auth/verify-mfa", {
-      body: { mfaChallengeToken, code },
+      body: { mfaChallengeToken, code, ...options },
       auth: false,
     });
     return this.keep(auth);
@@ -386,6 +394,8 @@ export class TwofoldClient {
     list: () => this.request("get", "/api/v1/sessions"),
     revoke: (id: string) => this.request("delete", "/api/v1/sessions/{id}", { path: { id } }),
     revokeOthers: () => this.request("post", "/api/v1/sessions/revoke-others", {}),
+    /** Stops trusting a browser listed in `list().trustedDevices`. */
+    untrustDevice: (id: string) => this.request("delete", "/api/v1/devices/{id}", { path: { id } }),
   };
 
   audit(query: QueryParams<"/api/v1/audit", "get"> = {}) {

@@ -295,6 +295,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/devices/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Ends the trust of one of the caller's browsers (its next login asks for MFA again). */
+        delete: operations["untrust_device"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/healthz": {
         parameters: {
             query?: never;
@@ -613,6 +630,8 @@ export interface components {
         };
         SessionsBody: {
             sessions: components["schemas"]["SessionBody"][];
+            /** @description Browsers that skip the MFA step (`remember_device_days`). */
+            trustedDevices: components["schemas"]["TrustedDeviceBody"][];
         };
         SetupBody: {
             deviceName?: string | null;
@@ -637,6 +656,11 @@ export interface components {
             /** @description The password (users without MFA). */
             password?: string | null;
         };
+        TrustedDeviceBody: {
+            createdAt: string;
+            id: string;
+            trustedUntil: string;
+        };
         UserBody: {
             email: string;
             id: string;
@@ -653,6 +677,8 @@ export interface components {
         VerifyMfaBody: {
             code: string;
             mfaChallengeToken: string;
+            /** @description Trust this browser's device token for MFA (`remember_device_days` > 0). */
+            rememberDevice?: boolean | null;
         };
     };
     responses: never;
@@ -2708,6 +2734,134 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `service_unavailable`, `timeout` or `overloaded` (with `Retry-After`); nothing was done. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+        };
+    };
+    untrust_device: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The trusted device id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No longer trusted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `invalid_input`: a body that is not the JSON object asked for, a bad field or query. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /** @description `unauthorized`: the access token is missing, invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /**
+             * @description `cross_site_request` (a cookie-authenticated request from another site), or
+             *     `admin_required` on the admin endpoints.
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payload_too_large`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
                 };
             };
             /** @description `service_unavailable`, `timeout` or `overloaded` (with `Retry-After`); nothing was done. */

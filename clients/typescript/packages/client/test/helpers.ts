@@ -17,7 +17,8 @@ export class Authenticator {
   /** A code for a step not used before (waits for the next step when all are spent). */
   async code(): Promise<string> {
     const now = Math.floor(Date.now() / 1000 / 30);
-    const step = this.last === null ? now - 1 : Math.max(this.last + 1, now - 1);
+    // Never the previous step: the clock may cross into the next one before the server checks.
+    const step = this.last === null ? now : Math.max(this.last + 1, now);
     if (step > now + 1) {
       await new Promise((r) => setTimeout(r, (now + 1) * 30_000 - Date.now() + 200));
       return this.code();

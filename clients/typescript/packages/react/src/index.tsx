@@ -136,8 +136,9 @@ export function useLogin() {
 
 /** The second step of a login: a code from the app or a recovery code. */
 export function useVerifyMfa() {
-  const action = useAction((client, mfaChallengeToken: string, code: string): Promise<AuthResponse> =>
-    client.verifyMfa(mfaChallengeToken, code),
+  const action = useAction(
+    (client, mfaChallengeToken: string, code: string, options?: { rememberDevice?: boolean }): Promise<AuthResponse> =>
+      client.verifyMfa(mfaChallengeToken, code, options),
   );
   return { ...action, verify: action.run };
 }
