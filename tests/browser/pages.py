@@ -380,6 +380,7 @@ def main():
         person.fill("password", "short")
         person.submit()
         assert person.d.find_element(By.ID, "email-error").text, "the email error is beside the field"
+        assert "8 characters" in person.d.find_element(By.ID, "password-error").text, "and the password's"
         assert person.status_of_last_page() == 400
         person.shot("register-error")
         register(person, email)

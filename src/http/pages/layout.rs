@@ -146,9 +146,13 @@ impl<'a> Field<'a> {
 
     /// The problem's message when it is about this field.
     pub fn error_from(mut self, problem: Option<&'a Problem>) -> Self {
-        if let Some(p) = problem.filter(|p| p.field == Some(self.name)) {
-            self.error = Some(&p.message);
-            self.autofocus = true;
+        if let Some(p) = problem {
+            if p.field == Some(self.name) {
+                self.error = Some(&p.message);
+                self.autofocus = true;
+            } else if let Some((_, message)) = p.also.iter().find(|(f, _)| *f == self.name) {
+                self.error = Some(message);
+            }
         }
         self
     }
@@ -208,6 +212,8 @@ pub struct Problem {
     pub message: String,
     /// The form field the message belongs beside.
     pub field: Option<&'static str>,
+    /// More fields with their own messages (a form with several mistakes).
+    pub also: Vec<(&'static str, String)>,
     pub retry_after: Option<u64>,
 }
 
@@ -218,6 +224,7 @@ impl Problem {
             title,
             message: message.into(),
             field: None,
+            also: Vec::new(),
             retry_after: None,
         }
     }
@@ -232,6 +239,14 @@ impl Problem {
 
     pub fn with_message(mut self, message: impl Into<String>) -> Self {
         self.message = message.into();
+        self
+    }
+
+    /// Adds another field's message.
+    pub fn and(mut self, other: Problem) -> Self {
+        if let Some(field) = other.field {
+            self.also.push((field, other.message));
+        }
         self
     }
 

@@ -411,6 +411,7 @@ pub(super) async fn register(
         .map_err(|m| Problem::field("password", sentence("The password", m)));
     let (email, password) = match (email, password) {
         (Ok(e), Ok(p)) => (e, p),
+        (Err(e), Err(p)) => return fail(e.and(p)),
         (Err(p), _) | (_, Err(p)) => return fail(p),
     };
     let Ok(login_password) = Password::for_login(password.expose()) else {
