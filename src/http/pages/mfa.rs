@@ -241,50 +241,75 @@ async fn codes_page(
     response
 }
 
-fn manage_form(
-    action: &str,
-    browser: &Browser,
-    problem: Option<&Problem>,
+/// A page that changes MFA and asks for a current code: making new recovery codes, or
+/// turning MFA off.
+struct Manage {
+    action: &'static str,
+    title: &'static str,
+    lead: &'static str,
+    /// App codes only (`inputmode="numeric"`), or recovery codes too.
     numeric: bool,
-    button: Markup,
-) -> Markup {
-    let field = if numeric {
+    button: &'static str,
+    danger: bool,
+}
+
+const REGENERATE: Manage = Manage {
+    action: "/account/mfa/recovery-codes",
+    title: "Make new recovery codes",
+    lead: "Your current recovery codes will stop working, and other sessions will be signed out.",
+    numeric: true,
+    button: "Make new codes",
+    danger: false,
+};
+
+const DISABLE: Manage = Manage {
+    action: "/account/mfa/disable",
+    title: "Turn off two-factor authentication",
+    lead: "Your account will be protected by your password only. Your authenticator and \
+           recovery codes will stop working, and other sessions will be signed out.",
+    numeric: false,
+    button: "Turn off two-factor authentication",
+    danger: true,
+};
+
+async fn manage_page(
+    state: &AppState,
+    browser: &Browser,
+    user_id: &str,
+    page: &Manage,
+    problem: Option<&Problem>,
+) -> Response {
+    let field = if page.numeric {
         Field::code("6-digit code from your app", true)
     } else {
         Field::code("Code from your app, or a recovery code", false)
     };
-    html! {
-        form method="post" action=(action) novalidate {
+    let body = html! {
+        p.back { a href="/account" { "← Your account" } }
+        h1 { (page.title) }
+        p.lead { (page.lead) }
+        form method="post" action=(page.action) novalidate {
             (csrf(browser))
             (form_alert(problem))
             (field.focus(true).error_from(problem).render())
-            (button)
+            button.primary[!page.danger].danger[page.danger] type="submit" { (page.button) }
         }
-    }
+    };
+    account_page(state, browser, user_id, page.title, problem, body).await
 }
 
-async fn regenerate_page(
+/// The form of `page` while MFA is on; otherwise back to the account.
+async fn manage_form(
     state: &AppState,
     browser: &Browser,
-    user_id: &str,
-    problem: Option<&Problem>,
+    claims: &Claims,
+    page: &Manage,
 ) -> Response {
-    let body = html! {
-        p.back { a href="/account" { "← Your account" } }
-        h1 { "Make new recovery codes" }
-        p.lead { "Your current recovery codes will stop working, and other sessions will be signed out." }
-        (manage_form("/account/mfa/recovery-codes", browser, problem, true,
-            html! { button.primary type="submit" { "Make new codes" } }))
-    };
-    account_page(
-        state,
-        browser,
-        user_id,
-        "Make new recovery codes",
-        problem,
-        body,
-    )
-    .await
+    match mfa::status(state, &claims.sub).await {
+        Ok(s) if !s.enabled => see_other("/account"),
+        Ok(_) => manage_page(state, browser, &claims.sub, page, None).await,
+        Err(e) => layout::problem_page(state, &Problem::from_service(e)),
+    }
 }
 
 pub(super) async fn regenerate_form(
@@ -292,11 +317,7 @@ pub(super) async fn regenerate_form(
     Extension(browser): Extension<Browser>,
     Extension(SignedIn(claims)): Extension<SignedIn>,
 ) -> Response {
-    match mfa::status(&state, &claims.sub).await {
-        Ok(s) if !s.enabled => see_other("/account"),
-        Ok(_) => regenerate_page(&state, &browser, &claims.sub, None).await,
-        Err(e) => layout::problem_page(&state, &Problem::from_service(e)),
-    }
+    manage_form(&state, &browser, &claims, &REGENERATE).await
 }
 
 #[derive(Deserialize)]
@@ -321,7 +342,7 @@ pub(super) async fn regenerate(
         Ok(code) => code,
         Err(m) => {
             let p = Problem::field("code", sentence("The code", m));
-            return regenerate_page(&state, &browser, &claims.sub, Some(&p)).await;
+            return manage_page(&state, &browser, &claims.sub, &REGENERATE, Some(&p)).await;
         }
     };
     match mfa::regenerate(&state, &meta, &claims, code).await {
@@ -339,7 +360,7 @@ pub(super) async fn regenerate(
             Some(response) => response,
             None => {
                 let p = code_problem(e);
-                regenerate_page(&state, &browser, &claims.sub, Some(&p)).await
+                manage_page(&state, &browser, &claims.sub, &REGENERATE, Some(&p)).await
             }
         },
     }
@@ -353,40 +374,12 @@ fn code_problem(e: Error) -> Problem {
     }
 }
 
-async fn disable_page(
-    state: &AppState,
-    browser: &Browser,
-    user_id: &str,
-    problem: Option<&Problem>,
-) -> Response {
-    let body = html! {
-        p.back { a href="/account" { "← Your account" } }
-        h1 { "Turn off two-factor authentication" }
-        p.lead { "Your account will be protected by your password only. Your authenticator and recovery codes will stop working, and other sessions will be signed out." }
-        (manage_form("/account/mfa/disable", browser, problem, false,
-            html! { button.danger type="submit" { "Turn off two-factor authentication" } }))
-    };
-    account_page(
-        state,
-        browser,
-        user_id,
-        "Turn off two-factor authentication",
-        problem,
-        body,
-    )
-    .await
-}
-
 pub(super) async fn disable_form(
     State(state): State<AppState>,
     Extension(browser): Extension<Browser>,
     Extension(SignedIn(claims)): Extension<SignedIn>,
 ) -> Response {
-    match mfa::status(&state, &claims.sub).await {
-        Ok(s) if !s.enabled => see_other("/account"),
-        Ok(_) => disable_page(&state, &browser, &claims.sub, None).await,
-        Err(e) => layout::problem_page(&state, &Problem::from_service(e)),
-    }
+    manage_form(&state, &browser, &claims, &DISABLE).await
 }
 
 /// `mfa::disable` with an app code or a recovery code.
@@ -405,7 +398,7 @@ pub(super) async fn disable(
         Ok(code) => code,
         Err(m) => {
             let p = Problem::field("code", sentence("The code", m));
-            return disable_page(&state, &browser, &claims.sub, Some(&p)).await;
+            return manage_page(&state, &browser, &claims.sub, &DISABLE, Some(&p)).await;
         }
     };
     match mfa::disable(&state, &meta, &claims, code).await {
@@ -414,7 +407,7 @@ pub(super) async fn disable(
             Some(response) => response,
             None => {
                 let p = code_problem(e);
-                disable_page(&state, &browser, &claims.sub, Some(&p)).await
+                manage_page(&state, &browser, &claims.sub, &DISABLE, Some(&p)).await
             }
         },
     }
