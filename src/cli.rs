@@ -61,6 +61,9 @@ SETTINGS (defaults < --config TOML file < TWOFOLD_* environment < flags):
   webhook_secret              TWOFOLD_WEBHOOK_SECRET          Standard Webhooks secret, base64 of >= 24 bytes [none]
   step_up_seconds             TWOFOLD_STEP_UP_SECONDS         how long a login or step-up counts as recent, s [600]
   remember_device_days        TWOFOLD_REMEMBER_DEVICE_DAYS    days a trusted browser skips the MFA step, 0 = off [0]
+  public_url                  TWOFOLD_PUBLIC_URL              the origin browsers use (WebAuthn) [http://localhost:<port>]
+  webauthn_rp_id              TWOFOLD_WEBAUTHN_RP_ID          WebAuthn relying-party id [the host of public_url]
+  max_factors                 TWOFOLD_MAX_FACTORS             most factors (authenticators, passkeys) per user [10]
   brand_color                 TWOFOLD_BRAND_COLOR             accent color of the hosted pages, #rgb or #rrggbb [blue]
   logo_url                    TWOFOLD_LOGO_URL                logo of the hosted pages: https URL or /path [the issuer's initial]";
 

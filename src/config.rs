@@ -98,6 +98,12 @@ pub struct Settings {
     /// Logo shown on the hosted pages: an `https://` (or `http://`) URL or a path on this
     /// server; unset: the issuer's initial.
     pub logo_url: Option<String>,
+    /// The origin browsers use (WebAuthn checks it); unset: `http://localhost:<port>`.
+    pub public_url: Option<String>,
+    /// The WebAuthn relying-party id; unset: the host of `public_url`.
+    pub webauthn_rp_id: Option<String>,
+    /// Most factors (TOTP authenticators and passkeys) a user may have.
+    pub max_factors: i64,
 }
 
 /// A list setting: a comma-separated string (as environment variables give it) or an
@@ -172,6 +178,9 @@ impl Default for Settings {
             remember_device_days: 0,
             brand_color: None,
             logo_url: None,
+            public_url: None,
+            webauthn_rp_id: None,
+            max_factors: 10,
         }
     }
 }
@@ -180,6 +189,9 @@ impl Default for Settings {
 /// `TWOFOLD_CONFIG`, read by the command line, or the test suite's) are not settings and
 /// are ignored; unknown keys in a TOML file are errors (they are typos).
 pub const SETTINGS: &[&str] = &[
+    "public_url",
+    "webauthn_rp_id",
+    "max_factors",
     "step_up_seconds",
     "remember_device_days",
     "brand_color",
@@ -273,6 +285,23 @@ impl Settings {
                     })
             })
             .collect()
+    }
+
+    /// The origin browsers use: `public_url`, else `http://localhost:<port>` (the port of
+    /// `listen`, or `bound_port` when given: the port actually bound).
+    pub fn effective_public_url(&self, bound_port: Option<u16>) -> String {
+        match self.public_url.as_deref().map(str::trim) {
+            Some(url) if !url.is_empty() => url.trim_end_matches('/').to_owned(),
+            _ => {
+                let port = bound_port.map(|p| p.to_string()).unwrap_or_else(|| {
+                    self.listen
+                        .rsplit_once(':')
+                        .map_or("8080", |(_, p)| p)
+                        .to_owned()
+                });
+                format!("http://localhost:{port}")
+            }
+        }
     }
 
     /// Whether cookies may omit `Secure`: only when listening on a loopback address.

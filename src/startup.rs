@@ -38,15 +38,21 @@ impl Application {
     }
 
     /// Builds the application with the given clock (tests move it).
-    pub async fn build_with_clock(settings: Settings, clock: SharedClock) -> anyhow::Result<Self> {
+    pub async fn build_with_clock(
+        mut settings: Settings,
+        clock: SharedClock,
+    ) -> anyhow::Result<Self> {
         // Settings that can be wrong are checked before anything is created.
         let edge = Edge::new(&settings, Arc::clone(&clock))?;
         check_settings(&settings)?;
-        let state = open_state(settings, clock, MasterKeySource::GenerateIfMissing).await?;
-        let settings = &state.settings;
         let listener = TcpListener::bind(&settings.listen)
             .await
             .with_context(|| format!("binding {}", settings.listen))?;
+        // The default origin names the port actually bound (`listen` may say port 0).
+        let port = listener.local_addr()?.port();
+        settings.public_url = Some(settings.effective_public_url(Some(port)));
+        let state = open_state(settings, clock, MasterKeySource::GenerateIfMissing).await?;
+        let settings = &state.settings;
         let metrics = match &settings.metrics_listen {
             Some(address) => Some({
                 crate::http::metrics::install()?;
@@ -145,6 +151,11 @@ pub fn check_settings(settings: &Settings) -> anyhow::Result<()> {
     }
     crate::service::webhooks::check_settings(settings)?;
     crate::http::pages::check_settings(settings)?;
+    crate::service::passkeys::relying_party(settings)?;
+    anyhow::ensure!(
+        (1..=100).contains(&settings.max_factors),
+        "max_factors must be between 1 and 100"
+    );
     anyhow::ensure!(
         ["text", "json"].contains(&settings.log_format.as_str()),
         "log_format must be text or json"
@@ -209,6 +220,7 @@ pub async fn open_state(
             tokens: TokenHasher::new(&unsealed.token_hmac),
             sealer: keys::Sealers::new(unsealed.sealer),
         }),
+        webauthn: Arc::new(crate::service::passkeys::relying_party(&settings)?),
         settings: Arc::new(settings),
         clock,
         argon,

@@ -18,7 +18,7 @@ use crate::domain::email::Email;
 use crate::domain::password::Password;
 use crate::service::accounts::{self, LoginOutcome, LoginRequest, PasswordChange};
 use crate::service::stepup::{self, Proof};
-use crate::service::{mfa, sessions, AppState};
+use crate::service::{mfa, passkeys, sessions, AppState};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -29,9 +29,13 @@ pub fn hashing_router() -> OpenApiRouter<AppState> {
         .routes(routes!(register))
         .routes(routes!(login))
         .routes(routes!(verify_mfa))
+        .routes(routes!(verify_mfa_passkey_options))
+        .routes(routes!(passkey_options))
+        .routes(routes!(passkey_login))
         .routes(routes!(refresh))
         .routes(routes!(change_password))
         .routes(routes!(step_up))
+        .routes(routes!(step_up_passkey_options))
 }
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -126,6 +130,10 @@ struct MfaRequiredBody {
     mfa_required: bool,
     mfa_challenge_token: String,
     expires_in: i64,
+    /// Present when the user has a passkey: how they can answer (`totp`, `passkey`,
+    /// `recovery`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    methods: Vec<&'static str>,
 }
 
 /// Checks email and password: tokens, or an MFA challenge when MFA is on.
@@ -156,10 +164,12 @@ async fn login(
         LoginOutcome::MfaRequired {
             challenge_token,
             expires_in,
+            methods,
         } => Json(MfaRequiredBody {
             mfa_required: true,
             mfa_challenge_token: challenge_token,
             expires_in,
+            methods,
         })
         .into_response(),
     })
@@ -169,12 +179,29 @@ async fn login(
 #[serde(rename_all = "camelCase")]
 struct VerifyMfaBody {
     mfa_challenge_token: String,
-    code: String,
+    /// A TOTP or recovery code (or `passkey` instead).
+    code: Option<String>,
+    /// An AuthenticationResponseJSON answering `POST /auth/verify-mfa/passkey/options`.
+    #[schema(value_type = Option<Object>)]
+    passkey: Option<serde_json::Value>,
     /// Trust this browser's device token for MFA (`remember_device_days` > 0).
     remember_device: Option<bool>,
 }
 
-/// The second step of a login: the challenge token and a TOTP or recovery code.
+fn challenge_token(raw: &str) -> ApiResult<&str> {
+    let token = raw.trim();
+    if TokenHasher::is_well_formed(token) {
+        Ok(token)
+    } else {
+        Err(ApiError::invalid_field(
+            "mfaChallengeToken",
+            "is not a challenge token",
+        ))
+    }
+}
+
+/// The second step of a login: the challenge token and a TOTP or recovery code, or a
+/// passkey assertion.
 #[utoipa::path(post, path = "/auth/verify-mfa", tag = "auth", request_body = VerifyMfaBody,
     responses(
         (status = 200, description = "An `AuthResponse`", body = AuthBody),
@@ -187,26 +214,122 @@ async fn verify_mfa(
     Meta(meta): Meta,
     ApiJson(body): ApiJson<VerifyMfaBody>,
 ) -> ApiResult<Response> {
-    let token = body.mfa_challenge_token.trim();
-    let token = if TokenHasher::is_well_formed(token) {
-        Ok(token)
-    } else {
-        Err(ApiError::invalid_field(
-            "mfaChallengeToken",
-            "is not a challenge token",
-        ))
-    };
-    let code = MfaCode::parse(&body.code).map_err(|m| ApiError::invalid_field("code", m));
-    let (token, code) = both(token, code)?;
-    let tokens = mfa::verify_login(
-        &state,
-        &meta,
-        token,
-        code,
-        body.remember_device.unwrap_or(false),
-    )
-    .await
+    let token = challenge_token(&body.mfa_challenge_token);
+    let remember = body.remember_device.unwrap_or(false);
+    let tokens = match (body.code, body.passkey) {
+        (None, Some(passkey)) => {
+            let token = token?;
+            passkeys::verify_login(&state, &meta, token, &passkey, remember).await
+        }
+        (Some(code), None) => {
+            let code = MfaCode::parse(&code).map_err(|m| ApiError::invalid_field("code", m));
+            let (token, code) = both(token, code)?;
+            mfa::verify_login(&state, &meta, token, code, remember).await
+        }
+        _ => {
+            return Err(ApiError::invalid_field(
+                "code",
+                "send either `code` or `passkey`",
+            ))
+        }
+    }
     .map_err(ApiError::on_login)?;
+    Ok(auth_response(&state, tokens, None))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+struct ChallengeBody {
+    mfa_challenge_token: String,
+}
+
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+struct PasskeyOptionsBody {
+    /// PublicKeyCredentialRequestOptions in JSON form (WebAuthn Level 3
+    /// `parseRequestOptionsFromJSON`).
+    #[schema(value_type = Object)]
+    public_key: serde_json::Value,
+}
+
+/// Request options for the challenge's user's passkeys (the second factor).
+#[utoipa::path(post, path = "/auth/verify-mfa/passkey/options", tag = "auth", request_body = ChallengeBody,
+    responses(
+        (status = 200, description = "The request options", body = PasskeyOptionsBody),
+        (status = 400, description = "`invalid_input` (no passkey)", body = ErrorBody),
+        (status = 401, description = "`invalid_challenge`", body = ErrorBody),
+        (status = 429, description = "`too_many_attempts` or `rate_limited`", body = ErrorBody),
+        Always))]
+async fn verify_mfa_passkey_options(
+    State(state): State<AppState>,
+    ApiJson(body): ApiJson<ChallengeBody>,
+) -> ApiResult<Json<PasskeyOptionsBody>> {
+    let token = challenge_token(&body.mfa_challenge_token)?;
+    let public_key = passkeys::mfa_options(&state, token)
+        .await
+        .map_err(ApiError::on_login)?;
+    Ok(Json(PasskeyOptionsBody { public_key }))
+}
+
+#[derive(Deserialize, ToSchema)]
+struct EmptyBody {}
+
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+struct PasswordlessOptionsBody {
+    /// PublicKeyCredentialRequestOptions in JSON form, for discoverable credentials.
+    #[schema(value_type = Object)]
+    public_key: serde_json::Value,
+    passkey_challenge_token: String,
+}
+
+/// Starts a passwordless login with a discoverable passkey.
+#[utoipa::path(post, path = "/auth/passkey/options", tag = "auth", request_body = EmptyBody,
+    responses(
+        (status = 200, description = "The request options and the ceremony's token", body = PasswordlessOptionsBody),
+        (status = 429, description = "`rate_limited`", body = ErrorBody),
+        Always))]
+async fn passkey_options(
+    State(state): State<AppState>,
+    ApiJson(_empty): ApiJson<EmptyBody>,
+) -> ApiResult<Json<PasswordlessOptionsBody>> {
+    let ceremony = passkeys::passwordless_options(&state).await?;
+    Ok(Json(PasswordlessOptionsBody {
+        public_key: ceremony.public_key,
+        passkey_challenge_token: ceremony.token,
+    }))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+struct PasskeyLoginBody {
+    passkey_challenge_token: String,
+    /// AuthenticationResponseJSON.
+    #[schema(value_type = Object)]
+    passkey: serde_json::Value,
+}
+
+/// Logs in with a passkey alone (`amr: ["hwk","user","mfa"]`).
+#[utoipa::path(post, path = "/auth/passkey/login", tag = "auth", request_body = PasskeyLoginBody,
+    responses(
+        (status = 200, description = "An `AuthResponse`", body = AuthBody),
+        (status = 401, description = "`invalid_credentials`", body = ErrorBody),
+        (status = 403, description = "`account_disabled`, or `cross_site_request`", body = ErrorBody),
+        (status = 429, description = "`rate_limited`", body = ErrorBody),
+        Always))]
+async fn passkey_login(
+    State(state): State<AppState>,
+    Meta(meta): Meta,
+    ApiJson(body): ApiJson<PasskeyLoginBody>,
+) -> ApiResult<Response> {
+    let token = body.passkey_challenge_token.trim();
+    if !TokenHasher::is_well_formed(token) {
+        return Err(ApiError::invalid_field(
+            "passkeyChallengeToken",
+            "is not a passkey challenge token",
+        ));
+    }
+    let tokens = passkeys::login(&state, &meta, token, &body.passkey).await?;
     Ok(auth_response(&state, tokens, None))
 }
 
@@ -294,6 +417,9 @@ struct StepUpBody {
     code: Option<String>,
     /// The password (users without MFA).
     password: Option<String>,
+    /// An AuthenticationResponseJSON answering `POST /auth/step-up/passkey/options`.
+    #[schema(value_type = Option<Object>)]
+    passkey: Option<serde_json::Value>,
 }
 
 /// Proves the session again (a code with MFA on, else the password): fresh tokens for the
@@ -312,17 +438,18 @@ async fn step_up(
     Auth(claims): Auth,
     ApiJson(body): ApiJson<StepUpBody>,
 ) -> ApiResult<Response> {
-    let proof = match (body.code.as_deref(), body.password.as_deref()) {
-        (Some(code), None) => {
+    let proof = match (body.code.as_deref(), body.password.as_deref(), body.passkey) {
+        (Some(code), None, None) => {
             Proof::Code(MfaCode::parse(code).map_err(|m| ApiError::invalid_field("code", m))?)
         }
-        (None, Some(password)) => Proof::Password(
+        (None, Some(password), None) => Proof::Password(
             Password::for_login(password).map_err(|m| ApiError::invalid_field("password", m))?,
         ),
+        (None, None, Some(passkey)) => Proof::Passkey(passkey),
         _ => {
             return Err(ApiError::invalid_field(
                 "code",
-                "send either `code` (with MFA on) or `password`",
+                "send one of `code` or `passkey` (with MFA on) or `password`",
             ))
         }
     };
@@ -330,4 +457,19 @@ async fn step_up(
         .await
         .map_err(ApiError::on_login)?;
     Ok(auth_response(&state, tokens, None))
+}
+
+/// Request options for the caller's passkeys, to step up with (bound to the session).
+#[utoipa::path(post, path = "/auth/step-up/passkey/options", tag = "auth",
+    security(("bearer" = []), ("cookie" = [])),
+    responses(
+        (status = 200, description = "The request options", body = PasskeyOptionsBody),
+        (status = 400, description = "`invalid_input` (no passkey)", body = ErrorBody),
+        Authed, Always))]
+async fn step_up_passkey_options(
+    State(state): State<AppState>,
+    Auth(claims): Auth,
+) -> ApiResult<Json<PasskeyOptionsBody>> {
+    let public_key = passkeys::step_up_options(&state, &claims).await?;
+    Ok(Json(PasskeyOptionsBody { public_key }))
 }

@@ -77,6 +77,10 @@ pub enum ApiError {
     Timeout,
     #[error("not found")]
     NotFound,
+    #[error("this account has as many factors as it may have")]
+    TooManyFactors,
+    #[error("the passkey answer is not valid")]
+    InvalidCredential,
     #[error("method not allowed")]
     MethodNotAllowed,
     #[error("the service is temporarily unavailable")]
@@ -109,9 +113,12 @@ impl ApiError {
             Self::InvalidInput { .. }
             | Self::SecretMismatch
             | Self::NoPendingSetup
-            | Self::MfaNotEnabled => StatusCode::BAD_REQUEST,
+            | Self::MfaNotEnabled
+            | Self::InvalidCredential => StatusCode::BAD_REQUEST,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
-            Self::EmailTaken | Self::MfaAlreadyEnabled => StatusCode::CONFLICT,
+            Self::EmailTaken | Self::MfaAlreadyEnabled | Self::TooManyFactors => {
+                StatusCode::CONFLICT
+            }
             Self::InvalidCredentials
             | Self::Unauthorized
             | Self::InvalidToken
@@ -156,6 +163,8 @@ impl ApiError {
             Self::Overloaded => "overloaded",
             Self::Timeout => "timeout",
             Self::NotFound => "not_found",
+            Self::TooManyFactors => "too_many_factors",
+            Self::InvalidCredential => "invalid_credential",
             Self::MethodNotAllowed => "method_not_allowed",
             Self::Unavailable => "service_unavailable",
             Self::Internal(_) => "internal_error",
@@ -193,6 +202,8 @@ impl From<ServiceError> for ApiError {
             ServiceError::StepUpRequired { methods } => Self::StepUpRequired { methods },
             ServiceError::InvalidInput { field, message } => Self::invalid_field(field, message),
             ServiceError::NotFound => Self::NotFound,
+            ServiceError::TooManyFactors => Self::TooManyFactors,
+            ServiceError::InvalidCredential => Self::InvalidCredential,
             ServiceError::Overloaded => Self::Overloaded,
             ServiceError::Unavailable => Self::Unavailable,
             ServiceError::Internal(e) => Self::Internal(e),

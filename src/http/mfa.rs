@@ -32,18 +32,24 @@ const DEVICE_NAME_MAX: usize = 64;
 
 /// A trimmed device name of at most 64 printable characters; blank means none.
 pub(super) fn device_name(raw: Option<String>) -> ApiResult<Option<String>> {
+    name_field(raw, "deviceName")
+}
+
+/// A trimmed name (of a device or factor) in `field`: at most 64 printable characters;
+/// blank means none.
+pub(super) fn name_field(raw: Option<String>, field: &str) -> ApiResult<Option<String>> {
     let Some(name) = raw.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty()) else {
         return Ok(None);
     };
     if name.chars().count() > DEVICE_NAME_MAX {
         return Err(ApiError::invalid_field(
-            "deviceName",
+            field,
             "must be at most 64 characters",
         ));
     }
     if name.chars().any(is_hidden) {
         return Err(ApiError::invalid_field(
-            "deviceName",
+            field,
             "must not contain control, invisible or text-direction characters",
         ));
     }
@@ -96,7 +102,7 @@ struct ConfirmBody {
 
 #[derive(Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
-struct RecoveryCodesResponse {
+pub(super) struct RecoveryCodesResponse {
     recovery_codes: Vec<String>,
 }
 
@@ -106,7 +112,7 @@ fn codes_response(codes: Vec<Zeroizing<String>>) -> Json<RecoveryCodesResponse> 
     })
 }
 
-fn totp_code(raw: &str) -> ApiResult<TotpCode> {
+pub(super) fn totp_code(raw: &str) -> ApiResult<TotpCode> {
     TotpCode::parse(raw).map_err(|m| ApiError::invalid_field("code", m))
 }
 
@@ -137,6 +143,14 @@ pub(super) struct StatusResponse {
     enabled_at: Option<String>,
     recovery_codes_remaining: usize,
     pending_setup: bool,
+    /// How many factors of each type.
+    factors: FactorCounts,
+}
+
+#[derive(Serialize, ToSchema)]
+pub(super) struct FactorCounts {
+    totp: usize,
+    passkey: usize,
 }
 
 /// The caller's MFA state.
@@ -159,6 +173,10 @@ impl From<mfa::Status> for StatusResponse {
             enabled_at: s.enabled_at.map(rfc3339),
             recovery_codes_remaining: s.recovery_codes_remaining,
             pending_setup: s.pending_setup,
+            factors: FactorCounts {
+                totp: s.totp_factors,
+                passkey: s.passkey_factors,
+            },
         }
     }
 }

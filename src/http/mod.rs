@@ -28,6 +28,8 @@ pub mod edge;
 pub mod error;
 /// Request extractors.
 pub mod extract;
+/// The hosted pages for people (PAGES.md).
+mod factors;
 mod health;
 mod jwks;
 pub(crate) mod me;
@@ -36,7 +38,6 @@ pub mod metrics;
 mod mfa;
 /// The OpenAPI document and the `/docs` page.
 pub mod openapi;
-/// The hosted pages for people (PAGES.md).
 pub mod pages;
 /// The HTTP server: connections, header timeout, graceful shutdown.
 pub mod serve;
@@ -58,6 +59,7 @@ fn native(edge: Option<&Arc<edge::Edge>>) -> OpenApiRouter<AppState> {
         .merge(sessions::router())
         .merge(me::router())
         .merge(mfa::router())
+        .merge(factors::router())
         .merge(audit::router())
         .merge(admin::router())
         .merge(health::router());

@@ -20,6 +20,9 @@ pub enum LoginOutcome {
     MfaRequired {
         challenge_token: String,
         expires_in: i64,
+        /// How the user can answer, when they have a passkey (`totp`, `passkey`,
+        /// `recovery`); empty otherwise (the seeds' answer is unchanged).
+        methods: Vec<&'static str>,
     },
 }
 
@@ -53,6 +56,7 @@ pub async fn register(
         created_at: user.created_at,
         disabled_at: None,
         mfa_enabled_at: None,
+        passkeys: 0,
     })
 }
 
@@ -131,9 +135,15 @@ async fn password_login(
         }
         let (challenge_token, expires_in) =
             super::mfa::start_challenge(state, meta, &user.id, refund).await?;
+        let methods = if user.passkeys > 0 {
+            super::stepup::methods(state, &user.id).await?
+        } else {
+            Vec::new()
+        };
         return Ok(LoginOutcome::MfaRequired {
             challenge_token,
             expires_in,
+            methods,
         });
     }
     let login = NewLogin::new(state, meta, &user.id, &user.roles, &["pwd"]);

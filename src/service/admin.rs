@@ -343,6 +343,7 @@ pub async fn import_totp(state: &AppState, actor: &Actor, line: &str) -> Result<
     let now = state.now();
     let sealer = state.keys.sealer.current();
     let credential = TotpRecord {
+        factor_id: String::new(),
         user_id: user_id.clone(),
         key_id: sealer.key_id(),
         sealed_secret: sealer.seal(&imported.secret, mfa::secret_aad(&user_id).as_bytes()),

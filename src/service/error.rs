@@ -48,6 +48,13 @@ pub enum Error {
     },
     #[error("not found")]
     NotFound,
+    /// `max_factors` reached.
+    #[error("this account has as many factors as it may have")]
+    TooManyFactors,
+    /// A WebAuthn answer that does not verify (attestation, origin, RP id, signature,
+    /// counter) or whose ceremony is spent or expired.
+    #[error("the passkey answer is not valid")]
+    InvalidCredential,
     /// The hashing queue is full.
     #[error("the server is busy; try again shortly")]
     Overloaded,

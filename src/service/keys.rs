@@ -91,8 +91,8 @@ fn signing_key_aad(kid: &str) -> String {
 
 fn aad_of(value: &SealedValue) -> String {
     match value.table {
-        SealedTable::TotpCredentials | SealedTable::TotpPending => secret_aad(&value.owner),
-        SealedTable::SigningKeys => signing_key_aad(&value.owner),
+        SealedTable::MfaFactors | SealedTable::TotpPending => secret_aad(&value.subject),
+        SealedTable::SigningKeys => signing_key_aad(&value.subject),
     }
 }
 

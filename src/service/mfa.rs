@@ -16,7 +16,7 @@ use crate::crypto::token::TokenHasher;
 use crate::domain::codes::{self, MfaCode, TotpCode};
 use crate::domain::lockout::seconds_left;
 use crate::domain::otpauth;
-use crate::store::{MfaEffect, MfaProof, Refund, TotpRecord};
+use crate::store::{ChallengeRecord, MfaEffect, MfaProof, Refund, TotpRecord};
 
 /// Failure counter of `verify-mfa`.
 pub const LOGIN: &str = "login";
@@ -43,6 +43,9 @@ pub struct Status {
     pub enabled_at: Option<i64>,
     pub recovery_codes_remaining: usize,
     pub pending_setup: bool,
+    /// How many factors of each type.
+    pub totp_factors: usize,
+    pub passkey_factors: usize,
 }
 
 pub(super) fn secret_aad(user_id: &str) -> String {
@@ -95,23 +98,38 @@ pub async fn setup(
         return Err(Error::MfaAlreadyEnabled);
     }
     super::stepup::require_recent(state, caller).await?;
-    let now = state.now();
     let secret = codes::generate_secret();
-    let sealer = state.keys.sealer.current();
-    let pending = TotpRecord {
-        user_id: user.id.clone(),
-        key_id: sealer.key_id(),
-        sealed_secret: sealer.seal(&secret, secret_aad(&user.id).as_bytes()),
-        device_name,
-        created_at: now,
-        expires_at: now + state.settings.mfa_setup_ttl,
-    };
+    let pending = pending_record(state, &user.id, &secret, device_name);
     let audit = state.event("auth.mfa.setup.started", Some(&user.id), meta, json!({}));
-    if !state.store.put_pending_totp(&pending, &audit).await? {
+    if !state
+        .store
+        .put_pending_totp(&pending, (0, 0), &audit)
+        .await?
+    {
         // MFA was enabled meanwhile (the store decides, in the same statement).
         return Err(Error::MfaAlreadyEnabled);
     }
     present(state, &user.email, &secret, state.settings.mfa_setup_ttl)
+}
+
+/// A new pending TOTP enrollment of `secret` (sealed), with the id its factor will have.
+pub(super) fn pending_record(
+    state: &AppState,
+    user_id: &str,
+    secret: &[u8],
+    device_name: Option<String>,
+) -> TotpRecord {
+    let now = state.now();
+    let sealer = state.keys.sealer.current();
+    TotpRecord {
+        factor_id: uuid::Uuid::new_v4().to_string(),
+        user_id: user_id.to_owned(),
+        key_id: sealer.key_id(),
+        sealed_secret: sealer.seal(secret, secret_aad(user_id).as_bytes()),
+        device_name,
+        created_at: now,
+        expires_at: now + state.settings.mfa_setup_ttl,
+    }
 }
 
 /// The enrollment the hosted page shows: the pending one while it lasts (reloading the
@@ -143,7 +161,12 @@ pub async fn resume_or_setup(
 }
 
 /// What an enrollment shows of `secret`: base32, the Key Uri and its QR code.
-fn present(state: &AppState, email: &str, secret: &[u8], expires_in: i64) -> Result<Setup> {
+pub(super) fn present(
+    state: &AppState,
+    email: &str,
+    secret: &[u8],
+    expires_in: i64,
+) -> Result<Setup> {
     let secret_b32 = codes::secret_to_base32(secret);
     let otpauth_uri = otpauth::otpauth_uri(&state.settings.issuer, email, &secret_b32);
     let qr_code = otpauth::qr_svg_data_uri(&otpauth_uri)
@@ -170,7 +193,12 @@ pub async fn confirm(
     device_name: Option<String>,
 ) -> Result<Vec<Zeroizing<String>>> {
     let user_id = caller.sub.as_str();
-    if state.store.totp_credential(user_id).await?.is_some() {
+    let user = state
+        .store
+        .user_by_id(user_id)
+        .await?
+        .ok_or(Error::Unauthorized)?;
+    if user.mfa_enabled_at.is_some() {
         return Err(Error::MfaAlreadyEnabled);
     }
     let now = state.now();
@@ -193,11 +221,12 @@ pub async fn confirm(
     let proof = require(state, meta, user_id, SETUP, proof, "totp").await?;
     let recovery_codes = codes::generate_recovery_codes();
     let device_name = device_name.or(pending.device_name.clone());
+    // The first factor: `auth.mfa.enabled` says it (the later ones are `factor.added`).
     let audit = [state.event(
         "auth.mfa.enabled",
         Some(user_id),
         meta,
-        json!({ "deviceName": device_name }),
+        json!({ "deviceName": device_name, "factorId": pending.factor_id, "type": "totp" }),
     )];
     let effect = MfaEffect::Enable {
         credential: TotpRecord {
@@ -223,6 +252,8 @@ pub async fn status(state: &AppState, user_id: &str) -> Result<Status> {
         enabled_at: s.enabled_at,
         recovery_codes_remaining: s.recovery_codes_remaining.max(0) as usize,
         pending_setup: s.pending_expires_at.is_some_and(|e| e > state.now()),
+        totp_factors: s.totp_factors.max(0) as usize,
+        passkey_factors: s.passkey_factors.max(0) as usize,
     })
 }
 
@@ -303,13 +334,17 @@ async fn manage_proof(
     user_id: &str,
     code: &MfaCode,
 ) -> Result<MfaProof> {
-    let credential = state
+    let user = state
         .store
-        .totp_credential(user_id)
+        .user_by_id(user_id)
         .await?
-        .ok_or(Error::MfaNotEnabled)?;
+        .ok_or(Error::Unauthorized)?;
+    if user.mfa_enabled_at.is_none() {
+        return Err(Error::MfaNotEnabled);
+    }
+    let factors = state.store.totp_factors(user_id).await?;
     ensure_open(state, user_id, MANAGE).await?;
-    let proof = mfa_proof(state, &credential, code).await?;
+    let proof = mfa_proof(state, user_id, &factors, code).await?;
     require(state, meta, user_id, MANAGE, proof, code.method()).await
 }
 
@@ -349,13 +384,39 @@ pub async fn verify_login(
     code: MfaCode,
     remember_device: bool,
 ) -> Result<AuthTokens> {
+    let (challenge_hash, challenge) = open_challenge(state, challenge_token).await?;
+    let user_id = challenge.user_id.clone();
+    let proof = mfa_proof(state, &user_id, &challenge.totp, &code).await?;
+    let proof = require(state, meta, &user_id, LOGIN, proof, code.method()).await?;
+    let amr: &[&str] = match code {
+        MfaCode::Totp(_) => &["pwd", "otp", "mfa"],
+        MfaCode::Recovery(_) => &["pwd", "rcv", "mfa"],
+    };
+    complete_login(
+        state,
+        meta,
+        challenge_hash,
+        &challenge,
+        proof,
+        amr,
+        remember_device,
+    )
+    .await
+}
+
+/// The open (unconsumed, unexpired, unlocked) challenge of `token`, with its hash; a
+/// challenge of a user whose MFA was turned off after the password step is invalid.
+pub(super) async fn open_challenge(
+    state: &AppState,
+    token: &str,
+) -> Result<(Vec<u8>, ChallengeRecord)> {
     let now = state.now();
-    let challenge_hash = state.keys.tokens.hash(CHALLENGE, challenge_token);
+    let challenge_hash = state.keys.tokens.hash(CHALLENGE, token);
     let challenge = state
         .store
         .challenge(&challenge_hash)
         .await?
-        .filter(|c| c.consumed_at.is_none() && c.expires_at > now)
+        .filter(|c| c.consumed_at.is_none() && c.expires_at > now && c.factor_count > 0)
         .ok_or(Error::InvalidChallenge)?;
     if let Some(retry_after) = challenge
         .locked_until
@@ -363,41 +424,37 @@ pub async fn verify_login(
     {
         return Err(Error::Locked { retry_after });
     }
-    let user_id = challenge.user_id;
+    Ok((challenge_hash, challenge))
+}
+
+/// Spends `proof` for the challenge and starts the session (amr `amr`), in one transaction.
+pub(super) async fn complete_login(
+    state: &AppState,
+    meta: &RequestMeta,
+    challenge_hash: Vec<u8>,
+    challenge: &ChallengeRecord,
+    proof: MfaProof,
+    amr: &[&str],
+    remember_device: bool,
+) -> Result<AuthTokens> {
+    let user_id = challenge.user_id.clone();
     let reset_counter = challenge.counter_dirty.unwrap_or(0) != 0;
-    let (Some(key_id), Some(sealed_secret), Some(enabled_at)) = (
-        challenge.key_id,
-        challenge.sealed_secret,
-        challenge.enabled_at,
-    ) else {
-        // MFA was disabled after the password step.
-        return Err(Error::InvalidChallenge);
-    };
-    let credential = TotpRecord {
-        user_id: user_id.clone(),
-        key_id,
-        sealed_secret,
-        device_name: None,
-        created_at: enabled_at,
-        expires_at: i64::MAX,
-    };
-    let proof = mfa_proof(state, &credential, &code).await?;
-    let proof = require(state, meta, &user_id, LOGIN, proof, code.method()).await?;
-    let amr: &[&str] = match code {
-        MfaCode::Totp(_) => &["pwd", "otp", "mfa"],
-        MfaCode::Recovery(_) => &["pwd", "rcv", "mfa"],
-    };
-    let roles = challenge.roles.unwrap_or_default();
+    let roles = challenge.roles.clone().unwrap_or_default();
     let mut login = NewLogin::new(state, meta, &user_id, &roles, amr);
     if remember_device {
         login.device.trust = sessions::new_trust(state);
     }
     let mut audit = recovery_audit(state, meta, &user_id, &proof);
+    let factor_id = match &proof {
+        MfaProof::TotpStep { factor, .. } => factor.clone(),
+        MfaProof::Passkey(p) => Some(p.factor_id.clone()),
+        MfaProof::RecoveryCode { .. } => None,
+    };
     audit.push(state.event(
         "auth.mfa.challenge.succeeded",
         Some(&user_id),
         meta,
-        json!({ "amr": amr, "rememberDevice": login.device.trust.is_some() }),
+        json!({ "amr": amr, "rememberDevice": login.device.trust.is_some(), "factorId": factor_id }),
     ));
     audit.push(state.event(
         "auth.login.succeeded",
@@ -405,13 +462,7 @@ pub async fn verify_login(
         meta,
         json!({ "amr": amr, "sessionId": login.session.id }),
     ));
-    let effect = MfaEffect::Login {
-        challenge_hash,
-        session: login.session.clone(),
-        refresh: login.refresh.clone(),
-        device: login.device.clone(),
-        reset_counter,
-    };
+    let effect = login.effect(Some(challenge_hash), reset_counter);
     finish(state, meta, &user_id, LOGIN, proof, effect, &audit).await?;
     login.tokens(state)
 }

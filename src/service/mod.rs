@@ -18,11 +18,13 @@ pub mod admin;
 mod attempts;
 /// How a use case fails, independent of any surface.
 pub mod error;
+/// TOTP enrollment, MFA login, recovery codes, disabling, lockout of codes.
+pub mod factors;
 mod guard;
 /// Key rotation, backups and imports (the CLI's use cases that touch keys).
 pub mod keys;
-/// TOTP enrollment, MFA login, recovery codes, disabling, lockout of codes.
 pub mod mfa;
+pub mod passkeys;
 mod proof;
 /// Sessions and tokens: issuing, refresh, logout, authentication, listing, revoking.
 pub mod sessions;
@@ -56,6 +58,8 @@ pub struct AppState {
     pub clock: SharedClock,
     /// Argon2id hashing with bounded concurrency.
     pub argon: Argon,
+    /// The WebAuthn relying party (passkeys).
+    pub webauthn: Arc<webauthn_rs_core::WebauthnCore>,
 }
 
 /// Who is making a request, for the audit trail.

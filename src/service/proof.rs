@@ -29,33 +29,54 @@ pub(super) fn recovery_audit(
             meta,
             json!({ "recoveryCodeId": id, "remaining": remaining }),
         )],
-        MfaProof::TotpStep(_) => Vec::new(),
+        _ => Vec::new(),
     }
 }
 
+/// The step of a pending enrollment's secret that `code` matches.
 pub(super) fn totp_proof(secret: &[u8], code: &TotpCode, now: i64) -> Option<MfaProof> {
-    totp::matching_step(secret, code.as_str(), now, TotpParams::DEFAULT, WINDOW)
-        .map(|s| MfaProof::TotpStep(s as i64))
+    totp::matching_step(secret, code.as_str(), now, TotpParams::DEFAULT, WINDOW).map(|s| {
+        MfaProof::TotpStep {
+            factor: None,
+            step: s as i64,
+        }
+    })
 }
 
-/// Finds what `code` proves against the credential: a TOTP step, or one unused recovery
-/// code (checked on the bounded hashing pool).
+/// Checks `code` against every one of the user's TOTP factors (each in constant time,
+/// all of them whatever matched) and returns the step of the one that matched.
+pub(super) async fn factor_proof(
+    state: &AppState,
+    factors: &[TotpRecord],
+    code: &TotpCode,
+) -> Result<Option<MfaProof>> {
+    let now = state.now();
+    let mut found = None;
+    for factor in factors {
+        let secret = open_secret(state, factor).await?;
+        let step = totp::matching_step(&secret, code.as_str(), now, TotpParams::DEFAULT, WINDOW);
+        if let (Some(step), None) = (step, &found) {
+            found = Some(MfaProof::TotpStep {
+                factor: Some(factor.factor_id.clone()),
+                step: step as i64,
+            });
+        }
+    }
+    Ok(found)
+}
+
+/// Finds what `code` proves for the user: a step of one of the TOTP `factors`, or one
+/// unused recovery code (checked on the bounded hashing pool).
 pub(super) async fn mfa_proof(
     state: &AppState,
-    credential: &TotpRecord,
+    user_id: &str,
+    factors: &[TotpRecord],
     code: &MfaCode,
 ) -> Result<Option<MfaProof>> {
     match code {
-        MfaCode::Totp(totp) => Ok(totp_proof(
-            &open_secret(state, credential).await?,
-            totp,
-            state.now(),
-        )),
+        MfaCode::Totp(totp) => factor_proof(state, factors, totp).await,
         MfaCode::Recovery(recovery) => {
-            let candidates = state
-                .store
-                .unused_recovery_codes(&credential.user_id)
-                .await?;
+            let candidates = state.store.unused_recovery_codes(user_id).await?;
             let hashes = candidates.iter().map(|c| c.code_hash.clone()).collect();
             let found = state
                 .argon
@@ -118,8 +139,9 @@ fn count_verification(purpose: &'static str, method: &'static str, outcome: &'st
 /// The `method` label of a proof.
 fn method_of(proof: &MfaProof) -> &'static str {
     match proof {
-        MfaProof::TotpStep(_) => "totp",
+        MfaProof::TotpStep { .. } => "totp",
         MfaProof::RecoveryCode { .. } => "recovery",
+        MfaProof::Passkey(_) => "passkey",
     }
 }
 
@@ -163,6 +185,13 @@ pub(super) async fn finish(
         MfaOutcome::AlreadyEnabled => Err(Error::MfaAlreadyEnabled),
         MfaOutcome::NotEnabled => Err(Error::MfaNotEnabled),
         MfaOutcome::SessionGone => Err(Error::Unauthorized),
+        MfaOutcome::TooManyFactors => Err(Error::TooManyFactors),
+        MfaOutcome::CeremonyGone => {
+            Err(failure(state, meta, user_id, purpose, "replayed_assertion").await)
+        }
+        MfaOutcome::CounterRegressed => {
+            Err(super::passkeys::cloned(state, meta, user_id, purpose).await)
+        }
     }
 }
 

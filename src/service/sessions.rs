@@ -9,8 +9,8 @@ use super::{AppState, RequestMeta};
 use crate::crypto::jwt::Claims;
 use crate::crypto::token::TokenHasher;
 use crate::store::{
-    AuditEvent, DeviceTrust, NewDeviceToken, NewRefreshToken, OtherSessions, Refund, RotateOutcome,
-    SessionRecord, SessionUse, TrustedDevice,
+    AuditEvent, DeviceTrust, MfaEffect, NewDeviceToken, NewRefreshToken, OtherSessions, Refund,
+    RotateOutcome, SessionRecord, SessionUse, TrustedDevice,
 };
 
 /// Label of refresh-token hashes.
@@ -110,6 +110,17 @@ impl NewLogin {
             device,
             refresh_token,
             device_token,
+        }
+    }
+
+    /// The store effect that starts this login, consuming `challenge_hash` when given.
+    pub fn effect(&self, challenge_hash: Option<Vec<u8>>, reset_counter: bool) -> MfaEffect {
+        MfaEffect::Login {
+            challenge_hash,
+            session: self.session.clone(),
+            refresh: self.refresh.clone(),
+            device: self.device.clone(),
+            reset_counter,
         }
     }
 

@@ -23,6 +23,9 @@ pub enum Proof {
     Code(MfaCode),
     /// The password (users without MFA).
     Password(Password),
+    /// A passkey assertion (AuthenticationResponseJSON) answering the options of
+    /// `POST /auth/step-up/passkey/options`.
+    Passkey(serde_json::Value),
 }
 
 /// Ok when the caller's session proved itself within `step_up_seconds`; otherwise
@@ -36,13 +39,22 @@ pub async fn require_recent(state: &AppState, claims: &Claims) -> Result<()> {
     })
 }
 
-/// How `user_id` steps up: a code when MFA is on, else the password.
+/// How `user_id` proves it: with MFA on, the factors they have (and recovery codes), else
+/// the password.
 pub async fn methods(state: &AppState, user_id: &str) -> Result<Vec<&'static str>> {
     let status = state.store.mfa_status(user_id).await?;
-    Ok(if status.enabled_at.is_some() {
-        vec!["totp", "recovery"]
-    } else {
+    Ok(if status.enabled_at.is_none() {
         vec!["password"]
+    } else {
+        let mut methods = Vec::new();
+        if status.totp_factors > 0 {
+            methods.push("totp");
+        }
+        if status.passkey_factors > 0 {
+            methods.push("passkey");
+        }
+        methods.push("recovery");
+        methods
     })
 }
 
@@ -68,13 +80,12 @@ pub async fn step_up(
     let mfa_on = user.mfa_enabled_at.is_some();
     match proof {
         Proof::Code(code) => {
-            let credential = state
-                .store
-                .totp_credential(user_id)
-                .await?
-                .ok_or(Error::MfaNotEnabled)?;
+            if !mfa_on {
+                return Err(Error::MfaNotEnabled);
+            }
+            let factors = state.store.totp_factors(user_id).await?;
             ensure_open(state, user_id, MANAGE).await?;
-            let proof = mfa_proof(state, &credential, &code).await?;
+            let proof = mfa_proof(state, user_id, &factors, &code).await?;
             let proof = require(state, meta, user_id, MANAGE, proof, code.method()).await?;
             let amr = match code {
                 MfaCode::Totp(_) => "pwd otp mfa",
@@ -85,6 +96,27 @@ pub async fn step_up(
             let step = StepUp {
                 session_id: claims.sid.clone(),
                 amr: amr.to_owned(),
+                at: now,
+                refresh,
+            };
+            finish(
+                state,
+                meta,
+                user_id,
+                MANAGE,
+                proof,
+                MfaEffect::StepUp(step),
+                &audit,
+            )
+            .await?;
+        }
+        Proof::Passkey(passkey) => {
+            let (proof, amr) =
+                super::passkeys::step_up_proof(state, meta, claims, MANAGE, &passkey).await?;
+            let audit = [stepped_up(state, meta, claims, "passkey")];
+            let step = StepUp {
+                session_id: claims.sid.clone(),
+                amr,
                 at: now,
                 refresh,
             };

@@ -31,6 +31,10 @@ pub fn types_for(kind: &str, details: &Value) -> Vec<&'static str> {
         "auth.refresh.reuse_detected" => "session.refresh_reuse_detected",
         "admin.mfa.reset" => "admin.mfa.reset",
         "admin.user.disabled" => "account.disabled",
+        "auth.mfa.factor.added" => "mfa.factor.added",
+        "auth.mfa.factor.renamed" => "mfa.factor.renamed",
+        "auth.mfa.factor.removed" => "mfa.factor.removed",
+        "auth.mfa.passkey.cloned_suspected" => "mfa.passkey.cloned_suspected",
         "auth.mfa.recovery_code.used" => {
             let low = details
                 .get("remaining")

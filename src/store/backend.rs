@@ -127,8 +127,9 @@ macro_rules! impl_store {
                 return Ok(MfaOutcome::Locked(left));
             }
             // Preconditions of the effect, before the proof is spent.
+            let factors: i64 = sqlx::query_scalar(COUNT_FACTORS).bind(user_id).fetch_one(&mut *conn).await?;
             match &effect {
-                MfaEffect::Enable { credential, .. } => {
+                MfaEffect::Enable { credential, .. } | MfaEffect::AddTotp { credential, .. } => {
                     let taken = sqlx::query(TAKE_PENDING)
                         .bind(user_id)
                         .bind(now)
@@ -140,57 +141,34 @@ macro_rules! impl_store {
                     if !taken {
                         return Ok(MfaOutcome::NoPendingSetup);
                     }
+                    match &effect {
+                        MfaEffect::Enable { .. } if factors > 0 => return Ok(MfaOutcome::AlreadyEnabled),
+                        MfaEffect::AddTotp { .. } if factors == 0 => return Ok(MfaOutcome::NotEnabled),
+                        MfaEffect::AddTotp { max, .. } if factors >= *max => {
+                            return Ok(MfaOutcome::TooManyFactors)
+                        }
+                        _ => {}
+                    }
                 }
                 MfaEffect::Regenerate { .. } | MfaEffect::Disable { .. } | MfaEffect::StepUp(_) => {
-                    let enabled = sqlx::query(TOUCH_CREDENTIAL)
-                        .bind(user_id)
-                        .execute(&mut *conn)
-                        .await?
-                        .rows_affected()
-                        == 1;
-                    if !enabled {
+                    if factors == 0 {
                         return Ok(MfaOutcome::NotEnabled);
                     }
                 }
                 MfaEffect::Login { .. } => unreachable!("handled by apply_login"),
             }
-            let spent = match &proof {
-                MfaProof::TotpStep(step) => changed(conn, ADVANCE_STEP, user_id, *step).await?,
-                MfaProof::RecoveryCode { id, .. } => {
-                    sqlx::query(USE_RECOVERY_CODE)
-                        .bind(id)
-                        .bind(user_id)
-                        .bind(now)
-                        .execute(&mut *conn)
-                        .await?
-                        .rows_affected()
-                        == 1
-                }
-            };
-            if !spent {
-                return Ok(match proof {
-                    MfaProof::TotpStep(_) => MfaOutcome::Replayed,
-                    MfaProof::RecoveryCode { .. } => MfaOutcome::CodeUsed,
-                });
+            if let Some(refused) = spend_proof(conn, user_id, now, &proof).await? {
+                return Ok(refused);
             }
             match effect {
                 MfaEffect::Login { .. } => unreachable!("handled by apply_login"),
                 MfaEffect::Enable { credential, recovery, others } => {
-                    let inserted = sqlx::query(INSERT_CREDENTIAL)
-                        .bind(user_id)
-                        .bind(credential.key_id)
-                        .bind(&credential.sealed_secret)
-                        .bind(&credential.device_name)
-                        .bind(credential.created_at)
-                        .execute(&mut *conn)
-                        .await?
-                        .rows_affected()
-                        == 1;
-                    if !inserted {
-                        return Ok(MfaOutcome::AlreadyEnabled);
-                    }
+                    insert_totp_factor(conn, &credential, &proof).await?;
                     replace_codes(conn, user_id, &recovery).await?;
                     revoke_others(conn, user_id, &others, now).await?;
+                }
+                MfaEffect::AddTotp { credential, .. } => {
+                    insert_totp_factor(conn, &credential, &proof).await?;
                 }
                 MfaEffect::Regenerate { recovery, others } => {
                     replace_codes(conn, user_id, &recovery).await?;
@@ -202,11 +180,7 @@ macro_rules! impl_store {
                     }
                 }
                 MfaEffect::Disable { others } => {
-                    sqlx::query(DELETE_CREDENTIAL).bind(user_id).execute(&mut *conn).await?;
-                    sqlx::query(DELETE_PENDING).bind(user_id).execute(&mut *conn).await?;
-                    sqlx::query(DELETE_CHALLENGES).bind(user_id).execute(&mut *conn).await?;
-                    sqlx::query(UNTRUST_USER_DEVICES).bind(user_id).execute(&mut *conn).await?;
-                    replace_codes(conn, user_id, &[]).await?;
+                    mfa_off(conn, user_id).await?;
                     revoke_others(conn, user_id, &others, now).await?;
                 }
             }
@@ -233,23 +207,38 @@ macro_rules! impl_store {
             login: LoginEffect,
         ) -> Result<MfaOutcome, sqlx::Error> {
             let spent = match &proof {
-                MfaProof::TotpStep(step) => sqlx::query(ADVANCE_STEP_IF_OPEN)
-                    .bind(user_id)
+                MfaProof::TotpStep { factor, step } => sqlx::query(ADVANCE_STEP_IF_OPEN)
+                    .bind(factor.as_deref().unwrap_or_default())
                     .bind(*step)
                     .bind(purpose)
                     .bind(now)
+                    .bind(user_id)
                     .execute(&mut *conn)
-                    .await?,
+                    .await?
+                    .rows_affected()
+                    == 1,
                 MfaProof::RecoveryCode { id, .. } => sqlx::query(USE_RECOVERY_CODE_IF_OPEN)
                     .bind(id)
                     .bind(user_id)
                     .bind(now)
                     .bind(purpose)
                     .execute(&mut *conn)
-                    .await?,
-            }
-            .rows_affected()
-                == 1;
+                    .await?
+                    .rows_affected()
+                    == 1,
+                MfaProof::Passkey(_) => {
+                    // The lock is read under the counter's row lock; then the assertion
+                    // (ceremony and counter) is spent.
+                    let row = sqlx::query(LOCK_COUNTER).bind(user_id).bind(purpose).fetch_one(&mut *conn).await?;
+                    if let Some(left) = attempt_state(&row)?.retry_after(now) {
+                        return Ok(MfaOutcome::Locked(left));
+                    }
+                    if let Some(refused) = spend_proof(conn, user_id, now, &proof).await? {
+                        return Ok(refused);
+                    }
+                    true
+                }
+            };
             if !spent {
                 // Refused: tell a lock from a spent proof by reading the counter under its
                 // lock (which creates a missing row: the refusal stands either way).
@@ -258,11 +247,11 @@ macro_rules! impl_store {
                     return Ok(MfaOutcome::Locked(left));
                 }
                 return Ok(match proof {
-                    MfaProof::TotpStep(_) => MfaOutcome::Replayed,
                     MfaProof::RecoveryCode { .. } => MfaOutcome::CodeUsed,
+                    _ => MfaOutcome::Replayed,
                 });
             }
-            match insert_new_login(conn, &login.session, &login.refresh, &login.device, Some(&login.challenge_hash)).await {
+            match insert_new_login(conn, &login.session, &login.refresh, &login.device, login.challenge_hash.as_deref()).await {
                 Ok(()) => {}
                 Err(sqlx::Error::Database(e)) if e.message().contains(CHALLENGE_GONE) => {
                     return Ok(MfaOutcome::ChallengeGone);
@@ -273,6 +262,110 @@ macro_rules! impl_store {
                 sqlx::query(RESET_COUNTER).bind(user_id).bind(purpose).execute(&mut *conn).await?;
             }
             Ok(MfaOutcome::Done)
+        }
+
+        /// Spends a proof outside the login path (the lock already checked): `None` when
+        /// spent, else the refusal.
+        async fn spend_proof(
+            conn: &mut <$db as sqlx::Database>::Connection,
+            user_id: &str,
+            now: i64,
+            proof: &MfaProof,
+        ) -> Result<Option<MfaOutcome>, sqlx::Error> {
+            let refused = match proof {
+                MfaProof::TotpStep { factor: Some(factor), step } => {
+                    let n = sqlx::query(ADVANCE_STEP)
+                        .bind(factor)
+                        .bind(*step)
+                        .bind(now)
+                        .bind(user_id)
+                        .execute(&mut *conn)
+                        .await?
+                        .rows_affected();
+                    (n != 1).then_some(MfaOutcome::Replayed)
+                }
+                MfaProof::TotpStep { factor: None, step } => {
+                    (!changed(conn, ADVANCE_USER_STEP, user_id, *step).await?).then_some(MfaOutcome::Replayed)
+                }
+                MfaProof::RecoveryCode { id, .. } => {
+                    let n = sqlx::query(USE_RECOVERY_CODE)
+                        .bind(id)
+                        .bind(user_id)
+                        .bind(now)
+                        .execute(&mut *conn)
+                        .await?
+                        .rows_affected();
+                    (n != 1).then_some(MfaOutcome::CodeUsed)
+                }
+                MfaProof::Passkey(p) => {
+                    let taken = sqlx::query(TAKE_CEREMONY)
+                        .bind(&p.ceremony_hash)
+                        .bind(p.purpose)
+                        .bind(now)
+                        .bind(user_id)
+                        .execute(&mut *conn)
+                        .await?
+                        .rows_affected()
+                        == 1;
+                    if !taken {
+                        Some(MfaOutcome::CeremonyGone)
+                    } else {
+                        let n = sqlx::query(ADVANCE_PASSKEY)
+                            .bind(&p.factor_id)
+                            .bind(user_id)
+                            .bind(p.sign_count)
+                            .bind(&p.credential)
+                            .bind(now)
+                            .execute(&mut *conn)
+                            .await?
+                            .rows_affected();
+                        (n != 1).then_some(MfaOutcome::CounterRegressed)
+                    }
+                }
+            };
+            Ok(refused)
+        }
+
+        /// Inserts a confirmed TOTP factor; its replay guard starts at the step that
+        /// confirmed it.
+        async fn insert_totp_factor(
+            conn: &mut <$db as sqlx::Database>::Connection,
+            credential: &TotpRecord,
+            proof: &MfaProof,
+        ) -> Result<(), sqlx::Error> {
+            let step = match proof {
+                MfaProof::TotpStep { step, .. } => *step,
+                _ => -1,
+            };
+            let id = if credential.factor_id.is_empty() {
+                uuid::Uuid::new_v4().to_string()
+            } else {
+                credential.factor_id.clone()
+            };
+            sqlx::query(INSERT_TOTP_FACTOR)
+                .bind(id)
+                .bind(&credential.user_id)
+                .bind(&credential.device_name)
+                .bind(credential.created_at)
+                .bind(credential.key_id)
+                .bind(&credential.sealed_secret)
+                .bind(step)
+                .execute(&mut *conn)
+                .await?;
+            Ok(())
+        }
+
+        /// MFA off: every factor (its replay floor kept), the codes, any pending setup,
+        /// every open challenge and ceremony, every trusted browser.
+        async fn mfa_off(
+            conn: &mut <$db as sqlx::Database>::Connection,
+            user_id: &str,
+        ) -> Result<(), sqlx::Error> {
+            sqlx::query(ABSORB_STEPS).bind(user_id).bind(None::<String>).execute(&mut *conn).await?;
+            for sql in [DELETE_FACTORS, DELETE_PENDING, DELETE_CHALLENGES, DELETE_CEREMONIES, UNTRUST_USER_DEVICES] {
+                sqlx::query(sql).bind(user_id).execute(&mut *conn).await?;
+            }
+            replace_codes(conn, user_id, &[]).await
         }
 
         /// A session, its first refresh token and a device token (and the consumption of an
@@ -668,7 +761,12 @@ macro_rules! impl_store {
                 .await
             }
 
-            async fn put_pending_totp(&self, p: &TotpRecord, audit: &AuditEvent) -> StoreResult<bool> {
+            async fn put_pending_totp(
+                &self,
+                p: &TotpRecord,
+                factors: (i64, i64),
+                audit: &AuditEvent,
+            ) -> StoreResult<bool> {
                 let (p, audit) = (p.clone(), audit.clone());
                 self.write(move |conn| {
                     Box::pin(async move {
@@ -680,6 +778,9 @@ macro_rules! impl_store {
                             .bind(&p.device_name)
                             .bind(p.created_at)
                             .bind(p.expires_at)
+                            .bind(&p.factor_id)
+                            .bind(factors.0)
+                            .bind(factors.1)
                             .execute(&mut *conn)
                             .await?
                             .rows_affected()
@@ -697,8 +798,177 @@ macro_rules! impl_store {
                 Ok(sqlx::query_as(SELECT_PENDING).bind(user_id).fetch_optional(self.reader()).await?)
             }
 
-            async fn totp_credential(&self, user_id: &str) -> StoreResult<Option<TotpRecord>> {
-                Ok(sqlx::query_as(SELECT_CREDENTIAL).bind(user_id).fetch_optional(self.reader()).await?)
+            async fn totp_factors(&self, user_id: &str) -> StoreResult<Vec<TotpRecord>> {
+                Ok(sqlx::query_as(SELECT_TOTP_FACTORS).bind(user_id).fetch_all(self.reader()).await?)
+            }
+
+            async fn factors(&self, user_id: &str) -> StoreResult<Vec<FactorRecord>> {
+                Ok(sqlx::query_as(SELECT_FACTORS).bind(user_id).fetch_all(self.reader()).await?)
+            }
+
+            async fn passkey_by_credential(&self, credential_id: &str) -> StoreResult<Option<FactorRecord>> {
+                Ok(sqlx::query_as(SELECT_PASSKEY_BY_CREDENTIAL)
+                    .bind(credential_id)
+                    .fetch_optional(self.reader())
+                    .await?)
+            }
+
+            async fn rename_factor(
+                &self,
+                user_id: &str,
+                id: &str,
+                name: Option<&str>,
+                audit: &AuditEvent,
+            ) -> StoreResult<Option<FactorRecord>> {
+                let (user_id, id, name, audit) =
+                    (user_id.to_owned(), id.to_owned(), name.map(str::to_owned), audit.clone());
+                self.write(move |conn| {
+                    Box::pin(async move {
+                        let n = sqlx::query(RENAME_FACTOR)
+                            .bind(&user_id)
+                            .bind(&id)
+                            .bind(&name)
+                            .execute(&mut *conn)
+                            .await?
+                            .rows_affected();
+                        if n != 1 {
+                            return Ok((false, None));
+                        }
+                        let factor: FactorRecord =
+                            sqlx::query_as(SELECT_FACTOR).bind(&user_id).bind(&id).fetch_one(&mut *conn).await?;
+                        insert_audit(conn, &audit).await?;
+                        Ok((true, Some(factor)))
+                    })
+                })
+                .await
+            }
+
+            async fn delete_factor(
+                &self,
+                user_id: &str,
+                id: &str,
+                audit: &[AuditEvent],
+                off_audit: &[AuditEvent],
+            ) -> StoreResult<FactorDeleted> {
+                let (user_id, id, audit, off_audit) =
+                    (user_id.to_owned(), id.to_owned(), audit.to_vec(), off_audit.to_vec());
+                self.write(move |conn| {
+                    Box::pin(async move {
+                        sqlx::query(LOCK_USER).bind(&user_id).execute(&mut *conn).await?;
+                        sqlx::query(ABSORB_STEPS).bind(&user_id).bind(&id).execute(&mut *conn).await?;
+                        let n = sqlx::query(DELETE_FACTOR)
+                            .bind(&user_id)
+                            .bind(&id)
+                            .execute(&mut *conn)
+                            .await?
+                            .rows_affected();
+                        if n != 1 {
+                            return Ok((false, FactorDeleted::NotFound));
+                        }
+                        sqlx::query(UNTRUST_USER_DEVICES).bind(&user_id).execute(&mut *conn).await?;
+                        insert_audits(conn, &audit).await?;
+                        let left: i64 = sqlx::query_scalar(COUNT_FACTORS).bind(&user_id).fetch_one(&mut *conn).await?;
+                        if left == 0 {
+                            mfa_off(conn, &user_id).await?;
+                            insert_audits(conn, &off_audit).await?;
+                        }
+                        Ok((true, FactorDeleted::Deleted { mfa_off: left == 0 }))
+                    })
+                })
+                .await
+            }
+
+            async fn put_ceremony(&self, token_hash: &[u8], c: &CeremonyRecord, now: i64) -> StoreResult<()> {
+                let (token_hash, c) = (token_hash.to_vec(), c.clone());
+                self.write(move |conn| {
+                    Box::pin(async move {
+                        sqlx::query(INSERT_CEREMONY)
+                            .bind(&token_hash)
+                            .bind(&c.user_id)
+                            .bind(&c.purpose)
+                            .bind(&c.name)
+                            .bind(&c.state)
+                            .bind(now)
+                            .bind(c.expires_at)
+                            .execute(&mut *conn)
+                            .await?;
+                        Ok((true, ()))
+                    })
+                })
+                .await
+            }
+
+            async fn ceremony(&self, token_hash: &[u8]) -> StoreResult<Option<CeremonyRecord>> {
+                Ok(sqlx::query_as(SELECT_CEREMONY).bind(token_hash).fetch_optional(self.reader()).await?)
+            }
+
+            async fn add_passkey(
+                &self,
+                ceremony_hash: &[u8],
+                passkey: &NewPasskey,
+                max: i64,
+                recovery: &[RecoveryCodeRecord],
+                now: i64,
+                audit: &[AuditEvent],
+                first_audit: &[AuditEvent],
+            ) -> StoreResult<PasskeyAdded> {
+                let (hash, p, recovery, audit, first_audit) = (
+                    ceremony_hash.to_vec(),
+                    passkey.clone(),
+                    recovery.to_vec(),
+                    audit.to_vec(),
+                    first_audit.to_vec(),
+                );
+                self.write(move |conn| {
+                    Box::pin(async move {
+                        sqlx::query(LOCK_USER).bind(&p.user_id).execute(&mut *conn).await?;
+                        let taken = sqlx::query(TAKE_CEREMONY)
+                            .bind(&hash)
+                            .bind("register")
+                            .bind(now)
+                            .bind(&p.user_id)
+                            .execute(&mut *conn)
+                            .await?
+                            .rows_affected()
+                            == 1;
+                        if !taken {
+                            return Ok((false, PasskeyAdded::CeremonyGone));
+                        }
+                        let factors: i64 =
+                            sqlx::query_scalar(COUNT_FACTORS).bind(&p.user_id).fetch_one(&mut *conn).await?;
+                        if factors >= max {
+                            return Ok((false, PasskeyAdded::TooManyFactors));
+                        }
+                        let inserted = sqlx::query(INSERT_PASSKEY_FACTOR)
+                            .bind(&p.id)
+                            .bind(&p.user_id)
+                            .bind(&p.name)
+                            .bind(p.created_at)
+                            .bind(&p.credential_id)
+                            .bind(&p.credential)
+                            .bind(p.sign_count)
+                            .execute(&mut *conn)
+                            .await;
+                        match inserted {
+                            Ok(_) => {}
+                            Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+                                return Ok((false, PasskeyAdded::Duplicate));
+                            }
+                            Err(e) => return Err(e),
+                        }
+                        let first = factors == 0;
+                        if first {
+                            sqlx::query(DELETE_PENDING).bind(&p.user_id).execute(&mut *conn).await?;
+                            replace_codes(conn, &p.user_id, &recovery).await?;
+                            sqlx::query(ENSURE_COUNTER).bind(&p.user_id).bind("login").execute(&mut *conn).await?;
+                            insert_audits(conn, &first_audit).await?;
+                        } else {
+                            insert_audits(conn, &audit).await?;
+                        }
+                        Ok((true, PasskeyAdded::Added { first }))
+                    })
+                })
+                .await
             }
 
             async fn mfa_status(&self, user_id: &str) -> StoreResult<MfaStatusRecord> {
@@ -741,7 +1011,28 @@ macro_rules! impl_store {
             }
 
             async fn challenge(&self, token_hash: &[u8]) -> StoreResult<Option<ChallengeRecord>> {
-                Ok(sqlx::query_as(SELECT_CHALLENGE).bind(token_hash).fetch_optional(self.reader()).await?)
+                let rows: Vec<ChallengeRecord> =
+                    sqlx::query_as(SELECT_CHALLENGE).bind(token_hash).fetch_all(self.reader()).await?;
+                let mut rows = rows.into_iter();
+                let Some(mut challenge) = rows.next() else {
+                    return Ok(None);
+                };
+                let totp = std::iter::once(challenge.clone())
+                    .chain(rows)
+                    .filter_map(|row| {
+                        Some(TotpRecord {
+                            factor_id: row.factor_id?,
+                            user_id: row.user_id,
+                            key_id: row.key_id?,
+                            sealed_secret: row.sealed_secret?,
+                            device_name: None,
+                            created_at: 0,
+                            expires_at: i64::MAX,
+                        })
+                    })
+                    .collect();
+                challenge.totp = totp;
+                Ok(Some(challenge))
             }
 
             async fn user_sessions(&self, user_id: &str, now: i64) -> StoreResult<Vec<SessionRecord>> {

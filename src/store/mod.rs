@@ -83,8 +83,10 @@ pub struct UserRecord {
     pub disabled_at: Option<i64>,
     /// Space-separated roles (`admin`).
     pub roles: String,
-    /// When MFA was enabled, if it is.
+    /// When MFA was enabled (its oldest factor), if it is.
     pub mfa_enabled_at: Option<i64>,
+    /// How many passkeys the user has.
+    pub passkeys: i64,
 }
 
 /// A new user.
@@ -247,9 +249,12 @@ pub struct AuditRecord {
     pub details: String,
 }
 
-/// An active TOTP credential, or a pending (unconfirmed) one.
+/// An active TOTP factor, or a pending (unconfirmed) one.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct TotpRecord {
+    /// The factor's id (pending: the id it will have; empty for a setup started before
+    /// factors had ids).
+    pub factor_id: String,
     pub user_id: String,
     /// Which sealing key sealed the secret.
     pub key_id: i64,
@@ -272,7 +277,10 @@ pub struct RecoveryCodeRecord {
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct MfaStatusRecord {
     pub enabled_at: Option<i64>,
+    /// The name of the oldest TOTP factor.
     pub device_name: Option<String>,
+    pub totp_factors: i64,
+    pub passkey_factors: i64,
     pub recovery_codes_remaining: i64,
     pub pending_expires_at: Option<i64>,
 }
@@ -288,19 +296,104 @@ pub struct ChallengeRecord {
     pub locked_until: Option<i64>,
     /// Non-zero when the `login` counter has failures or locks to reset on a success.
     pub counter_dirty: Option<i64>,
-    /// The active credential's sealing key id, if MFA is enabled.
+    /// How many factors the user has (0: MFA was turned off after the password step).
+    pub factor_count: i64,
+    /// How many of them are passkeys.
+    pub passkeys: i64,
+    /// One TOTP factor per row (the query joins them); gathered into `totp`.
+    pub factor_id: Option<String>,
     pub key_id: Option<i64>,
     pub sealed_secret: Option<Vec<u8>>,
-    pub enabled_at: Option<i64>,
     /// The user's roles, space separated.
     pub roles: Option<String>,
+    /// The user's TOTP factors.
+    #[sqlx(skip)]
+    pub totp: Vec<TotpRecord>,
+}
+
+/// A factor as listed (`GET /mfa/factors`); a passkey's with its stored credential.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct FactorRecord {
+    pub id: String,
+    /// `totp` or `passkey`.
+    pub kind: String,
+    pub name: Option<String>,
+    pub created_at: i64,
+    pub last_used_at: Option<i64>,
+    /// A passkey's verified credential (webauthn-rs JSON).
+    pub credential: Option<String>,
+    /// A passkey's last accepted signature counter.
+    pub sign_count: i64,
+    /// The owner (read when a passkey is looked up by its credential id).
+    #[sqlx(default)]
+    pub user_id: String,
+}
+
+/// A new passkey factor.
+#[derive(Debug, Clone)]
+pub struct NewPasskey {
+    pub id: String,
+    pub user_id: String,
+    pub name: Option<String>,
+    pub created_at: i64,
+    /// base64url of the credential id (unique across users).
+    pub credential_id: String,
+    pub credential: String,
+    pub sign_count: i64,
+}
+
+/// A WebAuthn ceremony in progress: the library's state, kept server side.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct CeremonyRecord {
+    pub user_id: Option<String>,
+    pub purpose: String,
+    pub name: Option<String>,
+    pub state: String,
+    pub expires_at: i64,
+}
+
+/// An accepted passkey assertion, spent with its ceremony in the transaction of its effect.
+#[derive(Debug, Clone)]
+pub struct PasskeyUse {
+    pub ceremony_hash: Vec<u8>,
+    pub purpose: &'static str,
+    pub factor_id: String,
+    pub sign_count: i64,
+    pub credential: String,
+}
+
+/// What deleting a factor did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FactorDeleted {
+    NotFound,
+    /// Deleted; `mfa_off` when it was the last one (MFA is now off, codes wiped).
+    Deleted {
+        mfa_off: bool,
+    },
+}
+
+/// What finishing a passkey registration did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PasskeyAdded {
+    Added {
+        first: bool,
+    },
+    /// The registration was spent, expired or another user's.
+    CeremonyGone,
+    /// The credential is registered already (to anyone).
+    Duplicate,
+    TooManyFactors,
 }
 
 /// What proves the user holds the second factor, consumed in the same transaction as
 /// the effect: a TOTP step (must be above every step accepted before) or a recovery code.
 #[derive(Debug, Clone)]
 pub enum MfaProof {
-    TotpStep(i64),
+    /// A step of TOTP factor `factor` (`None`: the pending enrollment's secret, checked
+    /// against the user's floor).
+    TotpStep { factor: Option<String>, step: i64 },
+    /// A passkey assertion (its ceremony spent, its counter moved forward).
+    Passkey(PasskeyUse),
     RecoveryCode {
         id: String,
         /// Unused codes left once this one is spent (as read before spending it).
@@ -315,7 +408,8 @@ pub enum MfaEffect {
     /// lock is checked by the statement that spends the proof; `reset_counter` says
     /// whether the counter had anything to reset when the challenge was read.
     Login {
-        challenge_hash: Vec<u8>,
+        /// The MFA challenge to consume (`None`: a passwordless passkey login).
+        challenge_hash: Option<Vec<u8>>,
         session: SessionRecord,
         refresh: NewRefreshToken,
         device: NewDeviceToken,
@@ -327,6 +421,8 @@ pub enum MfaEffect {
         recovery: Vec<RecoveryCodeRecord>,
         others: OtherSessions,
     },
+    /// `factors/totp/confirm`: the pending secret becomes another factor (at most `max`).
+    AddTotp { credential: TotpRecord, max: i64 },
     /// Replace the batch of recovery codes.
     Regenerate {
         recovery: Vec<RecoveryCodeRecord>,
@@ -365,6 +461,12 @@ pub enum MfaOutcome {
     NotEnabled,
     /// The session of a step-up was revoked or expired meanwhile.
     SessionGone,
+    /// `max_factors` reached.
+    TooManyFactors,
+    /// The WebAuthn ceremony was spent or expired meanwhile.
+    CeremonyGone,
+    /// The passkey's counter did not move forward: a cloned authenticator, or a race.
+    CounterRegressed,
 }
 
 /// The storage interface of the service.
@@ -548,13 +650,66 @@ pub trait Store: OperatorStore + Send + Sync + 'static {
     ) -> StoreResult<(AttemptState, AttemptState)>;
 
     /// Stores (replacing any earlier one) the user's pending TOTP setup and writes
-    /// `audit`, unless MFA is enabled (then false, nothing written).
-    async fn put_pending_totp(&self, pending: &TotpRecord, audit: &AuditEvent)
-        -> StoreResult<bool>;
+    /// `audit`, while the user has between `factors.0` and `factors.1` factors (else
+    /// false, nothing written).
+    async fn put_pending_totp(
+        &self,
+        pending: &TotpRecord,
+        factors: (i64, i64),
+        audit: &AuditEvent,
+    ) -> StoreResult<bool>;
     /// The user's pending TOTP setup, expired or not.
     async fn pending_totp(&self, user_id: &str) -> StoreResult<Option<TotpRecord>>;
-    /// The user's active TOTP credential.
-    async fn totp_credential(&self, user_id: &str) -> StoreResult<Option<TotpRecord>>;
+    /// The user's TOTP factors, oldest first.
+    async fn totp_factors(&self, user_id: &str) -> StoreResult<Vec<TotpRecord>>;
+    /// The user's factors, oldest first.
+    async fn factors(&self, user_id: &str) -> StoreResult<Vec<FactorRecord>>;
+    /// The passkey whose credential id (base64url) is `credential_id`, with its owner.
+    async fn passkey_by_credential(&self, credential_id: &str)
+        -> StoreResult<Option<FactorRecord>>;
+    /// Renames the user's factor `id` with `audit`; the factor, or `None`.
+    async fn rename_factor(
+        &self,
+        user_id: &str,
+        id: &str,
+        name: Option<&str>,
+        audit: &AuditEvent,
+    ) -> StoreResult<Option<FactorRecord>>;
+    /// In one transaction: deletes the user's factor `id` (its replay floor kept), ends
+    /// every trusted browser of the user; when it was the last factor, also the recovery
+    /// codes, pending setup and open challenges (MFA off). Writes `audit` (and
+    /// `off_audit` when MFA went off).
+    async fn delete_factor(
+        &self,
+        user_id: &str,
+        id: &str,
+        audit: &[AuditEvent],
+        off_audit: &[AuditEvent],
+    ) -> StoreResult<FactorDeleted>;
+    /// Stores a WebAuthn ceremony's state under the hash of its token.
+    async fn put_ceremony(
+        &self,
+        token_hash: &[u8],
+        ceremony: &CeremonyRecord,
+        now: i64,
+    ) -> StoreResult<()>;
+    /// The ceremony with this hash, expired or not.
+    async fn ceremony(&self, token_hash: &[u8]) -> StoreResult<Option<CeremonyRecord>>;
+    /// In one transaction: spends the registration ceremony, adds the passkey (at most
+    /// `max` factors); for the user's first factor also stores `recovery` and makes sure
+    /// the `login` counter exists. Writes `audit` when added, or `first_audit` instead
+    /// when it is the first factor (MFA turned on).
+    #[allow(clippy::too_many_arguments)]
+    async fn add_passkey(
+        &self,
+        ceremony_hash: &[u8],
+        passkey: &NewPasskey,
+        max: i64,
+        recovery: &[RecoveryCodeRecord],
+        now: i64,
+        audit: &[AuditEvent],
+        first_audit: &[AuditEvent],
+    ) -> StoreResult<PasskeyAdded>;
     /// The user's MFA state in one read.
     async fn mfa_status(&self, user_id: &str) -> StoreResult<MfaStatusRecord>;
     /// The user's unused recovery codes.

@@ -39,7 +39,7 @@ pub struct CarriedKeyRecord {
 /// Where a sealed value lives.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SealedTable {
-    TotpCredentials,
+    MfaFactors,
     TotpPending,
     SigningKeys,
 }
@@ -48,8 +48,11 @@ pub enum SealedTable {
 #[derive(Debug, Clone)]
 pub struct SealedValue {
     pub table: SealedTable,
-    /// The row: the user id (TOTP tables) or the key's `kid` (signing keys).
+    /// The row: the factor id, the user id (pending TOTP) or the key's `kid`.
     pub owner: String,
+    /// What the value is sealed for (its associated data): the user id (TOTP secrets) or
+    /// the key's `kid`.
+    pub subject: String,
     pub key_id: i64,
     pub sealed: Vec<u8>,
 }
@@ -205,15 +208,16 @@ macro_rules! impl_operator_store {
     ($store:ty, $db:ty) => {
         mod operator_sql {
             pub const ADMIN_USER_COLUMNS: &str = "SELECT u.id, u.email, u.created_at, u.disabled_at, \
-                 u.roles, t.enabled_at AS mfa_enabled_at, \
+                 u.roles, (SELECT MIN(f.created_at) FROM mfa_factors f WHERE f.user_id = u.id) AS mfa_enabled_at, \
                  (SELECT MAX(s.created_at) FROM sessions s WHERE s.user_id = u.id) AS last_login_at \
-                 FROM users u LEFT JOIN totp_credentials t ON t.user_id = u.id";
+                 FROM users u";
             pub const USER_EXISTS: &str = "SELECT COUNT(*) FROM users WHERE id = $1";
             pub const REVOKE_ALL: &str = "UPDATE sessions SET revoked_at = $2 \
                  WHERE user_id = $1 AND revoked_at IS NULL AND expires_at > $2";
-            pub const SEALED: &str = "SELECT 'totp_credentials', user_id, key_id, sealed_secret FROM totp_credentials \
-                 UNION ALL SELECT 'totp_pending', user_id, key_id, sealed_secret FROM totp_pending \
-                 UNION ALL SELECT 'signing_keys', kid, key_id, sealed_seed FROM signing_keys";
+            pub const SEALED: &str = "SELECT 'mfa_factors', id, key_id, sealed_secret, user_id FROM mfa_factors \
+                 WHERE type = 'totp' \
+                 UNION ALL SELECT 'totp_pending', user_id, key_id, sealed_secret, user_id FROM totp_pending \
+                 UNION ALL SELECT 'signing_keys', kid, key_id, sealed_seed, kid FROM signing_keys";
             pub const OUTBOX_COLUMNS: &str = "SELECT seq, id, user_id, email, type, created_at, data, \
                  attempts, next_attempt_at, last_error FROM webhook_outbox";
         }
@@ -261,7 +265,15 @@ macro_rules! impl_operator_store {
                         if sqlx::query(LOCK_USER).bind(&user_id).execute(&mut *conn).await?.rows_affected() == 0 {
                             return Ok((false, false));
                         }
-                        for sql in [DELETE_CREDENTIAL, DELETE_PENDING, DELETE_CHALLENGES, DELETE_CODES, UNTRUST_USER_DEVICES] {
+                        sqlx::query(ABSORB_STEPS).bind(&user_id).bind(None::<String>).execute(&mut *conn).await?;
+                        for sql in [
+                            DELETE_FACTORS,
+                            DELETE_PENDING,
+                            DELETE_CHALLENGES,
+                            DELETE_CEREMONIES,
+                            DELETE_CODES,
+                            UNTRUST_USER_DEVICES,
+                        ] {
                             sqlx::query(sql).bind(&user_id).execute(&mut *conn).await?;
                         }
                         sqlx::query(operator_sql::REVOKE_ALL).bind(&user_id).bind(now).execute(&mut *conn).await?;
@@ -528,7 +540,7 @@ macro_rules! impl_operator_store {
                         }
                         for v in &reseal.values {
                             let sql = match v.table {
-                                SealedTable::TotpCredentials => "UPDATE totp_credentials SET key_id = $1, sealed_secret = $2 WHERE user_id = $3 AND key_id = $4",
+                                SealedTable::MfaFactors => "UPDATE mfa_factors SET key_id = $1, sealed_secret = $2 WHERE id = $3 AND key_id = $4",
                                 SealedTable::TotpPending => "UPDATE totp_pending SET key_id = $1, sealed_secret = $2 WHERE user_id = $3 AND key_id = $4",
                                 SealedTable::SigningKeys => "UPDATE signing_keys SET key_id = $1, sealed_seed = $2 WHERE kid = $3 AND key_id = $4",
                             };
@@ -577,19 +589,26 @@ macro_rules! impl_operator_store {
                         if sqlx::query(LOCK_USER).bind(&user_id).execute(&mut *conn).await?.rows_affected() == 0 {
                             return Ok((false, ImportOutcome::NoSuchUser));
                         }
-                        let inserted = sqlx::query(INSERT_CREDENTIAL)
-                            .bind(&user_id)
-                            .bind(credential.key_id)
-                            .bind(&credential.sealed_secret)
-                            .bind(&credential.device_name)
-                            .bind(credential.created_at)
-                            .execute(&mut *conn)
-                            .await?
-                            .rows_affected()
-                            == 1;
-                        if !inserted {
+                        let factors: i64 = sqlx::query_scalar(COUNT_FACTORS).bind(&user_id).fetch_one(&mut *conn).await?;
+                        if factors > 0 {
                             return Ok((false, ImportOutcome::AlreadyEnabled));
                         }
+                        // The imported secret was in use elsewhere: its guard starts at the
+                        // user's floor, like any new factor's.
+                        let floor: i64 = sqlx::query_scalar("SELECT totp_last_step FROM users WHERE id = $1")
+                            .bind(&user_id)
+                            .fetch_one(&mut *conn)
+                            .await?;
+                        sqlx::query(INSERT_TOTP_FACTOR)
+                            .bind(uuid::Uuid::new_v4().to_string())
+                            .bind(&user_id)
+                            .bind(&credential.device_name)
+                            .bind(credential.created_at)
+                            .bind(credential.key_id)
+                            .bind(&credential.sealed_secret)
+                            .bind(floor)
+                            .execute(&mut *conn)
+                            .await?;
                         sqlx::query(DELETE_PENDING).bind(&user_id).execute(&mut *conn).await?;
                         sqlx::query(ENSURE_COUNTER).bind(&user_id).bind("login").execute(&mut *conn).await?;
                         insert_audit(conn, &audit).await?;
@@ -677,13 +696,14 @@ macro_rules! impl_operator_store {
             let table: String = row.try_get(0)?;
             Ok(SealedValue {
                 table: match table.as_str() {
-                    "totp_credentials" => SealedTable::TotpCredentials,
+                    "mfa_factors" => SealedTable::MfaFactors,
                     "totp_pending" => SealedTable::TotpPending,
                     _ => SealedTable::SigningKeys,
                 },
                 owner: row.try_get(1)?,
                 key_id: row.try_get(2)?,
                 sealed: row.try_get(3)?,
+                subject: row.try_get(4)?,
             })
         }
     };

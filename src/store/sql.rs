@@ -2,7 +2,10 @@
 //! placeholders, `ON CONFLICT` and `RETURNING`, so each statement is one `const`.
 
 pub(super) const USER_COLUMNS: &str = "SELECT u.id, u.email, u.password_hash, u.created_at, \
-     u.disabled_at, u.roles, t.enabled_at AS mfa_enabled_at FROM users u LEFT JOIN totp_credentials t ON t.user_id = u.id";
+     u.disabled_at, u.roles, \
+     (SELECT MIN(f.created_at) FROM mfa_factors f WHERE f.user_id = u.id) AS mfa_enabled_at, \
+     (SELECT COUNT(*) FROM mfa_factors f WHERE f.user_id = u.id AND f.type = 'passkey') AS passkeys \
+     FROM users u";
 pub(super) const INSERT_USER: &str =
     "INSERT INTO users (id, email, password_hash, created_at) VALUES ($1, $2, $3, $4)";
 /// `INSERT INTO audit_events ... VALUES (...), (...)` for `rows` events.
@@ -126,22 +129,77 @@ pub(super) const RESET_COUNTER: &str =
 /// Takes the user's row lock (PostgreSQL) before the pending setup is written, so that a
 /// setup and a confirm of the same user run one after the other.
 pub(super) const LOCK_USER: &str = "UPDATE users SET totp_last_step = totp_last_step WHERE id = $1";
-/// Creates or replaces the pending setup, only while MFA is not enabled: one statement.
+/// Creates or replaces the pending TOTP enrollment, only while the user has between `$8`
+/// and `$9` factors (0 and 0 for the first, `/mfa/setup`; 1 and `max_factors - 1` for
+/// another): one statement.
 pub(super) const UPSERT_PENDING: &str = "INSERT INTO totp_pending \
-     (user_id, key_id, sealed_secret, device_name, created_at, expires_at) \
-     SELECT $1, $2, $3, $4, $5, $6 WHERE NOT EXISTS (SELECT 1 FROM totp_credentials WHERE user_id = $1) \
+     (user_id, key_id, sealed_secret, device_name, created_at, expires_at, factor_id) \
+     SELECT $1, $2, $3, $4, $5, $6, $7 \
+     WHERE (SELECT COUNT(*) FROM mfa_factors WHERE user_id = $1) BETWEEN $8 AND $9 \
      ON CONFLICT (user_id) DO UPDATE SET key_id = excluded.key_id, sealed_secret = excluded.sealed_secret, \
-     device_name = excluded.device_name, created_at = excluded.created_at, expires_at = excluded.expires_at";
+     device_name = excluded.device_name, created_at = excluded.created_at, expires_at = excluded.expires_at, \
+     factor_id = excluded.factor_id";
 pub(super) const SELECT_PENDING: &str =
-    "SELECT user_id, key_id, sealed_secret, device_name, created_at, expires_at \
-     FROM totp_pending WHERE user_id = $1";
-pub(super) const SELECT_CREDENTIAL: &str = "SELECT user_id, key_id, sealed_secret, device_name, \
-     enabled_at AS created_at, 9223372036854775807 AS expires_at FROM totp_credentials WHERE user_id = $1";
-pub(super) const SELECT_MFA_STATUS: &str = "SELECT t.enabled_at, t.device_name, \
-     (SELECT COUNT(*) FROM recovery_codes r WHERE r.user_id = q.uid AND r.used_at IS NULL AND t.user_id IS NOT NULL) \
+    "SELECT COALESCE(factor_id, '') AS factor_id, user_id, key_id, sealed_secret, device_name, \
+     created_at, expires_at FROM totp_pending WHERE user_id = $1";
+pub(super) const SELECT_TOTP_FACTORS: &str =
+    "SELECT id AS factor_id, user_id, key_id, sealed_secret, \
+     name AS device_name, created_at, 9223372036854775807 AS expires_at FROM mfa_factors \
+     WHERE user_id = $1 AND type = 'totp' ORDER BY created_at, id";
+macro_rules! factor_columns {
+    () => {
+        "SELECT id, type AS kind, name, created_at, last_used_at, credential, sign_count FROM mfa_factors"
+    };
+}
+pub(super) const SELECT_FACTORS: &str = concat!(
+    factor_columns!(),
+    " WHERE user_id = $1 ORDER BY created_at, id"
+);
+pub(super) const SELECT_FACTOR: &str =
+    concat!(factor_columns!(), " WHERE user_id = $1 AND id = $2");
+pub(super) const SELECT_PASSKEY_BY_CREDENTIAL: &str = "SELECT user_id, id, type AS kind, name, \
+     created_at, last_used_at, credential, sign_count FROM mfa_factors \
+     WHERE credential_id = $1 AND type = 'passkey'";
+pub(super) const RENAME_FACTOR: &str =
+    "UPDATE mfa_factors SET name = $3 WHERE user_id = $1 AND id = $2";
+pub(super) const COUNT_FACTORS: &str = "SELECT COUNT(*) FROM mfa_factors WHERE user_id = $1";
+/// Keeps the highest step of the user's factors (about to be deleted: `$2`, or all with
+/// `$2` NULL) in `users.totp_last_step`, the floor any later factor starts above.
+pub(super) const ABSORB_STEPS: &str = "UPDATE users SET totp_last_step = (SELECT MAX(s) FROM \
+     (SELECT totp_last_step AS s FROM users WHERE id = $1 UNION ALL SELECT last_step FROM mfa_factors \
+      WHERE user_id = $1 AND (CAST($2 AS TEXT) IS NULL OR id = $2)) x) WHERE id = $1";
+pub(super) const DELETE_FACTOR: &str = "DELETE FROM mfa_factors WHERE user_id = $1 AND id = $2";
+pub(super) const DELETE_FACTORS: &str = "DELETE FROM mfa_factors WHERE user_id = $1";
+pub(super) const INSERT_TOTP_FACTOR: &str = "INSERT INTO mfa_factors \
+     (id, user_id, type, name, created_at, key_id, sealed_secret, last_step) \
+     VALUES ($1, $2, 'totp', $3, $4, $5, $6, $7)";
+pub(super) const INSERT_PASSKEY_FACTOR: &str = "INSERT INTO mfa_factors \
+     (id, user_id, type, name, created_at, credential_id, credential, sign_count) \
+     VALUES ($1, $2, 'passkey', $3, $4, $5, $6, $7)";
+/// A passkey's counter (and credential) after an accepted assertion: only forward, or
+/// both zero for an authenticator that keeps no counter. No row: a clone, or a race.
+pub(super) const ADVANCE_PASSKEY: &str = "UPDATE mfa_factors SET sign_count = $3, credential = $4, \
+     last_used_at = $5 WHERE id = $1 AND user_id = $2 AND (sign_count < $3 OR (sign_count = 0 AND $3 = 0))";
+/// Spends a WebAuthn ceremony (single use, unexpired, of this purpose, and of user `$4`
+/// unless it was bound to no one: a passwordless login's).
+pub(super) const TAKE_CEREMONY: &str = "DELETE FROM webauthn_ceremonies WHERE token_hash = $1 \
+     AND purpose = $2 AND expires_at > $3 AND (user_id IS NULL OR user_id = $4)";
+pub(super) const INSERT_CEREMONY: &str = "INSERT INTO webauthn_ceremonies \
+     (token_hash, user_id, purpose, name, state, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7) \
+     ON CONFLICT (token_hash) DO UPDATE SET user_id = excluded.user_id, purpose = excluded.purpose, \
+     name = excluded.name, state = excluded.state, created_at = excluded.created_at, expires_at = excluded.expires_at";
+pub(super) const SELECT_CEREMONY: &str = "SELECT user_id, purpose, name, state, expires_at \
+     FROM webauthn_ceremonies WHERE token_hash = $1";
+pub(super) const SELECT_MFA_STATUS: &str = "SELECT \
+     (SELECT MIN(f.created_at) FROM mfa_factors f WHERE f.user_id = q.uid) AS enabled_at, \
+     (SELECT f.name FROM mfa_factors f WHERE f.user_id = q.uid AND f.type = 'totp' \
+      ORDER BY f.created_at, f.id LIMIT 1) AS device_name, \
+     (SELECT COUNT(*) FROM mfa_factors f WHERE f.user_id = q.uid AND f.type = 'totp') AS totp_factors, \
+     (SELECT COUNT(*) FROM mfa_factors f WHERE f.user_id = q.uid AND f.type = 'passkey') AS passkey_factors, \
+     (SELECT COUNT(*) FROM recovery_codes r WHERE r.user_id = q.uid AND r.used_at IS NULL) \
      AS recovery_codes_remaining, \
      (SELECT p.expires_at FROM totp_pending p WHERE p.user_id = q.uid) AS pending_expires_at \
-     FROM (SELECT CAST($1 AS TEXT) AS uid) q LEFT JOIN totp_credentials t ON t.user_id = q.uid";
+     FROM (SELECT CAST($1 AS TEXT) AS uid) q";
 pub(super) const SELECT_UNUSED_CODES: &str =
     "SELECT id, code_hash FROM recovery_codes WHERE user_id = $1 AND used_at IS NULL ORDER BY id";
 pub(super) const INSERT_CHALLENGE: &str =
@@ -150,10 +208,13 @@ pub(super) const INSERT_CHALLENGE: &str =
 pub(super) const SELECT_CHALLENGE: &str =
     "SELECT c.user_id, c.expires_at, c.consumed_at, a.locked_until, \
      a.failures + a.lockouts + a.locked_until AS counter_dirty, \
-     t.key_id, t.sealed_secret, t.enabled_at, u.roles FROM mfa_challenges c \
+     (SELECT COUNT(*) FROM mfa_factors n WHERE n.user_id = c.user_id) AS factor_count, \
+     (SELECT COUNT(*) FROM mfa_factors n WHERE n.user_id = c.user_id AND n.type = 'passkey') AS passkeys, \
+     f.id AS factor_id, f.key_id, f.sealed_secret, u.roles FROM mfa_challenges c \
      LEFT JOIN users u ON u.id = c.user_id \
      LEFT JOIN attempt_counters a ON a.user_id = c.user_id AND a.purpose = 'login' \
-     LEFT JOIN totp_credentials t ON t.user_id = c.user_id WHERE c.token_hash = $1";
+     LEFT JOIN mfa_factors f ON f.user_id = c.user_id AND f.type = 'totp' \
+     WHERE c.token_hash = $1 ORDER BY f.created_at, f.id";
 /// A login's session, first refresh token and device token in one statement, consuming
 /// the MFA challenge `$11` when given (the view's trigger; see migration 0002). A challenge
 /// that is consumed, expired or another user's aborts it with [`CHALLENGE_GONE`].
@@ -166,17 +227,22 @@ pub(super) const CHALLENGE_GONE: &str = "twofold: challenge gone";
 /// verify-mfa can check the lock inside the statement that spends the proof).
 pub(super) const ENSURE_COUNTER: &str = "INSERT INTO attempt_counters (user_id, purpose) \
      VALUES ($1, $2) ON CONFLICT (user_id, purpose) DO NOTHING";
-/// The replay guard, only while `$3` is not locked at `$4`. A missing counter row makes
-/// the comparison NULL: refused (closed), never "unlocked".
-pub(super) const ADVANCE_STEP_IF_OPEN: &str = "UPDATE users SET totp_last_step = $2 \
-     WHERE id = $1 AND totp_last_step < $2 AND \
-     (SELECT locked_until FROM attempt_counters WHERE user_id = $1 AND purpose = $3) <= $4";
+/// The replay guard of factor `$1` of user `$5`, only while `$3` is not locked at `$4`. A
+/// missing counter row makes the comparison NULL: refused (closed), never "unlocked".
+pub(super) const ADVANCE_STEP_IF_OPEN: &str =
+    "UPDATE mfa_factors SET last_step = $2, last_used_at = $4 \
+     WHERE id = $1 AND user_id = $5 AND last_step < $2 AND \
+     (SELECT locked_until FROM attempt_counters WHERE user_id = $5 AND purpose = $3) <= $4";
 /// A recovery code is spent once, only while `$4` is not locked at `$3` (as above).
 pub(super) const USE_RECOVERY_CODE_IF_OPEN: &str = "UPDATE recovery_codes SET used_at = $3 \
      WHERE id = $1 AND user_id = $2 AND used_at IS NULL AND \
      (SELECT locked_until FROM attempt_counters WHERE user_id = $2 AND purpose = $4) <= $3";
-/// The replay guard: a step is accepted only if it is above every step accepted before.
-pub(super) const ADVANCE_STEP: &str =
+/// The replay guard of factor `$1` of user `$4`: a step is accepted only if it is above
+/// every step the factor accepted before.
+pub(super) const ADVANCE_STEP: &str = "UPDATE mfa_factors SET last_step = $2, last_used_at = $3 \
+     WHERE id = $1 AND user_id = $4 AND last_step < $2";
+/// An enrollment's first code: above the user's floor (deleted factors, earlier enrollments).
+pub(super) const ADVANCE_USER_STEP: &str =
     "UPDATE users SET totp_last_step = $2 WHERE id = $1 AND totp_last_step < $2";
 pub(super) const USE_RECOVERY_CODE: &str =
     "UPDATE recovery_codes SET used_at = $3 WHERE id = $1 AND user_id = $2 AND used_at IS NULL";
@@ -185,14 +251,8 @@ pub(super) const USE_RECOVERY_CODE: &str =
 pub(super) const TAKE_PENDING: &str =
     "DELETE FROM totp_pending WHERE user_id = $1 AND expires_at > $2 AND sealed_secret = $3";
 pub(super) const DELETE_CHALLENGES: &str = "DELETE FROM mfa_challenges WHERE user_id = $1";
+pub(super) const DELETE_CEREMONIES: &str = "DELETE FROM webauthn_ceremonies WHERE user_id = $1";
 pub(super) const DELETE_PENDING: &str = "DELETE FROM totp_pending WHERE user_id = $1";
-pub(super) const INSERT_CREDENTIAL: &str = "INSERT INTO totp_credentials \
-     (user_id, key_id, sealed_secret, device_name, enabled_at) VALUES ($1, $2, $3, $4, $5) \
-     ON CONFLICT (user_id) DO NOTHING";
-/// Touches the credential row: tells whether MFA is enabled and locks the row.
-pub(super) const TOUCH_CREDENTIAL: &str =
-    "UPDATE totp_credentials SET key_id = key_id WHERE user_id = $1";
-pub(super) const DELETE_CREDENTIAL: &str = "DELETE FROM totp_credentials WHERE user_id = $1";
 pub(super) const DELETE_CODES: &str = "DELETE FROM recovery_codes WHERE user_id = $1";
 pub(super) const INSERT_CODE: &str =
     "INSERT INTO recovery_codes (id, user_id, code_hash) VALUES ($1, $2, $3)";
@@ -234,6 +294,11 @@ pub(super) const SWEEP: &[(&str, &str)] = &[
         (SELECT token_hash FROM mfa_challenges WHERE expires_at <= $1 LIMIT $2)",
     ),
     (
+        "webauthn_ceremonies",
+        "DELETE FROM webauthn_ceremonies WHERE token_hash IN \
+        (SELECT token_hash FROM webauthn_ceremonies WHERE expires_at <= $1 LIMIT $2)",
+    ),
+    (
         "totp_pending",
         "DELETE FROM totp_pending WHERE user_id IN \
         (SELECT user_id FROM totp_pending WHERE expires_at <= $1 LIMIT $2)",
@@ -265,7 +330,7 @@ pub(super) const SWEEP_AUDIT: &str = "DELETE FROM audit_events WHERE id IN \
 
 /// The parts of a `verify-mfa` success (see `apply_login`).
 pub(super) struct LoginEffect {
-    pub challenge_hash: Vec<u8>,
+    pub challenge_hash: Option<Vec<u8>>,
     pub session: super::SessionRecord,
     pub refresh: super::NewRefreshToken,
     pub device: super::NewDeviceToken,

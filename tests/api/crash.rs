@@ -210,7 +210,7 @@ async fn every_acknowledged_write_survives_sigkill() {
     let url = format!("sqlite://{}", dir.path().join("twofold.db").display());
     let db = sqlx::SqlitePool::connect(&url).await.unwrap();
     for id in &acked.enrolled {
-        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM totp_credentials WHERE user_id = $1")
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM mfa_factors WHERE user_id = $1")
             .bind(id)
             .fetch_one(&db)
             .await
@@ -218,11 +218,12 @@ async fn every_acknowledged_write_survives_sigkill() {
         assert_eq!(n, 1, "an acknowledged enrollment was lost");
     }
     for (id, step) in &acked.steps {
-        let last: i64 = sqlx::query_scalar("SELECT totp_last_step FROM users WHERE id = $1")
-            .bind(id)
-            .fetch_one(&db)
-            .await
-            .unwrap();
+        let last: i64 =
+            sqlx::query_scalar("SELECT MAX(last_step) FROM mfa_factors WHERE user_id = $1")
+                .bind(id)
+                .fetch_one(&db)
+                .await
+                .unwrap();
         assert!(
             last >= *step as i64,
             "an accepted TOTP step was lost: {last} < {step}"

@@ -1,6 +1,7 @@
 //! The HTTP test suite: one binary, each test with its own app and database.
 
 mod accounts;
+mod authenticator;
 mod compat;
 mod crash;
 mod durability;
@@ -16,6 +17,7 @@ mod openapi;
 mod operate;
 mod ops_process;
 mod pages;
+mod passkeys;
 mod sessions;
 mod stepup;
 mod store;

@@ -88,11 +88,20 @@ async fn duplicate_email_is_a_unique_violation_and_writes_nothing() {
     );
 }
 
+/// A TOTP proof: a step of factor `factor`, or of the pending enrollment.
+fn step(factor: Option<&str>, step: i64) -> MfaProof {
+    MfaProof::TotpStep {
+        factor: factor.map(str::to_owned),
+        step,
+    }
+}
+
 #[tokio::test]
 async fn a_totp_step_is_spent_once_and_never_an_earlier_one() {
     let (store, _dir) = store().await;
     user(store.as_ref(), "u1").await;
     let pending = TotpRecord {
+        factor_id: "f1".into(),
         user_id: "u1".into(),
         key_id: 1,
         sealed_secret: vec![1, 2, 3],
@@ -101,7 +110,7 @@ async fn a_totp_step_is_spent_once_and_never_an_earlier_one() {
         expires_at: 1000,
     };
     store
-        .put_pending_totp(&pending, &audit("auth.mfa.setup.started", "u1"))
+        .put_pending_totp(&pending, (0, 0), &audit("auth.mfa.setup.started", "u1"))
         .await
         .unwrap();
     let enable = MfaEffect::Enable {
@@ -110,14 +119,7 @@ async fn a_totp_step_is_spent_once_and_never_an_earlier_one() {
         others: others("u1"),
     };
     let done = store
-        .complete_mfa(
-            "u1",
-            "setup",
-            10,
-            MfaProof::TotpStep(50),
-            enable.clone(),
-            &[],
-        )
+        .complete_mfa("u1", "setup", 10, step(None, 50), enable.clone(), &[])
         .await
         .unwrap();
     assert_eq!(done, MfaOutcome::Done);
@@ -128,16 +130,9 @@ async fn a_totp_step_is_spent_once_and_never_an_earlier_one() {
         }],
         others: others("u1"),
     };
-    for step in [50, 49] {
+    for n in [50, 49] {
         let again = store
-            .complete_mfa(
-                "u1",
-                "manage",
-                10,
-                MfaProof::TotpStep(step),
-                regen.clone(),
-                &[],
-            )
+            .complete_mfa("u1", "manage", 10, step(Some("f1"), n), regen.clone(), &[])
             .await
             .unwrap();
         assert_eq!(again, MfaOutcome::Replayed);
@@ -147,14 +142,7 @@ async fn a_totp_step_is_spent_once_and_never_an_earlier_one() {
         "a refused proof changes nothing"
     );
     let ok = store
-        .complete_mfa(
-            "u1",
-            "manage",
-            10,
-            MfaProof::TotpStep(51),
-            regen.clone(),
-            &[],
-        )
+        .complete_mfa("u1", "manage", 10, step(Some("f1"), 51), regen.clone(), &[])
         .await
         .unwrap();
     assert_eq!(ok, MfaOutcome::Done);
@@ -180,7 +168,7 @@ async fn a_totp_step_is_spent_once_and_never_an_earlier_one() {
             "u1",
             "manage",
             10,
-            MfaProof::TotpStep(52),
+            step(Some("f1"), 52),
             MfaEffect::Disable {
                 others: others("u1"),
             },
@@ -190,7 +178,7 @@ async fn a_totp_step_is_spent_once_and_never_an_earlier_one() {
         .unwrap();
     assert_eq!(twice, MfaOutcome::NotEnabled);
     let no_pending = store
-        .complete_mfa("u1", "setup", 10, MfaProof::TotpStep(53), enable, &[])
+        .complete_mfa("u1", "setup", 10, step(None, 53), enable, &[])
         .await
         .unwrap();
     assert_eq!(no_pending, MfaOutcome::NoPendingSetup);
@@ -239,7 +227,7 @@ async fn failures_lock_and_double_and_a_lock_refuses_success() {
             "u1",
             "login",
             150,
-            MfaProof::TotpStep(5),
+            step(Some("f1"), 5),
             MfaEffect::Disable {
                 others: others("u1"),
             },

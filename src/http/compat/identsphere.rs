@@ -47,7 +47,9 @@ fn error(e: ApiError) -> Response {
         ApiError::InvalidInput { .. } | ApiError::SecretMismatch | ApiError::NoPendingSetup => {
             (StatusCode::BAD_REQUEST, "invalid_input")
         }
-        ApiError::MfaNotEnabled => (StatusCode::BAD_REQUEST, "invalid_input"),
+        ApiError::MfaNotEnabled | ApiError::InvalidCredential => {
+            (StatusCode::BAD_REQUEST, "invalid_input")
+        }
         ApiError::PayloadTooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "invalid_input"),
         ApiError::InvalidCredentials
         | ApiError::Unauthorized
@@ -59,7 +61,9 @@ fn error(e: ApiError) -> Response {
         | ApiError::AdminRequired
         | ApiError::StepUpRequired { .. } => (StatusCode::FORBIDDEN, "forbidden"),
         ApiError::NotFound => (StatusCode::NOT_FOUND, "not_found"),
-        ApiError::EmailTaken | ApiError::MfaAlreadyEnabled => (StatusCode::CONFLICT, "conflict"),
+        ApiError::EmailTaken | ApiError::MfaAlreadyEnabled | ApiError::TooManyFactors => {
+            (StatusCode::CONFLICT, "conflict")
+        }
         ApiError::TooManyAttempts { .. } | ApiError::RateLimited { .. } => {
             (StatusCode::TOO_MANY_REQUESTS, "rate_limited")
         }
@@ -110,6 +114,7 @@ async fn login(
         Ok(LoginOutcome::MfaRequired {
             challenge_token,
             expires_in,
+            ..
         }) => Json(json!({
             "status": "mfa_required",
             "mfa_token": challenge_token,

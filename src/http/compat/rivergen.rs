@@ -40,6 +40,8 @@ fn error(e: ApiError) -> Response {
         }
         ApiError::NoPendingSetup => (StatusCode::BAD_REQUEST, "NO_PENDING_SETUP"),
         ApiError::MfaNotEnabled => (StatusCode::BAD_REQUEST, "MFA_NOT_ENABLED"),
+        ApiError::InvalidCredential => (StatusCode::BAD_REQUEST, "INVALID_CREDENTIAL"),
+        ApiError::TooManyFactors => (StatusCode::CONFLICT, "TOO_MANY_FACTORS"),
         ApiError::Unauthorized | ApiError::InvalidToken | ApiError::InvalidCredentials => {
             (StatusCode::UNAUTHORIZED, "UNAUTHORIZED")
         }

@@ -146,6 +146,7 @@ pub(super) async fn login(
         Ok(LoginOutcome::MfaRequired {
             challenge_token,
             expires_in,
+            ..
         }) => {
             let mut response = see_other(&format!("/login/mfa{}", carry(return_to.as_deref())));
             let value = set_cookie(
