@@ -1,7 +1,7 @@
 -- Several factors per user (FACTORS.md): TOTP authenticators and passkeys. MFA is on while
 -- the user has at least one factor. Each TOTP factor has its own sealed secret and replay
--- guard (`last_step`); `users.totp_last_step` now keeps the highest step of the user's
--- deleted factors and confirmed enrollments, the floor a new factor starts above.
+-- guard (`last_step`); `users.totp_last_step` now keeps the highest step any of the
+-- user's deleted factors accepted: the floor a new enrollment's code must be above.
 CREATE TABLE mfa_factors (
     id            TEXT PRIMARY KEY,
     user_id       TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,

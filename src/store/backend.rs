@@ -81,21 +81,6 @@ macro_rules! impl_store {
             Ok(())
         }
 
-        async fn changed(
-            conn: &mut <$db as sqlx::Database>::Connection,
-            sql: &str,
-            user_id: &str,
-            arg: i64,
-        ) -> Result<bool, sqlx::Error> {
-            Ok(sqlx::query(sql)
-                .bind(user_id)
-                .bind(arg)
-                .execute(&mut *conn)
-                .await?
-                .rows_affected()
-                > 0)
-        }
-
         /// The body of `complete_mfa`; the caller commits only on `Done`.
         async fn apply_mfa(
             conn: &mut <$db as sqlx::Database>::Connection,
@@ -285,7 +270,12 @@ macro_rules! impl_store {
                     (n != 1).then_some(MfaOutcome::Replayed)
                 }
                 MfaProof::TotpStep { factor: None, step } => {
-                    (!changed(conn, ADVANCE_USER_STEP, user_id, *step).await?).then_some(MfaOutcome::Replayed)
+                    let above: i64 = sqlx::query_scalar(ABOVE_USER_FLOOR)
+                        .bind(user_id)
+                        .bind(*step)
+                        .fetch_one(&mut *conn)
+                        .await?;
+                    (above != 1).then_some(MfaOutcome::Replayed)
                 }
                 MfaProof::RecoveryCode { id, .. } => {
                     let n = sqlx::query(USE_RECOVERY_CODE)

@@ -241,9 +241,10 @@ pub(super) const USE_RECOVERY_CODE_IF_OPEN: &str = "UPDATE recovery_codes SET us
 /// every step the factor accepted before.
 pub(super) const ADVANCE_STEP: &str = "UPDATE mfa_factors SET last_step = $2, last_used_at = $3 \
      WHERE id = $1 AND user_id = $4 AND last_step < $2";
-/// An enrollment's first code: above the user's floor (deleted factors, earlier enrollments).
-pub(super) const ADVANCE_USER_STEP: &str =
-    "UPDATE users SET totp_last_step = $2 WHERE id = $1 AND totp_last_step < $2";
+/// An enrollment's first code must be above the user's floor (the highest step any of
+/// their deleted factors accepted); the user's row is locked already. 1 when it is.
+pub(super) const ABOVE_USER_FLOOR: &str =
+    "SELECT COUNT(*) FROM users WHERE id = $1 AND totp_last_step < $2";
 pub(super) const USE_RECOVERY_CODE: &str =
     "UPDATE recovery_codes SET used_at = $3 WHERE id = $1 AND user_id = $2 AND used_at IS NULL";
 /// Takes the pending setup whose secret the code was checked against (a setup that

@@ -24,19 +24,6 @@ pub struct TestApp {
     handle: Option<JoinHandle<anyhow::Result<()>>>,
 }
 
-const TABLES: &[&str] = &[
-    "users",
-    "signing_keys",
-    "sessions",
-    "refresh_tokens",
-    "attempt_counters",
-    "audit_events",
-    "totp_credentials",
-    "totp_pending",
-    "recovery_codes",
-    "mfa_challenges",
-];
-
 /// The PostgreSQL server of the test run (`TWOFOLD_TEST_POSTGRES_URL`).
 pub fn postgres_url() -> Option<String> {
     std::env::var("TWOFOLD_TEST_POSTGRES_URL")
@@ -155,7 +142,14 @@ impl TestApp {
             Some(url) if url.starts_with("postgres") => {
                 let pool = sqlx::PgPool::connect(url).await.expect("connect for dump");
                 let mut out = Vec::new();
-                for table in TABLES {
+                let tables: Vec<String> = sqlx::query_scalar(
+                    "SELECT table_name::text FROM information_schema.tables \
+                     WHERE table_schema = 'public' AND table_type = 'BASE TABLE'",
+                )
+                .fetch_all(&pool)
+                .await
+                .expect("list tables");
+                for table in tables {
                     let sql = format!("SELECT coalesce(string_agg(row_to_json(t)::text, E'\\n'), '') FROM {table} t");
                     let text: String = sqlx::query_scalar(&sql)
                         .fetch_one(&pool)

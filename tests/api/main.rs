@@ -6,6 +6,7 @@ mod compat;
 mod crash;
 mod durability;
 mod edge;
+mod factors;
 mod guessing;
 mod hardening;
 mod helpers;

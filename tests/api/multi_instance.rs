@@ -289,3 +289,54 @@ async fn a_signing_key_rotated_by_the_cli_reaches_both_instances_without_a_resta
     assert_status(a.me(&user.access_token).await, StatusCode::OK).await;
     assert_status(b.me(&user.access_token).await, StatusCode::OK).await;
 }
+
+/// A passkey ceremony started on A is finished on B; the same assertion raced on A and
+/// B is accepted once (the ceremony is spent in the transaction that accepts it).
+#[tokio::test]
+async fn a_passkey_ceremony_spans_instances_and_is_spent_once() {
+    use serde_json::json;
+    let dir = Arc::new(tempfile::tempdir().unwrap());
+    let mut settings = test_settings(&dir);
+    settings.database_url = Some(fresh_postgres_database().await);
+    // Behind one load balancer, both instances name the same origin.
+    settings.public_url = Some("https://auth.example.test".into());
+    let clock = OffsetClock::default();
+    let (a, b) = tokio::join!(
+        TestApp::start(settings.clone(), Arc::clone(&dir), clock.clone()),
+        TestApp::start(settings, dir, clock)
+    );
+    let user = a.user().await;
+    let mut key = crate::authenticator::Authenticator::new("https://auth.example.test");
+    let start = json_of(
+        a.post(
+            "/mfa/factors/passkey/register/start",
+            json!({}),
+            Some(&user.access_token),
+        )
+        .await,
+    )
+    .await;
+    let credential = key.register(&start["publicKey"]);
+    assert_status(
+        b.post(
+            "/mfa/factors/passkey/register/finish",
+            json!({ "registrationId": start["registrationId"], "credential": credential }),
+            Some(&user.access_token),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    let options = json_of(a.post("/auth/passkey/options", json!({}), None).await).await;
+    let body = json!({
+        "passkeyChallengeToken": options["passkeyChallengeToken"],
+        "passkey": key.assert(&options["publicKey"]),
+    });
+    let results = at_once(vec![
+        a.client.post(a.url("/auth/passkey/login")).json(&body),
+        b.client.post(b.url("/auth/passkey/login")).json(&body),
+    ])
+    .await;
+    assert_eq!(count(&results, StatusCode::OK), 1, "{results:?}");
+    assert_eq!(count(&results, StatusCode::UNAUTHORIZED), 1, "{results:?}");
+}

@@ -358,3 +358,125 @@ async fn cloned_cross_origin_and_unknown_assertions_are_refused() {
         "{types:?}"
     );
 }
+
+#[tokio::test]
+async fn a_stale_session_steps_up_with_its_passkey() {
+    let app = TestApp::spawn().await;
+    let user = app.user().await;
+    let t = user.access_token.as_str();
+    let mut key = Authenticator::new(&origin(&app));
+    register(&app, t, &mut key, "Key").await;
+    app.clock.advance(app.settings.step_up_seconds + 1);
+    let body = assert_error(
+        app.post("/mfa/factors/totp", json!({}), Some(t)).await,
+        StatusCode::FORBIDDEN,
+        "step_up_required",
+    )
+    .await;
+    assert_eq!(body["methods"], json!(["passkey", "recovery"]));
+    let options = |token: String| {
+        let app = &app;
+        async move {
+            json_of(
+                assert_status(
+                    app.post("/auth/step-up/passkey/options", json!({}), Some(&token))
+                        .await,
+                    StatusCode::OK,
+                )
+                .await,
+            )
+            .await["publicKey"]
+                .clone()
+        }
+    };
+    // Signed for another origin: refused, and the session is still stale.
+    let mut phishing = key.clone();
+    phishing.origin = "https://login.example.net".into();
+    let assertion = phishing.assert(&options(t.to_owned()).await);
+    assert_error(
+        app.post("/auth/step-up", json!({ "passkey": assertion }), Some(t))
+            .await,
+        StatusCode::UNAUTHORIZED,
+        "invalid_code",
+    )
+    .await;
+    let assertion = key.assert(&options(t.to_owned()).await);
+    let fresh = app
+        .step_up(t, json!({ "passkey": assertion.clone() }))
+        .await;
+    let claims = claims_of(&fresh);
+    assert_eq!(claims["auth_time"].as_i64().unwrap(), now(&app));
+    assert_eq!(claims["sid"], claims_of(t)["sid"]);
+    assert!(amr(&fresh).contains(&"hwk".to_owned()));
+    // The same assertion again: its ceremony is spent.
+    assert_error(
+        app.post(
+            "/auth/step-up",
+            json!({ "passkey": assertion }),
+            Some(&fresh),
+        )
+        .await,
+        StatusCode::UNAUTHORIZED,
+        "invalid_code",
+    )
+    .await;
+    assert_status(
+        app.post("/mfa/factors/totp", json!({}), Some(&fresh)).await,
+        StatusCode::OK,
+    )
+    .await;
+}
+
+/// webauthn-authenticator-rs's `SoftPasskey`: an implementation that is not ours,
+/// registering and answering the second factor through the public API.
+#[tokio::test]
+async fn an_independent_soft_passkey_registers_and_signs_in() {
+    use webauthn_authenticator_rs::softpasskey::SoftPasskey;
+    use webauthn_authenticator_rs::WebauthnAuthenticator;
+    use webauthn_rs_core::proto::{CreationChallengeResponse, RequestChallengeResponse};
+
+    let app = TestApp::spawn().await;
+    let e = app.enrolled_user().await;
+    let token = e.user.access_token.as_str();
+    let origin = url::Url::parse(&origin(&app)).unwrap();
+    let mut soft = WebauthnAuthenticator::new(SoftPasskey::new(true));
+    let start = json_of(
+        app.post(
+            "/mfa/factors/passkey/register/start",
+            json!({ "name": "Soft" }),
+            Some(token),
+        )
+        .await,
+    )
+    .await;
+    let options: CreationChallengeResponse =
+        serde_json::from_value(json!({ "publicKey": start["publicKey"] })).unwrap();
+    let credential = soft.do_registration(origin.clone(), options).unwrap();
+    assert_status(
+        app.post(
+            "/mfa/factors/passkey/register/finish",
+            json!({ "registrationId": start["registrationId"], "credential": credential }),
+            Some(token),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    let challenge = app.challenge(&e.user).await;
+    let options: RequestChallengeResponse =
+        serde_json::from_value(json!({ "publicKey": mfa_options(&app, &challenge).await }))
+            .unwrap();
+    let assertion = soft.do_authentication(origin, options).unwrap();
+    let body = json_of(
+        assert_status(
+            verify_passkey(&app, &challenge, &serde_json::to_value(&assertion).unwrap()).await,
+            StatusCode::OK,
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(
+        amr(body["accessToken"].as_str().unwrap()),
+        ["pwd", "hwk", "mfa"]
+    );
+}

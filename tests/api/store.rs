@@ -348,3 +348,55 @@ async fn concurrent_writes_are_isolated_from_a_failing_neighbour() {
         }
     }
 }
+
+#[tokio::test]
+async fn a_factor_that_replaces_a_deleted_one_starts_above_its_last_step() {
+    let (store, _dir) = store().await;
+    user(store.as_ref(), "u1").await;
+    let pending = |id: &str| TotpRecord {
+        factor_id: id.into(),
+        user_id: "u1".into(),
+        key_id: 1,
+        sealed_secret: id.as_bytes().to_vec(),
+        device_name: None,
+        created_at: 1,
+        expires_at: 1000,
+    };
+    let enroll = |id: &str, at: i64| {
+        let store = store.clone();
+        let record = pending(id);
+        async move {
+            assert!(store
+                .put_pending_totp(&record, (0, 0), &audit("auth.mfa.setup.started", "u1"))
+                .await
+                .unwrap());
+            let enable = MfaEffect::Enable {
+                credential: record,
+                recovery: vec![],
+                others: others("u1"),
+            };
+            store
+                .complete_mfa("u1", "setup", 10, step(None, at), enable, &[])
+                .await
+                .unwrap()
+        }
+    };
+    assert_eq!(enroll("f1", 50).await, MfaOutcome::Done);
+    // The factor accepts step 60 at login, then is deleted (MFA goes off).
+    let regen = MfaEffect::Regenerate {
+        recovery: vec![],
+        others: others("u1"),
+    };
+    let used = store
+        .complete_mfa("u1", "manage", 10, step(Some("f1"), 60), regen, &[])
+        .await
+        .unwrap();
+    assert_eq!(used, MfaOutcome::Done);
+    assert_eq!(
+        store.delete_factor("u1", "f1", &[], &[]).await.unwrap(),
+        FactorDeleted::Deleted { mfa_off: true }
+    );
+    // An enrollment whose code is at or below step 60 is a code that may have been seen.
+    assert_eq!(enroll("f2", 60).await, MfaOutcome::Replayed);
+    assert_eq!(enroll("f2", 61).await, MfaOutcome::Done);
+}
