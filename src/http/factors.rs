@@ -199,6 +199,7 @@ async fn register_finish(
         &claims,
         body.registration_id.trim(),
         &body.credential,
+        None,
     )
     .await?;
     Ok(Json(RegisteredBody {

@@ -119,6 +119,32 @@ pub async fn add_totp(
     })
 }
 
+/// The pending TOTP factor `factor_id` again, while it lasts (a page shown again keeps
+/// the QR code already scanned).
+pub async fn resume_totp(
+    state: &AppState,
+    caller: &Claims,
+    factor_id: &str,
+) -> Result<PendingTotp> {
+    let now = state.now();
+    let user = state
+        .store
+        .user_by_id(&caller.sub)
+        .await?
+        .ok_or(Error::Unauthorized)?;
+    let pending = state
+        .store
+        .pending_totp(&caller.sub)
+        .await?
+        .filter(|p| p.expires_at > now && p.factor_id == factor_id)
+        .ok_or(Error::NoPendingSetup)?;
+    let secret = open_secret(state, &pending).await?;
+    Ok(PendingTotp {
+        factor_id: pending.factor_id,
+        setup: present(state, &user.email, &secret, pending.expires_at - now)?,
+    })
+}
+
 /// Confirms the pending TOTP factor `factor_id` with a first code from it.
 #[tracing::instrument(skip_all, fields(user_id = %caller.sub))]
 pub async fn confirm_totp(

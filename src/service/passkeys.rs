@@ -88,6 +88,24 @@ pub struct Registered {
     pub recovery_codes: Option<Vec<Zeroizing<String>>>,
 }
 
+/// The JSON form of options for browsers: without `null` members, which
+/// `PublicKeyCredential.parse*OptionsFromJSON` refuses (absent is what they mean).
+fn options_json(options: &impl serde::Serialize) -> Result<Value> {
+    fn strip(value: &mut Value) {
+        match value {
+            Value::Object(map) => {
+                map.retain(|_, v| !v.is_null());
+                map.values_mut().for_each(strip);
+            }
+            Value::Array(items) => items.iter_mut().for_each(strip),
+            _ => {}
+        }
+    }
+    let mut value = serde_json::to_value(options).map_err(internal)?;
+    strip(&mut value);
+    Ok(value)
+}
+
 fn internal(e: impl std::fmt::Display) -> Error {
     Error::Internal(anyhow::anyhow!("webauthn: {e}"))
 }
@@ -200,12 +218,13 @@ pub async fn register_start(
     store_ceremony(state, &hash, Some(user_id), REGISTER, name, &registration).await?;
     Ok(Ceremony {
         token,
-        public_key: serde_json::to_value(&options.public_key).map_err(internal)?,
+        public_key: options_json(&options.public_key)?,
     })
 }
 
-/// Finishes a registration: the attestation is verified and the passkey stored. The
-/// user's first factor turns MFA on and comes with 10 recovery codes.
+/// Finishes a registration: the attestation is verified and the passkey stored (named
+/// `name`, else as the start named it). The user's first factor turns MFA on and comes
+/// with 10 recovery codes.
 #[tracing::instrument(skip_all, fields(user_id = %caller.sub))]
 pub async fn register_finish(
     state: &AppState,
@@ -213,6 +232,7 @@ pub async fn register_finish(
     caller: &Claims,
     registration_id: &str,
     credential: &Value,
+    name: Option<String>,
 ) -> Result<Registered> {
     let user_id = caller.sub.as_str();
     let hash = ceremony_hash(state, registration_id);
@@ -245,7 +265,7 @@ pub async fn register_finish(
     let passkey = NewPasskey {
         id: uuid::Uuid::new_v4().to_string(),
         user_id: user_id.to_owned(),
-        name: ceremony.name.clone(),
+        name: name.or(ceremony.name.clone()),
         created_at: now,
         credential_id: URL_SAFE_NO_PAD.encode(verified.cred_id.as_ref()),
         credential: serde_json::to_string(&verified).map_err(internal)?,
@@ -313,7 +333,7 @@ async fn options_for_user(
         .generate_challenge_authenticate(builder)
         .map_err(internal)?;
     store_ceremony(state, hash, Some(user_id), purpose, None, &auth).await?;
-    serde_json::to_value(&options.public_key).map_err(internal)
+    options_json(&options.public_key)
 }
 
 /// `POST /auth/verify-mfa/passkey/options`: request options for the challenge's user.
@@ -353,7 +373,7 @@ pub async fn passwordless_options(state: &AppState) -> Result<Ceremony> {
     .await?;
     Ok(Ceremony {
         token,
-        public_key: serde_json::to_value(&options.public_key).map_err(internal)?,
+        public_key: options_json(&options.public_key)?,
     })
 }
 

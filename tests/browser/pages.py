@@ -8,7 +8,9 @@ from oathtool), save the recovery codes, sign out, sign in with a code and with 
 recovery code, end another session, make new codes, change the password, turn MFA off;
 then `return_to`, the cross-site form post and the missing anti-CSRF token (both refused,
 nothing changed), the 429 page, 320 px without horizontal scrolling, and the copy button
-with JavaScript on. Screenshots of every page, desktop and phone, light and dark, go to
+with JavaScript on. Then FACTORS.md with Chromium's virtual authenticator: a passkey
+registered, signing in with it alone and as the second step, an authenticator app added,
+the passkey removed. Screenshots of every page, desktop and phone, light and dark, go to
 TWOFOLD_SCREENSHOTS (docs/screenshots/ when that is set to it).
 
 Usage: tests/browser/pages.py [path/to/twofold]
@@ -157,14 +159,15 @@ def detached(element):
 class Person:
     """A person at a browser."""
 
-    def __init__(self, server, driver):
+    def __init__(self, server, driver, base=None):
         self.s, self.d = server, driver
+        self.base = base or server.base
 
     def go(self, path):
-        self.d.get(self.s.base + path)
+        self.d.get(self.base + path)
 
     def path(self):
-        return self.d.current_url.removeprefix(self.s.base)
+        return self.d.current_url.removeprefix(self.base)
 
     def fill(self, name, value):
         field = self.d.find_element(By.NAME, name)
@@ -363,6 +366,87 @@ def check_missing_token(person):
     assert person.path() == "/account", "a post without the token must not sign out"
 
 
+def passkeys(server):
+    """FACTORS.md as a new user does it, in Chromium with a virtual authenticator (DevTools
+    `WebAuthn` domain: CTAP2, internal transport, resident keys, user verification): register
+    a passkey, sign out, sign in with the passkey alone, add an authenticator app, use the
+    passkey as the second step after a password, remove the passkey. WebAuthn needs the
+    origin the server names (`public_url`, by default http://localhost:<port>)."""
+    driver = browser(javascript=True)
+    person = Person(server, driver, base=f"http://localhost:{server.port}")
+    try:
+        driver.execute_cdp_cmd("WebAuthn.enable", {"enableUI": False})
+        authenticator = driver.execute_cdp_cmd("WebAuthn.addVirtualAuthenticator", {"options": {
+            "protocol": "ctap2", "transport": "internal", "hasResidentKey": True,
+            "hasUserVerification": True, "isUserVerified": True, "automaticPresenceSimulation": True,
+        }})["authenticatorId"]
+        register(person, "kim@example.com")
+        person.click(person.testid("add-passkey"))
+        assert person.path() == "/account/passkeys/add", person.path()
+        person.fill("name", "Laptop")
+        person.shot("passkey-add")
+        person.click(person.testid("passkey-button"))
+        # The first factor: MFA is on, and the recovery codes are shown once.
+        codes = person.testid("recovery-codes").text.split("\n")
+        assert len(codes) == 10, codes
+        person.click(person.d.find_element(By.LINK_TEXT, "I saved my codes"))
+        assert person.testid("mfa-status").text == "on"
+        factors = person.d.find_elements(By.CSS_SELECTOR, "[data-testid='factor']")
+        assert [f.get_attribute("data-factor-type") for f in factors] == ["passkey"]
+        assert "Laptop" in factors[0].text
+        stored = driver.execute_cdp_cmd("WebAuthn.getCredentials", {"authenticatorId": authenticator})
+        assert len(stored["credentials"]) == 1 and stored["credentials"][0]["isResidentCredential"], stored
+
+        # Sign out, then in with the passkey alone.
+        sign_out(person)
+        person.shot("login-passkey")
+        person.click(person.testid("passkey-button"))
+        assert person.path().startswith("/account"), (person.path(), person.text())
+        assert person.testid("mfa-status").text == "on"
+
+        # Add an authenticator app (the passkey sign-in was just now: no step-up asked).
+        person.click(person.testid("add-authenticator"))
+        assert person.path() == "/account/factors/totp", person.path()
+        totp = Totp(qr_secret(person))
+        person.shot("factor-totp-add")
+        person.fill("name", "Phone")
+        person.fill("code", totp.code())
+        person.submit()
+        assert person.path() == "/account?done=factor_added", person.path()
+        types = [f.get_attribute("data-factor-type")
+                 for f in person.d.find_elements(By.CSS_SELECTOR, "[data-testid='factor']")]
+        assert sorted(types) == ["passkey", "totp"], types
+        person.shot("account-factors")
+
+        # A password sign-in offers the passkey as the second step.
+        sign_out(person)
+        sign_in_password(person, "kim@example.com")
+        assert person.path().startswith("/login/mfa"), person.path()
+        person.shot("login-mfa-passkey")
+        person.click(person.testid("passkey-button"))
+        assert person.path().startswith("/account"), (person.path(), person.text())
+
+        # Remove the passkey (the first factor): the authenticator app remains, MFA stays on.
+        passkey = next(f for f in person.d.find_elements(By.CSS_SELECTOR, "[data-testid='factor']")
+                       if f.get_attribute("data-factor-type") == "passkey")
+        person.click(passkey.find_element(By.CSS_SELECTOR, "[data-testid='remove-factor']"))
+        assert person.path() == "/account?done=factor_removed", person.path()
+        types = [f.get_attribute("data-factor-type")
+                 for f in person.d.find_elements(By.CSS_SELECTOR, "[data-testid='factor']")]
+        assert types == ["totp"], types
+        assert person.testid("mfa-status").text == "on"
+        sign_out(person)
+        sign_in_password(person, "kim@example.com")
+        assert not person.d.find_elements(By.CSS_SELECTOR, "[data-testid='passkey-button']"), \
+            "no passkey is offered once it is removed"
+        person.fill("code", totp.code())
+        person.submit()
+        assert person.path().startswith("/account"), person.path()
+        person.fits()
+    finally:
+        driver.quit()
+
+
 def main():
     SHOTS.mkdir(parents=True, exist_ok=True)
     server = Server()
@@ -530,6 +614,7 @@ def main():
         button = person.d.find_element(By.CSS_SELECTOR, "[data-copy='recovery-codes']")
         assert button.is_displayed() and button.text == "Copy codes"
         person.fits()
+        passkeys(server)
     finally:
         driver.quit()
         server.stop()

@@ -18,7 +18,7 @@ use crate::domain::password::Password;
 use crate::http::extract::{cookie, Meta, DEVICE_COOKIE};
 use crate::service::accounts::{self, PasswordChange};
 use crate::service::error::Error;
-use crate::service::{mfa, sessions, AppState};
+use crate::service::{factors, mfa, sessions, AppState};
 
 /// How many events the overview shows.
 const RECENT_EVENTS: i64 = 12;
@@ -39,6 +39,11 @@ fn done_message(done: Option<&str>) -> Option<&'static str> {
         "password" => "Your password was changed. Other sessions were signed out.",
         "session_revoked" => "That session was signed out.",
         "untrusted" => "That browser will be asked for a code at its next sign-in.",
+        "factor_added" => "Your new sign-in method is ready.",
+        "factor_renamed" => "Renamed.",
+        "factor_removed" => {
+            "That sign-in method was removed. Trusted browsers will be asked for a code again."
+        }
         _ => return None,
     })
 }
@@ -59,11 +64,12 @@ pub(super) async fn overview(
             .store
             .audit_events(&claims.sub, None, RECENT_EVENTS)
             .await?;
-        Ok::<_, Error>((user, status, sessions, trusted, events))
+        let factors = factors::list(&state, &claims.sub).await?;
+        Ok::<_, Error>((user, status, sessions, trusted, events, factors))
     };
-    let (user, status, sessions, trusted, events) = match loaded.await {
-        Ok((Some(user), status, sessions, trusted, events)) => {
-            (user, status, sessions, trusted, events)
+    let (user, status, sessions, trusted, events, factors) = match loaded.await {
+        Ok((Some(user), status, sessions, trusted, events, factors)) => {
+            (user, status, sessions, trusted, events, factors)
         }
         Ok((None, ..)) => return to_login(None),
         Err(e) => return layout::problem_page(&state, &Problem::from_service(e)),
@@ -83,8 +89,14 @@ pub(super) async fn overview(
             }
             @if on {
                 p {
-                    "Signing in needs your password and a code from "
-                    strong { (status.device_name.as_deref().filter(|d| !d.is_empty()).unwrap_or("your authenticator app")) }
+                    @if status.passkey_factors > 0 && status.totp_factors > 0 {
+                        "Signing in needs your password and a passkey or a code from your app, or a passkey alone"
+                    } @else if status.passkey_factors > 0 {
+                        "Signing in needs your password and your passkey, or your passkey alone"
+                    } @else {
+                        "Signing in needs your password and a code from "
+                        strong { (status.device_name.as_deref().filter(|d| !d.is_empty()).unwrap_or("your authenticator app")) }
+                    }
                     @if let Some(at) = status.enabled_at { ", since " (activity::when(at)) }
                     "."
                 }
@@ -102,6 +114,7 @@ pub(super) async fn overview(
                 div.actions { a.button.primary href="/account/mfa/setup" { "Turn on two-factor authentication" } }
             }
         }
+        (super::factors::section(&browser, &factors, on))
         section.card aria-labelledby="password-heading" {
             div.row {
                 h2 #password-heading { "Password" }

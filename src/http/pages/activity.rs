@@ -14,6 +14,10 @@ pub fn sentence(event: &AuditRecord) -> Option<String> {
             let has = |m: &str| amr.iter().any(|v| v == m);
             Some(if details["trustedDevice"] == true {
                 "Signed in with your password on a trusted browser".into()
+            } else if has("hwk") && !has("pwd") {
+                "Signed in with a passkey".into()
+            } else if has("hwk") {
+                "Signed in with your password and a passkey".into()
             } else if has("rcv") {
                 "Signed in with a recovery code".into()
             } else if has("otp") {
@@ -63,6 +67,16 @@ pub fn sentence(event: &AuditRecord) -> Option<String> {
             _ => "Two-factor authentication turned on".into(),
         }),
         "auth.mfa.disabled" => text("Two-factor authentication turned off"),
+        "auth.mfa.factor.added" => Some(match details["type"].as_str() {
+            Some("passkey") => "A passkey was added".into(),
+            _ => "An authenticator app was added".into(),
+        }),
+        "auth.mfa.factor.setup_started" => text("Adding an authenticator app started"),
+        "auth.mfa.factor.renamed" => text("A sign-in method was renamed"),
+        "auth.mfa.factor.removed" => text("A sign-in method was removed"),
+        "auth.mfa.passkey.cloned_suspected" => {
+            text("A copy of one of your passkeys may exist: its use was refused")
+        }
         "auth.mfa.challenge.failed" => text("A wrong code was entered while signing in"),
         "auth.mfa.manage.failed" => text("A wrong code was entered to change two-factor settings"),
         "auth.mfa.locked" => text("Codes were paused after too many wrong tries"),

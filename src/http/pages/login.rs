@@ -9,6 +9,7 @@ use axum::Extension;
 use maud::{html, Markup};
 use serde::Deserialize;
 
+use super::factors::{passkey_answer, PasskeyForm};
 use super::layout::{self, csrf, document, form_alert, notice, Field, Problem};
 use super::navigation::{carry, safe_return_to, see_other, HOME};
 use super::{append_cookie, current_claims, read_form, session_cookies, Browser, SignedIn};
@@ -20,7 +21,7 @@ use crate::http::set_cookie;
 use crate::service::accounts::{self, LoginOutcome, LoginRequest};
 use crate::service::error::Error;
 use crate::service::sessions::AuthTokens;
-use crate::service::{mfa, sessions, AppState};
+use crate::service::{mfa, passkeys, sessions, AppState};
 
 /// The MFA challenge of a login in progress.
 const CHALLENGE_COOKIE: &str = "twofold_mfa";
@@ -71,6 +72,17 @@ fn login_page(
                 .focus(focus_password).error_from(problem).render())
             button.primary type="submit" { "Sign in" }
         }
+        (PasskeyForm {
+            action: "/login/passkey",
+            mode: "get",
+            options: None,
+            options_url: Some("/api/v1/auth/passkey/options"),
+            label: "Sign in with a passkey",
+            secondary: true,
+        }.render(browser, html! {
+            input type="hidden" name="passkey_challenge_token" value="";
+            @if let Some(r) = view.return_to { input type="hidden" name="return_to" value=(r); }
+        }))
         p.switch { "New here? " a href={ "/register" (carry(view.return_to)) } { "Create an account" } }
     };
     layout::respond_problem(problem, document(state, "Sign in", None, false, body))
@@ -186,6 +198,7 @@ fn code_page(
     browser: &Browser,
     step: Step,
     return_to: Option<&str>,
+    passkey: Option<&serde_json::Value>,
     problem: Option<&Problem>,
 ) -> Response {
     let (title, action) = match step {
@@ -201,6 +214,16 @@ fn code_page(
     let body = html! {
         h1 { (title) }
         p.lead { "Your password was right. One more step keeps your account safe." }
+        @if let Some(options) = passkey {
+            (PasskeyForm {
+                action: &format!("/login/mfa/passkey{}", carry(return_to)),
+                mode: "get",
+                options: Some(options),
+                options_url: None,
+                label: "Use your passkey",
+                secondary: false,
+            }.render(browser, html! {}))
+        }
         form method="post" action={ (action) (carry(return_to)) } novalidate {
             (csrf(browser))
             (form_alert(problem))
@@ -237,10 +260,22 @@ async fn second_step_form(
 ) -> Response {
     let params = params(query);
     let return_to = safe_return_to(&state.settings, &headers, params.return_to.as_deref());
-    if cookie(&headers, CHALLENGE_COOKIE).is_none() {
+    let Some(challenge) = cookie(&headers, CHALLENGE_COOKIE) else {
         return see_other(&format!("/login{}", carry(return_to.as_deref())));
-    }
-    code_page(&state, &browser, step, return_to.as_deref(), None)
+    };
+    // A user with a passkey can answer with it (its options are made for this challenge).
+    let passkey = match step {
+        Step::App => passkeys::mfa_options(&state, challenge).await.ok(),
+        Step::Recovery => None,
+    };
+    code_page(
+        &state,
+        &browser,
+        step,
+        return_to.as_deref(),
+        passkey.as_ref(),
+        None,
+    )
 }
 
 pub(super) async fn code_form(
@@ -285,8 +320,16 @@ async fn second_step(
         Ok(form) => form,
         Err(response) => return *response,
     };
-    let fail =
-        |problem: Problem| code_page(&state, &browser, step, return_to.as_deref(), Some(&problem));
+    let fail = |problem: Problem| {
+        code_page(
+            &state,
+            &browser,
+            step,
+            return_to.as_deref(),
+            None,
+            Some(&problem),
+        )
+    };
     let code = match step {
         Step::App => TotpCode::parse(&form.code).map(MfaCode::Totp),
         Step::Recovery => RecoveryCode::parse(&form.code).map(MfaCode::Recovery),
@@ -452,4 +495,111 @@ pub(super) async fn logout(
     let mut response = see_other("/login?done=signed_out");
     super::clear_session_cookies(&state, &mut response);
     response
+}
+
+#[derive(Deserialize)]
+pub(super) struct PasskeyLoginForm {
+    #[serde(default)]
+    passkey: String,
+    #[serde(default)]
+    passkey_challenge_token: String,
+    #[serde(default)]
+    return_to: String,
+}
+
+/// Passwordless: the passkey alone (`passkeys::login`, as `POST /auth/passkey/login`).
+pub(super) async fn passkey_login(
+    State(state): State<AppState>,
+    Meta(meta): Meta,
+    Extension(browser): Extension<Browser>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let form: PasskeyLoginForm = match read_form(&state, &body) {
+        Ok(form) => form,
+        Err(response) => return *response,
+    };
+    let return_to = safe_return_to(
+        &state.settings,
+        &headers,
+        Some(form.return_to.as_str()).filter(|r| !r.is_empty()),
+    );
+    let view = LoginView {
+        email: "",
+        return_to: return_to.as_deref(),
+        notice: None,
+    };
+    let problem = match passkey_answer(&form.passkey) {
+        Err(p) => p,
+        Ok(answer) => {
+            match passkeys::login(&state, &meta, form.passkey_challenge_token.trim(), &answer).await
+            {
+                Ok(tokens) => return signed_in_to(&state, &tokens, return_to.as_deref()),
+                Err(Error::InvalidCredentials | Error::InvalidInput { .. }) => Problem::new(
+                    axum::http::StatusCode::UNAUTHORIZED,
+                    "That passkey did not sign you in.",
+                    "Try again, or sign in with your email and password.",
+                ),
+                Err(e) => Problem::from_service(e),
+            }
+        }
+    };
+    login_page(&state, &browser, &view, Some(&problem))
+}
+
+#[derive(Deserialize)]
+pub(super) struct PasskeyStepForm {
+    #[serde(default)]
+    passkey: String,
+}
+
+/// The second step answered by a passkey (`passkeys::verify_login`, as verify-mfa).
+pub(super) async fn verify_passkey(
+    State(state): State<AppState>,
+    Meta(meta): Meta,
+    Extension(browser): Extension<Browser>,
+    headers: HeaderMap,
+    query: QueryParams,
+    body: Bytes,
+) -> Response {
+    let params = params(query);
+    let return_to = safe_return_to(&state.settings, &headers, params.return_to.as_deref());
+    let form: PasskeyStepForm = match read_form(&state, &body) {
+        Ok(form) => form,
+        Err(response) => return *response,
+    };
+    let Some(challenge) = cookie(&headers, CHALLENGE_COOKIE) else {
+        return see_other("/login?done=expired");
+    };
+    let problem = match passkey_answer(&form.passkey) {
+        Err(p) => p,
+        Ok(answer) => {
+            match passkeys::verify_login(&state, &meta, challenge, &answer, false).await {
+                Ok(tokens) => return signed_in_to(&state, &tokens, return_to.as_deref()),
+                Err(Error::InvalidChallenge | Error::Unauthorized) => {
+                    let mut response = see_other("/login?done=expired");
+                    append_cookie(
+                        &mut response,
+                        set_cookie(&state, CHALLENGE_COOKIE, "", 0, "Lax"),
+                    );
+                    return response;
+                }
+                Err(Error::InvalidCode) => Problem::new(
+                    axum::http::StatusCode::UNAUTHORIZED,
+                    "That passkey was not accepted.",
+                    "Try again, or enter a code from your app.",
+                ),
+                Err(e) => Problem::from_service(e),
+            }
+        }
+    };
+    let passkey = passkeys::mfa_options(&state, challenge).await.ok();
+    code_page(
+        &state,
+        &browser,
+        Step::App,
+        return_to.as_deref(),
+        passkey.as_ref(),
+        Some(&problem),
+    )
 }

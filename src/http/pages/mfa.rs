@@ -27,7 +27,7 @@ use crate::service::{mfa, AppState};
 pub const CODES_FILE: &str = "twofold-recovery-codes.txt";
 
 /// A base32 secret in groups of four, for typing by hand.
-fn grouped(secret: &str) -> String {
+pub(super) fn grouped(secret: &str) -> String {
     secret
         .as_bytes()
         .chunks(4)
@@ -37,7 +37,7 @@ fn grouped(secret: &str) -> String {
 }
 
 /// A page of the signed-in person.
-async fn account_page(
+pub(super) async fn account_page(
     state: &AppState,
     browser: &Browser,
     user_id: &str,
@@ -199,7 +199,7 @@ pub(super) async fn confirm(
 }
 
 /// The recovery codes, once: one per line, with copy and download.
-async fn codes_page(
+pub(super) async fn codes_page(
     state: &AppState,
     browser: &Browser,
     user_id: &str,

@@ -32,6 +32,7 @@ use crate::service::{AppState, RequestMeta};
 
 mod account;
 mod activity;
+mod factors;
 mod layout;
 mod login;
 mod mfa;
@@ -104,12 +105,24 @@ pub fn router(state: &AppState, edge: &Arc<Edge>) -> Router<AppState> {
             get(mfa::disable_form).post(mfa::disable),
         )
         .route("/account/step-up", get(stepup::form).post(stepup::submit))
+        .route(
+            "/account/passkeys/add",
+            get(factors::add_passkey_form).post(factors::add_passkey),
+        )
+        .route(
+            "/account/factors/totp",
+            get(factors::add_totp_form).post(factors::add_totp),
+        )
+        .route("/account/factors/{id}/rename", post(factors::rename))
+        .route("/account/factors/{id}/remove", post(factors::remove))
         .route("/logout", post(login::logout))
         .route_layer(from_fn_with_state(state.clone(), require_session));
     Router::new()
         .route("/", get(|| async { navigation::see_other("/account") }))
         .route("/login", get(login::login_form).post(login::login))
         .route("/login/mfa", get(login::code_form).post(login::verify_code))
+        .route("/login/mfa/passkey", post(login::verify_passkey))
+        .route("/login/passkey", post(login::passkey_login))
         .route(
             "/login/recovery",
             get(login::recovery_form).post(login::verify_recovery),
@@ -164,11 +177,11 @@ fn content_security_policy(settings: &Settings) -> HeaderValue {
         .unwrap_or_default();
     let origins = settings.allowed_origins.0.join(" ");
     let policy = format!(
-        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: {logo}; \
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: {logo}; connect-src 'self'; \
          form-action 'self' {origins}; frame-ancestors 'none'; base-uri 'none'"
     );
     HeaderValue::from_str(&policy).unwrap_or(HeaderValue::from_static(
-        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; \
          form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
     ))
 }

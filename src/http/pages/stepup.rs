@@ -11,16 +11,18 @@ use maud::html;
 use serde::Deserialize;
 
 use super::account::email_of;
+use super::factors::{passkey_answer, PasskeyForm};
 use super::layout::{self, csrf, document, form_alert, Field, Header, Problem};
 use super::login::sentence;
 use super::navigation::{carry, encode, safe_return_to, see_other, HOME};
 use super::{read_form, session_cookies, Browser, SignedIn};
+use crate::crypto::jwt::Claims;
 use crate::domain::codes::MfaCode;
 use crate::domain::password::Password;
 use crate::http::extract::Meta;
 use crate::service::error::Error;
 use crate::service::stepup::{self, Proof};
-use crate::service::AppState;
+use crate::service::{passkeys, AppState};
 
 /// To the step-up page, then back to `back`.
 pub(super) fn required(back: &str) -> Response {
@@ -35,11 +37,18 @@ pub(super) struct Params {
 async fn page(
     state: &AppState,
     browser: &Browser,
-    user_id: &str,
+    claims: &Claims,
     mfa_on: bool,
     return_to: Option<&str>,
     problem: Option<&Problem>,
 ) -> Response {
+    let user_id = claims.sub.as_str();
+    // A person with a passkey can step up with it (options bound to this session).
+    let passkey = if mfa_on {
+        passkeys::step_up_options(state, claims).await.ok()
+    } else {
+        None
+    };
     let field = if mfa_on {
         Field::code("Code from your app, or a recovery code", false)
     } else {
@@ -50,6 +59,16 @@ async fn page(
         h1 { "Confirm it's you" }
         p.lead { "This change needs a recent sign-in. "
             (if mfa_on { "Enter a code from your authenticator app." } else { "Enter your password." }) }
+        @if let Some(options) = &passkey {
+            (PasskeyForm {
+                action: &format!("/account/step-up{}", carry(return_to)),
+                mode: "get",
+                options: Some(options),
+                options_url: None,
+                label: "Use your passkey",
+                secondary: false,
+            }.render(browser, html! {}))
+        }
         form method="post" action={ "/account/step-up" (carry(return_to)) } novalidate {
             (csrf(browser))
             (form_alert(problem))
@@ -83,7 +102,7 @@ pub(super) async fn form(
             page(
                 &state,
                 &browser,
-                &claims.sub,
+                &claims,
                 mfa_on,
                 return_to.as_deref(),
                 None,
@@ -100,6 +119,9 @@ pub(super) struct StepUpForm {
     code: String,
     #[serde(default)]
     password: String,
+    /// The answer of the passkey form.
+    #[serde(default)]
+    passkey: String,
 }
 
 pub(super) async fn submit(
@@ -121,7 +143,22 @@ pub(super) async fn submit(
         Ok(methods) => !methods.contains(&"password"),
         Err(e) => return layout::problem_page(&state, &Problem::from_service(e)),
     };
-    let (field, proof) = if mfa_on {
+    let (field, proof) = if mfa_on && !form.passkey.is_empty() {
+        match passkey_answer(&form.passkey) {
+            Ok(answer) => ("code", Ok(Proof::Passkey(answer))),
+            Err(problem) => {
+                return page(
+                    &state,
+                    &browser,
+                    &claims,
+                    mfa_on,
+                    return_to.as_deref(),
+                    Some(&problem),
+                )
+                .await
+            }
+        }
+    } else if mfa_on {
         ("code", MfaCode::parse(&form.code).map(Proof::Code))
     } else {
         (
@@ -149,7 +186,7 @@ pub(super) async fn submit(
     page(
         &state,
         &browser,
-        &claims.sub,
+        &claims,
         mfa_on,
         return_to.as_deref(),
         Some(&problem),

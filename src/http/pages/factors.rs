@@ -1,0 +1,418 @@
+//! Sign-in methods (FACTORS.md) on the pages: the list on the account page, adding a
+//! passkey or another authenticator app, renaming and removing (each after a step-up),
+//! over `service::factors` and `service::passkeys` like the API. Passkeys need
+//! JavaScript (WebAuthn is a browser API): their forms stay hidden until `pages.js`
+//! shows them, and post the browser's answer as JSON in a hidden field.
+
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::Extension;
+use maud::{html, Markup};
+use serde::Deserialize;
+use serde_json::Value;
+
+use super::activity;
+use super::layout::{self, csrf, form_alert, Field, Problem};
+use super::login::sentence;
+use super::mfa::{account_page, codes_page, grouped};
+use super::navigation::see_other;
+use super::{read_form, Browser, SignedIn};
+use crate::crypto::jwt::Claims;
+use crate::domain::codes::TotpCode;
+use crate::http::extract::Meta;
+use crate::service::error::Error;
+use crate::service::factors::{self, Factor};
+use crate::service::{passkeys, AppState, RequestMeta};
+
+/// A form answered by a passkey: hidden until `pages.js` shows it (when the browser has
+/// WebAuthn); it runs `navigator.credentials.create` (`mode` "create") or `.get` with
+/// `options` (or those fetched from `options_url`) and posts the answer as `passkey`.
+pub(super) struct PasskeyForm<'a> {
+    pub action: &'a str,
+    pub mode: &'static str,
+    pub options: Option<&'a Value>,
+    pub options_url: Option<&'a str>,
+    pub label: &'a str,
+    pub secondary: bool,
+}
+
+impl PasskeyForm<'_> {
+    pub fn render(&self, browser: &Browser, extra: Markup) -> Markup {
+        html! {
+            form.passkey method="post" action=(self.action) data-passkey=(self.mode)
+                data-options=[self.options.map(|o| o.to_string())]
+                data-options-url=[self.options_url] hidden {
+                (csrf(browser))
+                input type="hidden" name="passkey" value="";
+                (extra)
+                button.block .primary[!self.secondary] .secondary[self.secondary] type="submit"
+                    data-testid="passkey-button" { (self.label) }
+                p.field-error.passkey-error role="alert" aria-live="polite" {}
+            }
+        }
+    }
+}
+
+/// The answer of a passkey form, parsed; a problem when it is missing or not JSON.
+pub(super) fn passkey_answer(raw: &str) -> Result<Value, Problem> {
+    serde_json::from_str::<Value>(raw)
+        .ok()
+        .filter(Value::is_object)
+        .ok_or_else(|| {
+            Problem::new(
+                StatusCode::BAD_REQUEST,
+                "Your passkey was not used.",
+                "Try again, or use another way to sign in.",
+            )
+        })
+}
+
+fn kind_label(f: &Factor) -> &'static str {
+    if f.kind == "passkey" {
+        "Passkey"
+    } else {
+        "Authenticator app"
+    }
+}
+
+/// The "Sign-in methods" card of the account page.
+pub(super) fn section(browser: &Browser, factors: &[Factor], mfa_on: bool) -> Markup {
+    html! {
+        section.card aria-labelledby="factors-heading" {
+            h2 #factors-heading { "Sign-in methods" }
+            @if factors.is_empty() {
+                p.hint { "No authenticator app or passkey yet." }
+            }
+            ul.sessions data-testid="factors" {
+                @for f in factors {
+                    li data-testid="factor" data-factor-type=(f.kind) {
+                        div.session-info {
+                            strong data-testid="factor-name" { (f.name.as_deref().filter(|n| !n.is_empty()).unwrap_or(kind_label(f))) }
+                            " " span.tag { (kind_label(f)) }
+                            span.meta { "added " (activity::when(f.created_at))
+                                " · " @match f.last_used_at { Some(at) => { "last used " (activity::when(at)) }, None => "never used" } }
+                            form.inline method="post" action={ "/account/factors/" (f.id) "/rename" } {
+                                (csrf(browser))
+                                label.visually-hidden for={ "name-" (f.id) } { "New name" }
+                                input id={ "name-" (f.id) } type="text" name="name" maxlength="64"
+                                    value=[f.name.as_deref()] placeholder="Name";
+                                button.secondary.small type="submit" { "Rename" }
+                            }
+                        }
+                        form method="post" action={ "/account/factors/" (f.id) "/remove" } {
+                            (csrf(browser))
+                            button.danger-outline.small type="submit" data-testid="remove-factor"
+                                aria-label={ "Remove " (f.name.as_deref().unwrap_or(kind_label(f))) } { "Remove" }
+                        }
+                    }
+                }
+            }
+            div.actions {
+                a.button.secondary href="/account/passkeys/add" data-testid="add-passkey" { "Add a passkey" }
+                @if mfa_on {
+                    a.button.secondary href="/account/factors/totp" data-testid="add-authenticator" { "Add an authenticator app" }
+                }
+            }
+        }
+    }
+}
+
+async fn add_passkey_page(
+    state: &AppState,
+    browser: &Browser,
+    caller: &Claims,
+    problem: Option<&Problem>,
+) -> Response {
+    let ceremony = match passkeys::register_start(state, caller, None).await {
+        Ok(c) => c,
+        Err(Error::StepUpRequired { .. }) => {
+            return super::stepup::required("/account/passkeys/add")
+        }
+        Err(e) => return layout::problem_page(state, &Problem::from_service(e)),
+    };
+    let form = PasskeyForm {
+        action: "/account/passkeys/add",
+        mode: "create",
+        options: Some(&ceremony.public_key),
+        options_url: None,
+        label: "Create a passkey",
+        secondary: false,
+    };
+    let body = html! {
+        p.back { a href="/account" { "← Your account" } }
+        h1 { "Add a passkey" }
+        p.lead { "A passkey signs you in with your fingerprint, face or screen lock, or a security key. Nothing to type, and it cannot be phished." }
+        (form_alert(problem))
+        noscript { p.callout { "Passkeys need JavaScript: turn it on for this page, or add an authenticator app instead." } }
+        (form.render(browser, html! {
+            input type="hidden" name="registration_id" value=(ceremony.token);
+            (Field::new("Name (optional)", "name", "text", "off")
+                .hint("So you can tell your passkeys apart, e.g. “MacBook Touch ID”.")
+                .optional().error_from(problem).render())
+        }))
+    };
+    account_page(state, browser, &caller.sub, "Add a passkey", problem, body).await
+}
+
+pub(super) async fn add_passkey_form(
+    State(state): State<AppState>,
+    Extension(browser): Extension<Browser>,
+    Extension(SignedIn(claims)): Extension<SignedIn>,
+) -> Response {
+    add_passkey_page(&state, &browser, &claims, None).await
+}
+
+#[derive(Deserialize)]
+pub(super) struct AddPasskeyForm {
+    #[serde(default)]
+    registration_id: String,
+    #[serde(default)]
+    passkey: String,
+    #[serde(default)]
+    name: String,
+}
+
+pub(super) async fn add_passkey(
+    State(state): State<AppState>,
+    Meta(meta): Meta,
+    Extension(browser): Extension<Browser>,
+    Extension(SignedIn(claims)): Extension<SignedIn>,
+    body: Bytes,
+) -> Response {
+    let form: AddPasskeyForm = match read_form(&state, &body) {
+        Ok(form) => form,
+        Err(response) => return *response,
+    };
+    let name = form.name.trim();
+    if name.chars().count() > 64 {
+        let p = Problem::field("name", "The name must be at most 64 characters.");
+        return add_passkey_page(&state, &browser, &claims, Some(&p)).await;
+    }
+    let credential = match passkey_answer(&form.passkey) {
+        Ok(c) => c,
+        Err(p) => return add_passkey_page(&state, &browser, &claims, Some(&p)).await,
+    };
+    let name = Some(name.to_owned()).filter(|n| !n.is_empty());
+    match passkeys::register_finish(
+        &state,
+        &meta,
+        &claims,
+        form.registration_id.trim(),
+        &credential,
+        name,
+    )
+    .await
+    {
+        Ok(registered) => match registered.recovery_codes {
+            Some(codes) => {
+                codes_page(
+                    &state,
+                    &browser,
+                    &claims.sub,
+                    "Save your recovery codes",
+                    &codes,
+                )
+                .await
+            }
+            None => see_other("/account?done=factor_added"),
+        },
+        Err(Error::InvalidCredential) => {
+            let p = Problem::new(
+                StatusCode::BAD_REQUEST,
+                "That passkey could not be added.",
+                "Try again; if it keeps failing, use another authenticator.",
+            );
+            add_passkey_page(&state, &browser, &claims, Some(&p)).await
+        }
+        Err(e) => layout::problem_page(&state, &Problem::from_service(e)),
+    }
+}
+
+async fn add_totp_page(
+    state: &AppState,
+    meta: &RequestMeta,
+    browser: &Browser,
+    caller: &Claims,
+    resume: Option<&str>,
+    problem: Option<&Problem>,
+) -> Response {
+    let pending = match resume {
+        Some(id) => match factors::resume_totp(state, caller, id).await {
+            Ok(p) => Ok(p),
+            Err(Error::NoPendingSetup) => factors::add_totp(state, meta, caller, None).await,
+            Err(e) => Err(e),
+        },
+        None => factors::add_totp(state, meta, caller, None).await,
+    };
+    let pending = match pending {
+        Ok(p) => p,
+        Err(Error::StepUpRequired { .. }) => {
+            return super::stepup::required("/account/factors/totp")
+        }
+        Err(Error::MfaNotEnabled) => return see_other("/account/mfa/setup"),
+        Err(e) => return layout::problem_page(state, &Problem::from_service(e)),
+    };
+    let setup = &pending.setup;
+    let body = html! {
+        p.back { a href="/account" { "← Your account" } }
+        h1 { "Add an authenticator app" }
+        p.lead { "A second app (on another phone, say) lets you sign in if you lose the first." }
+        form method="post" action="/account/factors/totp" novalidate {
+            (csrf(browser))
+            input type="hidden" name="factor_id" value=(pending.factor_id);
+            (form_alert(problem))
+            ol.steps {
+                li {
+                    h2 { "Scan this QR code with the app" }
+                    figure.qr {
+                        img src=(setup.qr_code.as_str()) width="232" height="232"
+                            alt="QR code to scan with your authenticator app";
+                    }
+                    p.hint #secret-hint { "Can't scan it? In the app, choose to enter a key and type:" }
+                    p.secret-box {
+                        code.secret data-testid="totp-secret" aria-describedby="secret-hint" { (grouped(&setup.secret)) }
+                    }
+                }
+                li {
+                    h2 { "Name it (optional)" }
+                    (Field::new("Name", "name", "text", "off").optional().error_from(problem).render())
+                }
+                li {
+                    h2 { "Enter the code the app shows" }
+                    (Field::code("6-digit code", true).focus(problem.is_some()).error_from(problem).render())
+                }
+            }
+            button.primary type="submit" { "Add" }
+        }
+    };
+    account_page(
+        state,
+        browser,
+        &caller.sub,
+        "Add an authenticator app",
+        problem,
+        body,
+    )
+    .await
+}
+
+pub(super) async fn add_totp_form(
+    State(state): State<AppState>,
+    Meta(meta): Meta,
+    Extension(browser): Extension<Browser>,
+    Extension(SignedIn(claims)): Extension<SignedIn>,
+) -> Response {
+    add_totp_page(&state, &meta, &browser, &claims, None, None).await
+}
+
+#[derive(Deserialize)]
+pub(super) struct AddTotpForm {
+    #[serde(default)]
+    factor_id: String,
+    #[serde(default)]
+    code: String,
+    #[serde(default)]
+    name: String,
+}
+
+pub(super) async fn add_totp(
+    State(state): State<AppState>,
+    Meta(meta): Meta,
+    Extension(browser): Extension<Browser>,
+    Extension(SignedIn(claims)): Extension<SignedIn>,
+    body: Bytes,
+) -> Response {
+    let form: AddTotpForm = match read_form(&state, &body) {
+        Ok(form) => form,
+        Err(response) => return *response,
+    };
+    let id = form.factor_id.trim();
+    let again = |p: Problem| {
+        let (state, meta, browser, claims) = (&state, &meta, &browser, &claims);
+        async move { add_totp_page(state, meta, browser, claims, Some(id), Some(&p)).await }
+    };
+    let name = form.name.trim();
+    if name.chars().count() > 64 {
+        return again(Problem::field(
+            "name",
+            "The name must be at most 64 characters.",
+        ))
+        .await;
+    }
+    let code = match TotpCode::parse(&form.code) {
+        Ok(code) => code,
+        Err(m) => return again(Problem::field("code", sentence("The code", m))).await,
+    };
+    match factors::confirm_totp(&state, &meta, &claims, id, code).await {
+        Ok(factor) => {
+            if !name.is_empty() {
+                // Named in the same visit: the step-up that opened this page is recent.
+                let _ = factors::rename(&state, &meta, &claims, &factor.id, Some(name.to_owned()))
+                    .await;
+            }
+            see_other("/account?done=factor_added")
+        }
+        Err(Error::InvalidCode) => {
+            again(
+                Problem::from_service(Error::InvalidCode)
+                    .with_message("That code is not right. Check the app shows this account and enter its newest code.")
+                    .at("code"),
+            )
+            .await
+        }
+        Err(Error::NoPendingSetup) => {
+            again(Problem::new(
+                StatusCode::BAD_REQUEST,
+                "The setup expired.",
+                "Scan the new QR code below and enter the code again.",
+            ))
+            .await
+        }
+        Err(e) => layout::problem_page(&state, &Problem::from_service(e)),
+    }
+}
+
+#[derive(Deserialize)]
+pub(super) struct RenameForm {
+    #[serde(default)]
+    name: String,
+}
+
+/// Renames a factor (after a step-up when the session is not recent).
+pub(super) async fn rename(
+    State(state): State<AppState>,
+    Meta(meta): Meta,
+    Extension(SignedIn(claims)): Extension<SignedIn>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    let form: RenameForm = match read_form(&state, &body) {
+        Ok(form) => form,
+        Err(response) => return *response,
+    };
+    let name: String = form.name.trim().chars().take(64).collect();
+    let name =
+        Some(name).filter(|n| !n.is_empty() && !n.chars().any(crate::domain::text::is_hidden));
+    match factors::rename(&state, &meta, &claims, &id, name).await {
+        Ok(_) | Err(Error::NotFound) => see_other("/account?done=factor_renamed"),
+        Err(Error::StepUpRequired { .. }) => super::stepup::required("/account"),
+        Err(e) => layout::problem_page(&state, &Problem::from_service(e)),
+    }
+}
+
+/// Removes a factor (after a step-up when the session is not recent).
+pub(super) async fn remove(
+    State(state): State<AppState>,
+    Meta(meta): Meta,
+    Extension(SignedIn(claims)): Extension<SignedIn>,
+    Path(id): Path<String>,
+) -> Response {
+    match factors::delete(&state, &meta, &claims, &id).await {
+        Ok(true) => see_other("/account?done=mfa_off"),
+        Ok(false) | Err(Error::NotFound) => see_other("/account?done=factor_removed"),
+        Err(Error::StepUpRequired { .. }) => super::stepup::required("/account"),
+        Err(e) => layout::problem_page(&state, &Problem::from_service(e)),
+    }
+}
