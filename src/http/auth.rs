@@ -182,7 +182,6 @@ struct VerifyMfaBody {
     /// A TOTP or recovery code (or `passkey` instead).
     code: Option<String>,
     /// An AuthenticationResponseJSON answering `POST /auth/verify-mfa/passkey/options`.
-    #[schema(value_type = Option<Object>)]
     passkey: Option<serde_json::Value>,
     /// Trust this browser's device token for MFA (`remember_device_days` > 0).
     remember_device: Option<bool>,
@@ -248,7 +247,6 @@ struct ChallengeBody {
 struct PasskeyOptionsBody {
     /// PublicKeyCredentialRequestOptions in JSON form (WebAuthn Level 3
     /// `parseRequestOptionsFromJSON`).
-    #[schema(value_type = Object)]
     public_key: serde_json::Value,
 }
 
@@ -278,7 +276,6 @@ struct EmptyBody {}
 #[serde(rename_all = "camelCase")]
 struct PasswordlessOptionsBody {
     /// PublicKeyCredentialRequestOptions in JSON form, for discoverable credentials.
-    #[schema(value_type = Object)]
     public_key: serde_json::Value,
     passkey_challenge_token: String,
 }
@@ -305,7 +302,6 @@ async fn passkey_options(
 struct PasskeyLoginBody {
     passkey_challenge_token: String,
     /// AuthenticationResponseJSON.
-    #[schema(value_type = Object)]
     passkey: serde_json::Value,
 }
 
@@ -418,7 +414,6 @@ struct StepUpBody {
     /// The password (users without MFA).
     password: Option<String>,
     /// An AuthenticationResponseJSON answering `POST /auth/step-up/passkey/options`.
-    #[schema(value_type = Option<Object>)]
     passkey: Option<serde_json::Value>,
 }
 

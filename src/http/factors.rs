@@ -139,7 +139,6 @@ struct RegistrationBody {
     registration_id: String,
     /// PublicKeyCredentialCreationOptions in JSON form (WebAuthn Level 3
     /// `parseCreationOptionsFromJSON`).
-    #[schema(value_type = Object)]
     public_key: serde_json::Value,
 }
 
@@ -167,7 +166,6 @@ async fn register_start(
 struct FinishBody {
     registration_id: String,
     /// RegistrationResponseJSON (`PublicKeyCredential.toJSON()` after `create()`).
-    #[schema(value_type = Object)]
     credential: serde_json::Value,
 }
 

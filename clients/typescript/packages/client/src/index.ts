@@ -27,9 +27,16 @@ export type MfaStatus = Schemas["StatusResponse"];
 export type Session = Schemas["SessionBody"];
 export type AuditEvent = Schemas["Event"];
 export type Me = Schemas["MeBody"];
+/** A TOTP authenticator or a passkey (`GET /mfa/factors`). */
+export type Factor = Schemas["FactorBody"];
+/**
+ * A WebAuthn answer as the browser's `PublicKeyCredential.toJSON()` gives it
+ * (RegistrationResponseJSON or AuthenticationResponseJSON).
+ */
+export type PublicKeyCredentialJSON = Record<string, unknown>;
 
 /** An HTTP method the API uses. */
-export type Method = "get" | "post" | "delete";
+export type Method = "get" | "post" | "patch" | "delete";
 
 type Operation<P extends keyof paths, M extends Method> = NonNullable<paths[P][M]>;
 
@@ -351,6 +358,44 @@ export class TwofoldClient {
     return this.keep(auth);
   }
 
+  /**
+   * The second step with a passkey: first {@link passkeyOptions} for the challenge, then
+   * this with the browser's answer (`navigator.credentials.get` → `toJSON()`).
+   */
+  async verifyMfaWithPasskey(
+    mfaChallengeToken: string,
+    passkey: PublicKeyCredentialJSON,
+    options: { rememberDevice?: boolean } = {},
+  ): Promise<AuthResponse> {
+    const auth = await this.request("post", "/api/v1/auth/verify-mfa", {
+      body: { mfaChallengeToken, passkey, ...options },
+      auth: false,
+    });
+    return this.keep(auth);
+  }
+
+  /** Request options (`publicKey`) for the passkeys of the challenge's user. */
+  passkeyOptions(mfaChallengeToken: string) {
+    return this.request("post", "/api/v1/auth/verify-mfa/passkey/options", {
+      body: { mfaChallengeToken },
+      auth: false,
+    });
+  }
+
+  /** Passwordless login with a discoverable passkey. */
+  readonly passkey = {
+    /** The options (`publicKey`) and the token of a passwordless ceremony. */
+    options: () => this.request("post", "/api/v1/auth/passkey/options", { body: {}, auth: false }),
+    /** Logs in with the browser's answer to those options; keeps the tokens. */
+    login: async (passkeyChallengeToken: string, passkey: PublicKeyCredentialJSON): Promise<AuthResponse> =>
+      this.keep(
+        await this.request("post", "/api/v1/auth/passkey/login", {
+          body: { passkeyChallengeToken, passkey },
+          auth: false,
+        }),
+      ),
+  };
+
   /** Ends the session on the server and forgets it here (even if the server refused). */
   async logout(): Promise<void> {
     try {
@@ -364,8 +409,15 @@ export class TwofoldClient {
    * Proves the session again (a code when MFA is on, else the password) after a
    * `step_up_required` error; keeps the fresh tokens of the same session.
    */
-  async stepUp(proof: { code: string } | { password: string }): Promise<AuthResponse> {
+  async stepUp(
+    proof: { code: string } | { password: string } | { passkey: PublicKeyCredentialJSON },
+  ): Promise<AuthResponse> {
     return this.keep(await this.request("post", "/api/v1/auth/step-up", { body: proof }));
+  }
+
+  /** Request options for stepping up with a passkey (answer with `stepUp({ passkey })`). */
+  stepUpPasskeyOptions() {
+    return this.request("post", "/api/v1/auth/step-up/passkey/options", {});
   }
 
   changePassword(currentPassword: string, newPassword: string) {
@@ -388,6 +440,27 @@ export class TwofoldClient {
     regenerateRecoveryCodes: (code: string) =>
       this.request("post", "/api/v1/mfa/recovery-codes/regenerate", { body: { code } }),
     disable: (code: string) => this.request("post", "/api/v1/mfa/disable", { body: { code } }),
+  };
+
+  /** Several authenticators and passkeys (adding, renaming and deleting need a step-up). */
+  readonly factors = {
+    list: () => this.request("get", "/api/v1/mfa/factors"),
+    /** Another authenticator app (MFA must be on): confirm it with {@link confirmTotp}. */
+    addTotp: (name?: string) =>
+      this.request("post", "/api/v1/mfa/factors/totp", { body: name ? { name } : {} }),
+    confirmTotp: (factorId: string, code: string) =>
+      this.request("post", "/api/v1/mfa/factors/totp/confirm", { body: { factorId, code } }),
+    /** Creation options (`publicKey`) for `navigator.credentials.create`. */
+    registerPasskeyStart: (name?: string) =>
+      this.request("post", "/api/v1/mfa/factors/passkey/register/start", { body: name ? { name } : {} }),
+    /** The browser's answer; `recoveryCodes` come back when this turned MFA on. */
+    registerPasskeyFinish: (registrationId: string, credential: PublicKeyCredentialJSON) =>
+      this.request("post", "/api/v1/mfa/factors/passkey/register/finish", {
+        body: { registrationId, credential },
+      }),
+    rename: (id: string, name: string) =>
+      this.request("patch", "/api/v1/mfa/factors/{id}", { path: { id }, body: { name } }),
+    delete: (id: string) => this.request("delete", "/api/v1/mfa/factors/{id}", { path: { id } }),
   };
 
   readonly sessions = {

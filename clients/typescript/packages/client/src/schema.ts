@@ -207,6 +207,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/auth/passkey/login": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Logs in with a passkey alone (`amr: ["hwk","user","mfa"]`). */
+        post: operations["passkey_login"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/passkey/options": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Starts a passwordless login with a discoverable passkey. */
+        post: operations["passkey_options"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/password": {
         parameters: {
             query?: never;
@@ -278,6 +312,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/auth/step-up/passkey/options": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Request options for the caller's passkeys, to step up with (bound to the session). */
+        post: operations["step_up_passkey_options"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/verify-mfa": {
         parameters: {
             query?: never;
@@ -287,8 +338,28 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** The second step of a login: the challenge token and a TOTP or recovery code. */
+        /**
+         * The second step of a login: the challenge token and a TOTP or recovery code, or a
+         *     passkey assertion.
+         */
         post: operations["verify_mfa"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/verify-mfa/passkey/options": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Request options for the challenge's user's passkeys (the second factor). */
+        post: operations["verify_mfa_passkey_options"];
         delete?: never;
         options?: never;
         head?: never;
@@ -357,6 +428,109 @@ export interface paths {
         put?: never;
         /** Turns MFA off (needs a TOTP or recovery code). */
         post: operations["disable_mfa"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/mfa/factors": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's factors, oldest first. */
+        get: operations["list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/mfa/factors/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Deletes a factor (needs a step-up); deleting the last one turns MFA off. */
+        delete: operations["delete"];
+        options?: never;
+        head?: never;
+        /** Renames a factor (needs a recent proof: step-up). */
+        patch: operations["rename"];
+        trace?: never;
+    };
+    "/api/v1/mfa/factors/passkey/register/finish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Finishes a passkey registration. */
+        post: operations["register_finish"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/mfa/factors/passkey/register/start": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Starts registering a passkey (a step-up first when MFA is on). */
+        post: operations["register_start"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/mfa/factors/totp": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Starts another TOTP authenticator (MFA must be on: `/mfa/setup` enrolls the first). */
+        post: operations["add_totp"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/mfa/factors/totp/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Confirms a pending TOTP factor with a current code from it. */
+        post: operations["confirm_totp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -513,6 +687,9 @@ export interface components {
             refreshToken: string;
             tokenType: string;
         };
+        ChallengeBody: {
+            mfaChallengeToken: string;
+        };
         CodeBody: {
             code: string;
         };
@@ -521,12 +698,15 @@ export interface components {
             deviceName?: string | null;
             secret?: string | null;
         };
+        ConfirmTotpBody: {
+            code: string;
+            factorId: string;
+        };
         Credentials: {
             email: string;
             password: string;
         };
         Empty: Record<string, never>;
-        /** @description `{}`. */
         EmptyBody: Record<string, never>;
         /**
          * @description The body of every error: a stable snake_case `error` code, a message for people, the
@@ -556,12 +736,36 @@ export interface components {
         Events: {
             events: components["schemas"]["Event"][];
         };
+        /** @description A factor: a TOTP authenticator or a passkey. */
+        FactorBody: {
+            createdAt: string;
+            id: string;
+            lastUsedAt?: string | null;
+            name?: string | null;
+            /**
+             * @description `totp` or `passkey`.
+             * @example totp
+             */
+            type: string;
+        };
+        FactorCounts: {
+            passkey: number;
+            totp: number;
+        };
+        FactorsBody: {
+            factors: components["schemas"]["FactorBody"][];
+        };
         /** @description One field-level validation problem. */
         FieldError: {
             /** @description The JSON field name (camelCase, as the client sent it). */
             field: string;
             /** @description What is wrong with it. */
             message: string;
+        };
+        FinishBody: {
+            /** @description RegistrationResponseJSON (`PublicKeyCredential.toJSON()` after `create()`). */
+            credential: unknown;
+            registrationId: string;
         };
         /** @description An Ed25519 public key (RFC 8037). */
         Jwk: {
@@ -597,13 +801,47 @@ export interface components {
         MfaRequiredBody: {
             /** Format: int64 */
             expiresIn: number;
+            /**
+             * @description Present when the user has a passkey: how they can answer (`totp`, `passkey`,
+             *     `recovery`).
+             */
+            methods?: string[];
             mfaChallengeToken: string;
             mfaRequired: boolean;
+        };
+        NameBody: {
+            /** @description At most 64 printable characters; blank means none. */
+            name?: string | null;
+        };
+        PasskeyLoginBody: {
+            /** @description AuthenticationResponseJSON. */
+            passkey: unknown;
+            passkeyChallengeToken: string;
+        };
+        PasskeyOptionsBody: {
+            /**
+             * @description PublicKeyCredentialRequestOptions in JSON form (WebAuthn Level 3
+             *     `parseRequestOptionsFromJSON`).
+             */
+            publicKey: unknown;
         };
         PasswordBody: {
             currentPassword: string;
             deviceToken?: string | null;
             newPassword: string;
+        };
+        PasswordlessOptionsBody: {
+            passkeyChallengeToken: string;
+            /** @description PublicKeyCredentialRequestOptions in JSON form, for discoverable credentials. */
+            publicKey: unknown;
+        };
+        PendingTotpBody: {
+            /** Format: int64 */
+            expiresIn: number;
+            factorId: string;
+            otpauthUri: string;
+            qrCode: string;
+            secret: string;
         };
         /** @description `{reason}` (optional, at most 500 characters). */
         ReasonBody: {
@@ -614,6 +852,18 @@ export interface components {
         };
         RefreshBody: {
             refreshToken: string;
+        };
+        RegisteredBody: components["schemas"]["FactorBody"] & {
+            /** @description Only when this passkey turned MFA on: ten recovery codes, shown once. */
+            recoveryCodes?: string[] | null;
+        };
+        RegistrationBody: {
+            /**
+             * @description PublicKeyCredentialCreationOptions in JSON form (WebAuthn Level 3
+             *     `parseCreationOptionsFromJSON`).
+             */
+            publicKey: unknown;
+            registrationId: string;
         };
         RevokedBody: {
             /** Format: int64 */
@@ -647,12 +897,16 @@ export interface components {
             deviceName?: string | null;
             enabled: boolean;
             enabledAt?: string | null;
+            /** @description How many factors of each type. */
+            factors: components["schemas"]["FactorCounts"];
             pendingSetup: boolean;
             recoveryCodesRemaining: number;
         };
         StepUpBody: {
             /** @description A code from the authenticator app or a recovery code (users with MFA). */
             code?: string | null;
+            /** @description An AuthenticationResponseJSON answering `POST /auth/step-up/passkey/options`. */
+            passkey?: unknown;
             /** @description The password (users without MFA). */
             password?: string | null;
         };
@@ -675,8 +929,11 @@ export interface components {
             users: components["schemas"]["UserBody"][];
         };
         VerifyMfaBody: {
-            code: string;
+            /** @description A TOTP or recovery code (or `passkey` instead). */
+            code?: string | null;
             mfaChallengeToken: string;
+            /** @description An AuthenticationResponseJSON answering `POST /auth/verify-mfa/passkey/options`. */
+            passkey?: unknown;
             /** @description Trust this browser's device token for MFA (`remember_device_days` > 0). */
             rememberDevice?: boolean | null;
         };
@@ -2228,6 +2485,204 @@ export interface operations {
             };
         };
     };
+    passkey_login: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PasskeyLoginBody"];
+            };
+        };
+        responses: {
+            /** @description An `AuthResponse` */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthBody"];
+                };
+            };
+            /** @description `invalid_input`: a body that is not the JSON object asked for, a bad field or query. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /** @description `invalid_credentials` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `account_disabled`, or `cross_site_request` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payload_too_large`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /** @description `rate_limited` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `service_unavailable`, `timeout` or `overloaded` (with `Retry-After`); nothing was done. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+        };
+    };
+    passkey_options: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EmptyBody"];
+            };
+        };
+        responses: {
+            /** @description The request options and the ceremony's token */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PasswordlessOptionsBody"];
+                };
+            };
+            /** @description `invalid_input`: a body that is not the JSON object asked for, a bad field or query. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /** @description `payload_too_large`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /** @description `rate_limited` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `service_unavailable`, `timeout` or `overloaded` (with `Retry-After`); nothing was done. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+        };
+    };
     change_password: {
         parameters: {
             query?: never;
@@ -2649,6 +3104,124 @@ export interface operations {
             };
         };
     };
+    step_up_passkey_options: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The request options */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PasskeyOptionsBody"];
+                };
+            };
+            /** @description `invalid_input`: a body that is not the JSON object asked for, a bad field or query. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /** @description `unauthorized`: the access token is missing, invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /**
+             * @description `cross_site_request` (a cookie-authenticated request from another site), or
+             *     `admin_required` on the admin endpoints.
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /** @description `payload_too_large`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /** @description `service_unavailable`, `timeout` or `overloaded` (with `Retry-After`); nothing was done. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+        };
+    };
     verify_mfa: {
         parameters: {
             query?: never;
@@ -2701,6 +3274,105 @@ export interface operations {
             };
             /** @description `cross_site_request` */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payload_too_large`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /** @description `too_many_attempts` or `rate_limited` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `service_unavailable`, `timeout` or `overloaded` (with `Retry-After`); nothing was done. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+        };
+    };
+    verify_mfa_passkey_options: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChallengeBody"];
+            };
+        };
+        responses: {
+            /** @description The request options */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PasskeyOptionsBody"];
+                };
+            };
+            /** @description `invalid_input`: a body that is not the JSON object asked for, a bad field or query. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /** @description `invalid_challenge` */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3042,6 +3714,910 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description `invalid_input`: a body that is not the JSON object asked for, a bad field or query. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /** @description `unauthorized`: the access token is missing, invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /**
+             * @description `cross_site_request` (a cookie-authenticated request from another site), or
+             *     `admin_required` on the admin endpoints.
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /** @description `payload_too_large`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /** @description `too_many_attempts` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `service_unavailable`, `timeout` or `overloaded` (with `Retry-After`); nothing was done. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+        };
+    };
+    list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The factors */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FactorsBody"];
+                };
+            };
+            /** @description `invalid_input`: a body that is not the JSON object asked for, a bad field or query. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /** @description `unauthorized`: the access token is missing, invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /**
+             * @description `cross_site_request` (a cookie-authenticated request from another site), or
+             *     `admin_required` on the admin endpoints.
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /** @description `payload_too_large`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /** @description `service_unavailable`, `timeout` or `overloaded` (with `Retry-After`); nothing was done. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+        };
+    };
+    delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The factor's id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `invalid_input`: a body that is not the JSON object asked for, a bad field or query. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /** @description `unauthorized`: the access token is missing, invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /**
+             * @description `cross_site_request` (a cookie-authenticated request from another site), or
+             *     `admin_required` on the admin endpoints.
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payload_too_large`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /** @description `service_unavailable`, `timeout` or `overloaded` (with `Retry-After`); nothing was done. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+        };
+    };
+    rename: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The factor's id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NameBody"];
+            };
+        };
+        responses: {
+            /** @description The factor */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FactorBody"];
+                };
+            };
+            /** @description `invalid_input`: a body that is not the JSON object asked for, a bad field or query. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /** @description `unauthorized`: the access token is missing, invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /**
+             * @description `cross_site_request` (a cookie-authenticated request from another site), or
+             *     `admin_required` on the admin endpoints.
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payload_too_large`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /** @description `service_unavailable`, `timeout` or `overloaded` (with `Retry-After`); nothing was done. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+        };
+    };
+    register_finish: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FinishBody"];
+            };
+        };
+        responses: {
+            /** @description The factor (and recovery codes when it turned MFA on) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RegisteredBody"];
+                };
+            };
+            /** @description `invalid_input`: a body that is not the JSON object asked for, a bad field or query. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /** @description `unauthorized`: the access token is missing, invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /**
+             * @description `cross_site_request` (a cookie-authenticated request from another site), or
+             *     `admin_required` on the admin endpoints.
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /** @description `too_many_factors` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payload_too_large`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /** @description `service_unavailable`, `timeout` or `overloaded` (with `Retry-After`); nothing was done. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+        };
+    };
+    register_start: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NameBody"];
+            };
+        };
+        responses: {
+            /** @description The creation options */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RegistrationBody"];
+                };
+            };
+            /** @description `invalid_input`: a body that is not the JSON object asked for, a bad field or query. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /** @description `unauthorized`: the access token is missing, invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /**
+             * @description `cross_site_request` (a cookie-authenticated request from another site), or
+             *     `admin_required` on the admin endpoints.
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /** @description `too_many_factors` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payload_too_large`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /** @description `service_unavailable`, `timeout` or `overloaded` (with `Retry-After`); nothing was done. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+        };
+    };
+    add_totp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NameBody"];
+            };
+        };
+        responses: {
+            /** @description The pending factor's secret */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PendingTotpBody"];
+                };
+            };
+            /** @description `invalid_input`: a body that is not the JSON object asked for, a bad field or query. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /** @description `unauthorized`: the access token is missing, invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /**
+             * @description `cross_site_request` (a cookie-authenticated request from another site), or
+             *     `admin_required` on the admin endpoints.
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /** @description `too_many_factors` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payload_too_large`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /** @description `service_unavailable`, `timeout` or `overloaded` (with `Retry-After`); nothing was done. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+        };
+    };
+    confirm_totp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConfirmTotpBody"];
+            };
+        };
+        responses: {
+            /** @description The factor */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FactorBody"];
+                };
             };
             /** @description `invalid_input`: a body that is not the JSON object asked for, a bad field or query. */
             400: {

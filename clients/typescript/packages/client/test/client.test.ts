@@ -67,6 +67,38 @@ describe("@twofold/client", () => {
     expect(events.events.map((e) => e.type)).toContain("auth.mfa.disabled");
   });
 
+  it("manages several factors: another authenticator app, rename, delete", async () => {
+    const { client, email } = await signedInClient();
+    const setup = await client.mfa.setup();
+    const first = new Authenticator(setup.secret);
+    await client.mfa.confirm(await first.code());
+    const pending = await client.factors.addTotp("Backup phone");
+    const second = new Authenticator(pending.secret);
+    const added = await client.factors.confirmTotp(pending.factorId, await second.code());
+    expect(added).toMatchObject({ id: pending.factorId, type: "totp", name: "Backup phone" });
+    const { factors } = await client.factors.list();
+    expect(factors).toHaveLength(2);
+    expect((await client.mfa.status()).factors).toEqual({ totp: 2, passkey: 0 });
+    const renamed = await client.factors.rename(pending.factorId, "Tablet");
+    expect(renamed.name).toBe("Tablet");
+
+    // The second app signs in on its own.
+    await client.logout();
+    const challenge = await client.login(email, PASSWORD);
+    if (!isMfaChallenge(challenge)) throw new Error("MFA must be required");
+    await client.verifyMfa(challenge.mfaChallengeToken, await second.code());
+
+    // Passkey registration options are WebAuthn's JSON form.
+    const start = await client.factors.registerPasskeyStart("Laptop");
+    expect(start.registrationId).toBeTruthy();
+    expect((start.publicKey as { rp: { id: string } }).rp.id).toBe(new URL(baseUrl).hostname === "127.0.0.1" ? "localhost" : new URL(baseUrl).hostname);
+
+    await client.factors.delete(pending.factorId);
+    const missing = await failure(client.factors.delete(pending.factorId));
+    expect(missing).toMatchObject({ status: 404, code: "not_found" });
+    expect((await client.factors.list()).factors).toHaveLength(1);
+  });
+
   it("throws typed errors, with retryAfter on a lock", async () => {
     const client = createClient({ baseUrl });
     const invalid = await client.register("not-an-email", PASSWORD).catch((e: unknown) => e);
