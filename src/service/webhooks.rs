@@ -310,6 +310,17 @@ mod tests {
             ["mfa.recovery_code.used"]
         );
         assert!(types_for("auth.login.succeeded", &json!({})).is_empty());
+        for (audit, webhook) in [
+            ("auth.mfa.factor.added", "mfa.factor.added"),
+            ("auth.mfa.factor.renamed", "mfa.factor.renamed"),
+            ("auth.mfa.factor.removed", "mfa.factor.removed"),
+            (
+                "auth.mfa.passkey.cloned_suspected",
+                "mfa.passkey.cloned_suspected",
+            ),
+        ] {
+            assert_eq!(types_for(audit, &json!({})), [webhook]);
+        }
     }
 
     #[test]

@@ -455,3 +455,91 @@ async fn a_stale_page_session_confirms_it_is_you_before_enrolling() {
     assert_eq!(setup.status, StatusCode::OK);
     assert!(setup.body.contains("data-testid=\"totp-secret\""));
 }
+
+#[tokio::test]
+async fn sign_in_methods_are_listed_and_changed_only_after_a_recent_sign_in() {
+    let app = TestApp::spawn().await;
+    let e = app.enrolled_user().await;
+    let second = {
+        let pending = json_of(
+            app.post(
+                "/mfa/factors/totp",
+                serde_json::json!({ "name": "Spare" }),
+                Some(&e.user.access_token),
+            )
+            .await,
+        )
+        .await;
+        let id = pending["factorId"].as_str().unwrap().to_owned();
+        let code = oathtool(pending["secret"].as_str().unwrap(), now(&app));
+        assert_status(
+            app.post(
+                "/mfa/factors/totp/confirm",
+                serde_json::json!({ "factorId": id, "code": code }),
+                Some(&e.user.access_token),
+            )
+            .await,
+            StatusCode::OK,
+        )
+        .await;
+        id
+    };
+    let mut browser = Browser::new(&app);
+    browser.sign_in(&e.user.email, &e.user.password, "").await;
+    app.next_step();
+    let token = browser.get("/login/mfa").await.csrf_token();
+    let code = oathtool(&e.secret, now(&app));
+    let signed_in = browser
+        .post("/login/mfa", &[("csrf_token", &token), ("code", &code)])
+        .await;
+    assert_eq!(signed_in.status, StatusCode::SEE_OTHER);
+    let account = browser.get("/account").await;
+    assert_eq!(account.body.matches("data-testid=\"factor\"").count(), 2);
+    assert!(account.body.contains("Spare"));
+    assert!(account.body.contains("href=\"/account/passkeys/add\""));
+    // Without JavaScript the passkey forms stay hidden: the login page's is.
+    let login = Browser::new(&app).get("/login").await;
+    assert!(login.body.contains("data-passkey=\"get\""));
+    assert!(login.body.contains("hidden"));
+
+    // A stale session is sent to "Confirm it's you" and nothing is removed.
+    app.clock.advance(app.settings.step_up_seconds + 1);
+    let token = browser.get("/account").await.csrf_token();
+    let refused = browser
+        .post(
+            &format!("/account/factors/{second}/remove"),
+            &[("csrf_token", &token)],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::SEE_OTHER);
+    assert!(refused.location().starts_with("/account/step-up"));
+    assert_eq!(
+        browser
+            .get("/account")
+            .await
+            .body
+            .matches("data-testid=\"factor\"")
+            .count(),
+        2
+    );
+    // After it, the removal goes through.
+    app.next_step();
+    let token = browser.get("/account/step-up").await.csrf_token();
+    let code = oathtool(&e.secret, now(&app));
+    browser
+        .post(
+            "/account/step-up?return_to=%2Faccount",
+            &[("csrf_token", &token), ("code", &code)],
+        )
+        .await;
+    let removed = browser
+        .post(
+            &format!("/account/factors/{second}/remove"),
+            &[("csrf_token", &token)],
+        )
+        .await;
+    assert_eq!(removed.location(), "/account?done=factor_removed");
+    let account = browser.get("/account").await;
+    assert_eq!(account.body.matches("data-testid=\"factor\"").count(), 1);
+    assert!(!account.body.contains("Spare"));
+}
