@@ -142,7 +142,7 @@ struct RegistrationBody {
     public_key: serde_json::Value,
 }
 
-/// Starts registering a passkey (a step-up first when MFA is on).
+/// Starts registering a passkey (needs a recent proof: step-up).
 #[utoipa::path(post, path = "/mfa/factors/passkey/register/start", tag = "mfa", request_body = NameBody,
     security(("bearer" = []), ("cookie" = [])),
     responses((status = 200, description = "The creation options", body = RegistrationBody),

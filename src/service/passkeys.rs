@@ -166,7 +166,7 @@ async fn passkeys_of(state: &AppState, user_id: &str) -> Result<Vec<FactorRecord
         .collect())
 }
 
-/// Starts registering a passkey for the caller (a step-up first when MFA is on).
+/// Starts registering a passkey for the caller (after a recent proof: step-up).
 #[tracing::instrument(skip_all, fields(user_id = %caller.sub))]
 pub async fn register_start(
     state: &AppState,
@@ -179,9 +179,10 @@ pub async fn register_start(
         .user_by_id(user_id)
         .await?
         .ok_or(Error::Unauthorized)?;
-    if user.mfa_enabled_at.is_some() {
-        super::stepup::require_recent(state, caller).await?;
-    }
+    // A first passkey starts MFA enrollment: like `/mfa/setup`, it needs a recent proof
+    // (FACTORS.md's step-up rule; its table names only the case with MFA on), so a stale
+    // password-only token cannot enroll a thief's authenticator.
+    super::stepup::require_recent(state, caller).await?;
     let factors = state.store.factors(user_id).await?;
     if factors.len() as i64 >= state.settings.max_factors {
         return Err(Error::TooManyFactors);

@@ -480,3 +480,29 @@ async fn an_independent_soft_passkey_registers_and_signs_in() {
         ["pwd", "hwk", "mfa"]
     );
 }
+
+/// A stolen password-only token cannot enroll the thief's passkey as the first factor.
+#[tokio::test]
+async fn a_stale_password_session_cannot_register_a_first_passkey() {
+    let app = TestApp::spawn().await;
+    let user = app.user().await;
+    app.clock.advance(app.settings.step_up_seconds + 1);
+    let body = assert_error(
+        app.post(
+            "/mfa/factors/passkey/register/start",
+            json!({}),
+            Some(&user.access_token),
+        )
+        .await,
+        StatusCode::FORBIDDEN,
+        "step_up_required",
+    )
+    .await;
+    assert_eq!(body["methods"], json!(["password"]));
+    let fresh = app
+        .step_up(&user.access_token, json!({ "password": user.password }))
+        .await;
+    let mut key = Authenticator::new(&origin(&app));
+    let factor = register(&app, &fresh, &mut key, "Mine").await;
+    assert_eq!(factor["recoveryCodes"].as_array().unwrap().len(), 10);
+}
