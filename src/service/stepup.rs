@@ -78,7 +78,9 @@ pub async fn step_up(
     let (refresh_token, refresh) = new_refresh_token(state);
     let now = state.now();
     let mfa_on = user.mfa_enabled_at.is_some();
-    match proof {
+    // A second factor (code or passkey): what it proves, the session's new `amr`, and the
+    // audit, spent with the step-up in one transaction (the `manage` lock and guards).
+    let second_factor = match proof {
         Proof::Code(code) => {
             if !mfa_on {
                 return Err(Error::MfaNotEnabled);
@@ -93,78 +95,35 @@ pub async fn step_up(
             };
             let mut audit = recovery_audit(state, meta, user_id, &proof);
             audit.push(stepped_up(state, meta, claims, code.method()));
-            let step = StepUp {
-                session_id: claims.sid.clone(),
-                amr: amr.to_owned(),
-                at: now,
-                refresh,
-            };
-            finish(
-                state,
-                meta,
-                user_id,
-                MANAGE,
-                proof,
-                MfaEffect::StepUp(step),
-                &audit,
-            )
-            .await?;
+            Some((proof, amr.to_owned(), audit))
         }
         Proof::Passkey(passkey) => {
             let (proof, amr) =
                 super::passkeys::step_up_proof(state, meta, claims, MANAGE, &passkey).await?;
-            let audit = [stepped_up(state, meta, claims, "passkey")];
-            let step = StepUp {
-                session_id: claims.sid.clone(),
-                amr,
-                at: now,
-                refresh,
-            };
-            finish(
-                state,
-                meta,
-                user_id,
-                MANAGE,
-                proof,
-                MfaEffect::StepUp(step),
-                &audit,
-            )
-            .await?;
-        }
-        Proof::Password(_) if mfa_on => {
-            return Err(Error::InvalidInput {
-                field: "code",
-                message: "two-factor accounts step up with a code".into(),
-            })
+            Some((proof, amr, vec![stepped_up(state, meta, claims, "passkey")]))
         }
         Proof::Password(password) => {
-            let refund = guard::check(
-                state,
-                meta,
-                Attempt {
-                    email: &user.email,
-                    user: Some(&user),
-                    password: &password,
-                    device_token: None,
-                    failure_event: "auth.step_up.failed",
-                },
-            )
-            .await?;
-            let step = StepUp {
-                session_id: claims.sid.clone(),
-                amr: "pwd".to_owned(),
-                at: now,
-                refresh,
-            };
-            let audit = [stepped_up(state, meta, claims, "password")];
-            if !state
-                .store
-                .step_up_session(user_id, &step, Some(&refund), &audit)
-                .await?
-            {
-                return Err(Error::Unauthorized);
-            }
+            step_up_with_password(state, meta, claims, &user, password, refresh.clone()).await?;
+            None
         }
+    };
+    if let Some((proof, amr, audit)) = second_factor {
+        let step = StepUp {
+            session_id: claims.sid.clone(),
+            amr,
+            at: now,
+            refresh,
+        };
+        finish(
+            state,
+            meta,
+            user_id,
+            MANAGE,
+            proof,
+            MfaEffect::StepUp(step),
+            &audit,
+        )
+        .await?;
     }
     let mut session = state
         .store
@@ -174,6 +133,53 @@ pub async fn step_up(
     // The token keeps the roles it had (the admin API re-checks them in the database).
     session.roles = claims.roles.join(" ");
     tokens_for(state, &session, refresh_token)
+}
+
+/// A step-up proved by the password (users without MFA), checked like a login attempt.
+async fn step_up_with_password(
+    state: &AppState,
+    meta: &RequestMeta,
+    claims: &Claims,
+    user: &crate::store::UserRecord,
+    password: Password,
+    refresh: crate::store::NewRefreshToken,
+) -> Result<()> {
+    let mfa_on = user.mfa_enabled_at.is_some();
+    let user_id = claims.sub.as_str();
+    let now = state.now();
+    if mfa_on {
+        return Err(Error::InvalidInput {
+            field: "code",
+            message: "two-factor accounts step up with a code".into(),
+        });
+    }
+    let refund = guard::check(
+        state,
+        meta,
+        Attempt {
+            email: &user.email,
+            user: Some(user),
+            password: &password,
+            device_token: None,
+            failure_event: "auth.step_up.failed",
+        },
+    )
+    .await?;
+    let step = StepUp {
+        session_id: claims.sid.clone(),
+        amr: "pwd".to_owned(),
+        at: now,
+        refresh,
+    };
+    let audit = [stepped_up(state, meta, claims, "password")];
+    if !state
+        .store
+        .step_up_session(user_id, &step, Some(&refund), &audit)
+        .await?
+    {
+        return Err(Error::Unauthorized);
+    }
+    Ok(())
 }
 
 fn stepped_up(

@@ -16,7 +16,7 @@ use serde_json::Value;
 use super::activity;
 use super::layout::{self, csrf, form_alert, Field, Problem};
 use super::login::sentence;
-use super::mfa::{account_page, codes_page, grouped};
+use super::mfa::{account_page, codes_page, scan_step};
 use super::navigation::see_other;
 use super::{read_form, Browser, SignedIn};
 use crate::crypto::jwt::Claims;
@@ -264,17 +264,7 @@ async fn add_totp_page(
             input type="hidden" name="factor_id" value=(pending.factor_id);
             (form_alert(problem))
             ol.steps {
-                li {
-                    h2 { "Scan this QR code with the app" }
-                    figure.qr {
-                        img src=(setup.qr_code.as_str()) width="232" height="232"
-                            alt="QR code to scan with your authenticator app";
-                    }
-                    p.hint #secret-hint { "Can't scan it? In the app, choose to enter a key and type:" }
-                    p.secret-box {
-                        code.secret data-testid="totp-secret" aria-describedby="secret-hint" { (grouped(&setup.secret)) }
-                    }
-                }
+                (scan_step(setup))
                 li {
                     h2 { "Name it (optional)" }
                     (Field::new("Name", "name", "text", "off").optional().error_from(problem).render())

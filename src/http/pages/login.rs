@@ -186,6 +186,16 @@ fn signed_in_to(state: &AppState, tokens: &AuthTokens, return_to: Option<&str>) 
     response
 }
 
+/// The login's challenge is gone (expired, used, or MFA turned off): start over.
+fn challenge_expired(state: &AppState) -> Response {
+    let mut response = see_other("/login?done=expired");
+    append_cookie(
+        &mut response,
+        set_cookie(state, CHALLENGE_COOKIE, "", 0, "Lax"),
+    );
+    response
+}
+
 /// The two kinds of second step.
 #[derive(Clone, Copy, PartialEq)]
 enum Step {
@@ -351,14 +361,7 @@ async fn second_step(
     .await
     {
         Ok(tokens) => signed_in_to(&state, &tokens, return_to.as_deref()),
-        Err(Error::InvalidChallenge | Error::Unauthorized) => {
-            let mut response = see_other("/login?done=expired");
-            append_cookie(
-                &mut response,
-                set_cookie(&state, CHALLENGE_COOKIE, "", 0, "Lax"),
-            );
-            response
-        }
+        Err(Error::InvalidChallenge | Error::Unauthorized) => challenge_expired(&state),
         Err(Error::InvalidCode) => fail(Problem::from_service(Error::InvalidCode).at("code")),
         Err(e) => fail(Problem::from_service(e)),
     }
@@ -577,12 +580,7 @@ pub(super) async fn verify_passkey(
             match passkeys::verify_login(&state, &meta, challenge, &answer, false).await {
                 Ok(tokens) => return signed_in_to(&state, &tokens, return_to.as_deref()),
                 Err(Error::InvalidChallenge | Error::Unauthorized) => {
-                    let mut response = see_other("/login?done=expired");
-                    append_cookie(
-                        &mut response,
-                        set_cookie(&state, CHALLENGE_COOKIE, "", 0, "Lax"),
-                    );
-                    return response;
+                    return challenge_expired(&state)
                 }
                 Err(Error::InvalidCode) => Problem::new(
                     axum::http::StatusCode::UNAUTHORIZED,

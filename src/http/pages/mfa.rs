@@ -27,13 +27,31 @@ use crate::service::{mfa, AppState};
 pub const CODES_FILE: &str = "twofold-recovery-codes.txt";
 
 /// A base32 secret in groups of four, for typing by hand.
-pub(super) fn grouped(secret: &str) -> String {
+fn grouped(secret: &str) -> String {
     secret
         .as_bytes()
         .chunks(4)
         .map(|c| String::from_utf8_lossy(c).into_owned())
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+/// The "scan this QR code" step of an enrollment: the QR code, and the key to type.
+pub(super) fn scan_step(setup: &mfa::Setup) -> Markup {
+    html! {
+        li {
+            h2 { "Scan this QR code with the app" }
+            figure.qr {
+                img src=(setup.qr_code.as_str()) width="232" height="232"
+                    alt="QR code to scan with your authenticator app";
+            }
+            p.hint #secret-hint { "Can't scan it? In the app, choose to enter a key and type:" }
+            p.secret-box {
+                code.secret data-testid="totp-secret" aria-describedby="secret-hint" { (grouped(&setup.secret)) }
+            }
+            p.hint { "Time-based, 6 digits, every 30 seconds." }
+        }
+    }
 }
 
 /// A page of the signed-in person.
@@ -84,18 +102,7 @@ async fn setup_page(
             (csrf(browser))
             (form_alert(problem))
             ol.steps {
-                li {
-                    h2 { "Scan this QR code with the app" }
-                    figure.qr {
-                        img src=(setup.qr_code.as_str()) width="232" height="232"
-                            alt="QR code to scan with your authenticator app";
-                    }
-                    p.hint #secret-hint { "Can't scan it? In the app, choose to enter a key and type:" }
-                    p.secret-box {
-                        code.secret data-testid="totp-secret" aria-describedby="secret-hint" { (grouped(&setup.secret)) }
-                    }
-                    p.hint { "Time-based, 6 digits, every 30 seconds." }
-                }
+                (scan_step(&setup))
                 li {
                     h2 { "Name it (optional)" }
                     (Field::new("Device name", "device_name", "text", "off").value(device_name)
