@@ -221,13 +221,16 @@ pub async fn confirm(
     let proof = require(state, meta, user_id, SETUP, proof, "totp").await?;
     let recovery_codes = codes::generate_recovery_codes();
     let device_name = device_name.or(pending.device_name.clone());
-    // The first factor: `auth.mfa.enabled` says it (the later ones are `factor.added`).
-    let audit = [state.event(
-        "auth.mfa.enabled",
-        Some(user_id),
-        meta,
-        json!({ "deviceName": device_name, "factorId": pending.factor_id, "type": "totp" }),
-    )];
+    // Every factor added is audited (and sent) as such; the first also turns MFA on.
+    let audit = [
+        state.event(
+            "auth.mfa.enabled",
+            Some(user_id),
+            meta,
+            json!({ "deviceName": device_name, "factorId": pending.factor_id, "type": "totp" }),
+        ),
+        super::factors::added_event(state, meta, user_id, &pending.factor_id, "totp"),
+    ];
     let effect = MfaEffect::Enable {
         credential: TotpRecord {
             device_name,

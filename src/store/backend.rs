@@ -952,9 +952,8 @@ macro_rules! impl_store {
                             replace_codes(conn, &p.user_id, &recovery).await?;
                             sqlx::query(ENSURE_COUNTER).bind(&p.user_id).bind("login").execute(&mut *conn).await?;
                             insert_audits(conn, &first_audit).await?;
-                        } else {
-                            insert_audits(conn, &audit).await?;
                         }
+                        insert_audits(conn, &audit).await?;
                         Ok((true, PasskeyAdded::Added { first }))
                     })
                 })

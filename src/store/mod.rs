@@ -697,8 +697,8 @@ pub trait Store: OperatorStore + Send + Sync + 'static {
     async fn ceremony(&self, token_hash: &[u8]) -> StoreResult<Option<CeremonyRecord>>;
     /// In one transaction: spends the registration ceremony, adds the passkey (at most
     /// `max` factors); for the user's first factor also stores `recovery` and makes sure
-    /// the `login` counter exists. Writes `audit` when added, or `first_audit` instead
-    /// when it is the first factor (MFA turned on).
+    /// the `login` counter exists. Writes `audit` when added, and `first_audit` too when
+    /// it is the first factor (MFA turned on).
     #[allow(clippy::too_many_arguments)]
     async fn add_passkey(
         &self,

@@ -453,7 +453,7 @@ async fn webhooks_survive_a_down_receiver_and_a_sigkill() {
 
     // The receiver is down (503) while these happen.
     let (email, totp, codes) = enrolled(&client, &base).await; // mfa.enabled
-    let mut expected = vec!["mfa.enabled"];
+    let mut expected = vec!["mfa.enabled", "mfa.factor.added"];
     for code in &codes[..8] {
         let token = challenge(&client, &base, &email).await;
         let used = post(

@@ -214,6 +214,10 @@ async fn a_first_passkey_turns_mfa_on_and_signs_in_alone() {
         "mfa_already_enabled",
     )
     .await;
+    let types = app.audit_types(&user.access_token).await;
+    for kind in ["auth.mfa.enabled", "auth.mfa.factor.added"] {
+        assert!(types.iter().any(|t| t == kind), "{kind} in {types:?}");
+    }
     let login = json_of(app.login(&user.email, &user.password).await).await;
     assert_eq!(login["methods"], json!(["passkey", "recovery"]));
 
