@@ -495,7 +495,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Starts registering a passkey (a step-up first when MFA is on). */
+        /** Starts registering a passkey (needs a recent proof: step-up). */
         post: operations["register_start"];
         delete?: never;
         options?: never;
