@@ -298,8 +298,6 @@ pub struct ChallengeRecord {
     pub counter_dirty: Option<i64>,
     /// How many factors the user has (0: MFA was turned off after the password step).
     pub factor_count: i64,
-    /// How many of them are passkeys.
-    pub passkeys: i64,
     /// One TOTP factor per row (the query joins them); gathered into `totp`.
     pub factor_id: Option<String>,
     pub key_id: Option<i64>,

@@ -209,7 +209,6 @@ pub(super) const SELECT_CHALLENGE: &str =
     "SELECT c.user_id, c.expires_at, c.consumed_at, a.locked_until, \
      a.failures + a.lockouts + a.locked_until AS counter_dirty, \
      (SELECT COUNT(*) FROM mfa_factors n WHERE n.user_id = c.user_id) AS factor_count, \
-     (SELECT COUNT(*) FROM mfa_factors n WHERE n.user_id = c.user_id AND n.type = 'passkey') AS passkeys, \
      f.id AS factor_id, f.key_id, f.sealed_secret, u.roles FROM mfa_challenges c \
      LEFT JOIN users u ON u.id = c.user_id \
      LEFT JOIN attempt_counters a ON a.user_id = c.user_id AND a.purpose = 'login' \
