@@ -304,7 +304,18 @@ impl Settings {
         }
     }
 
-    /// Whether cookies may omit `Secure`: only when listening on a loopback address.
+    /// Whether browsers reach the service over HTTPS (`public_url`'s scheme, whatever
+    /// the listen address: behind a TLS proxy the listener is plain HTTP on loopback).
+    /// Decides cookies' `Secure`, the `__Host-` prefix of the anti-CSRF cookie, HSTS, and
+    /// the scheme an absolute `return_to` on this service must have.
+    pub fn public_url_is_https(&self) -> bool {
+        self.effective_public_url(None)
+            .get(..8)
+            .is_some_and(|scheme| scheme.eq_ignore_ascii_case("https://"))
+    }
+
+    /// Whether the listen address is a loopback address (only said in a warning at start:
+    /// plain `http://` origins are for local use).
     pub fn listens_on_loopback(&self) -> bool {
         let host = self
             .listen
@@ -390,6 +401,23 @@ mod tests {
         let end = start + source[start..].find("\n}").unwrap();
         let fields = source[start..end].matches("\n    pub ").count();
         assert_eq!(fields, SETTINGS.len());
+    }
+
+    #[test]
+    fn https_comes_from_public_url_not_the_listen_address() {
+        let mut s = Settings::default();
+        for (listen, public_url, expected) in [
+            ("127.0.0.1:8080", None, false),
+            ("0.0.0.0:8080", None, false),
+            ("127.0.0.1:8080", Some("https://auth.example.com"), true),
+            ("127.0.0.1:8080", Some("HTTPS://auth.example.com/"), true),
+            ("0.0.0.0:8080", Some("http://10.0.0.5:8080"), false),
+            ("127.0.0.1:8080", Some("  "), false),
+        ] {
+            s.listen = listen.into();
+            s.public_url = public_url.map(str::to_owned);
+            assert_eq!(s.public_url_is_https(), expected, "{listen} {public_url:?}");
+        }
     }
 
     #[test]

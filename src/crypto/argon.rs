@@ -5,7 +5,7 @@
 //! 19 MiB buffers. Passwords are hashed plainly; recovery codes also take a server secret
 //! (Argon2's secret input, the pepper).
 
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{mpsc, Arc, Mutex};
 
 use anyhow::Context;
@@ -26,6 +26,8 @@ pub struct Argon {
     waiting: Arc<AtomicUsize>,
     /// Jobs a hashing thread is working on.
     running: Arc<AtomicUsize>,
+    /// Argon2 computations run so far (each hash or verification counts one).
+    hashes: Arc<AtomicU64>,
     queue_max: usize,
     params: Params,
 }
@@ -69,6 +71,21 @@ impl Ticket {
         Ok(known && ok)
     }
 
+    /// The index of the first of `candidates` (see [`Argon::find_recovery_code`]).
+    pub async fn find_recovery_code(
+        self,
+        code: &str,
+        candidates: Vec<String>,
+    ) -> anyhow::Result<Option<usize>> {
+        let code = Zeroizing::new(code.to_owned());
+        self.run(move |w| {
+            candidates
+                .iter()
+                .position(|phc| w.verify(true, code.as_bytes(), phc))
+        })
+        .await
+    }
+
     /// Runs `f` on a hashing thread and waits for its answer without blocking the runtime.
     async fn run<T: Send + 'static>(
         mut self,
@@ -83,9 +100,15 @@ impl Ticket {
         self.argon
             .jobs
             .send(Box::new(move |worker| {
-                running.fetch_add(1, Ordering::SeqCst);
                 let left = waiting.fetch_sub(1, Ordering::SeqCst).saturating_sub(1);
                 metrics::gauge!("twofold_argon2_queue_depth").set(left as f64);
+                // The request gave up (timed out, client gone) while the job waited: its
+                // answer would be thrown away, so the work is not started.
+                if reply.is_closed() {
+                    metrics::counter!("twofold_argon2_abandoned_total").increment(1);
+                    return;
+                }
+                running.fetch_add(1, Ordering::SeqCst);
                 let started = std::time::Instant::now();
                 let _ = reply.send(f(worker));
                 metrics::histogram!("twofold_argon2_duration_seconds").record(started.elapsed());
@@ -104,6 +127,7 @@ struct Worker {
     params: Params,
     pepper: Arc<Zeroizing<[u8; 32]>>,
     blocks: Vec<Block>,
+    hashes: Arc<AtomicU64>,
 }
 
 impl Argon {
@@ -124,12 +148,14 @@ impl Argon {
         let (jobs, queue) = mpsc::channel::<Job>();
         let queue = Arc::new(Mutex::new(queue));
         let pepper = Arc::new(pepper);
+        let hashes = Arc::new(AtomicU64::new(0));
         for i in 0..concurrency {
             let queue = Arc::clone(&queue);
             let mut worker = Worker {
                 params: for_workers.clone(),
                 pepper: Arc::clone(&pepper),
                 blocks: Vec::new(),
+                hashes: Arc::clone(&hashes),
             };
             std::thread::Builder::new()
                 .name(format!("twofold-argon-{i}"))
@@ -151,6 +177,7 @@ impl Argon {
             dummy: Arc::new(OnceCell::new()),
             waiting: Arc::new(AtomicUsize::new(0)),
             running: Arc::new(AtomicUsize::new(0)),
+            hashes,
             queue_max: 64 * concurrency,
             params,
         })
@@ -168,6 +195,11 @@ impl Argon {
             self.waiting.load(Ordering::SeqCst),
             self.running.load(Ordering::SeqCst),
         )
+    }
+
+    /// Argon2 computations run by the pool so far (hashes and verifications, one each).
+    pub fn hashes_run(&self) -> u64 {
+        self.hashes.load(Ordering::SeqCst)
     }
 
     /// Takes a place in the queue, or fails at once with [`Overloaded`].
@@ -223,6 +255,7 @@ impl Argon {
                     params: self.params.clone(),
                     pepper: Arc::new(Zeroizing::new([0; 32])),
                     blocks: Vec::new(),
+                    hashes: Arc::new(AtomicU64::new(0)),
                 };
                 let password = "twofold dummy password for unknown users";
                 tokio::task::spawn_blocking(move || worker.hash(false, password.as_bytes()))
@@ -252,13 +285,7 @@ impl Argon {
         code: &str,
         candidates: Vec<String>,
     ) -> anyhow::Result<Option<usize>> {
-        let code = Zeroizing::new(code.to_owned());
-        self.run(move |w| {
-            candidates
-                .iter()
-                .position(|phc| w.verify(true, code.as_bytes(), phc))
-        })
-        .await
+        self.reserve()?.find_recovery_code(code, candidates).await
     }
 }
 
@@ -285,6 +312,7 @@ impl Worker {
     }
 
     fn hash(&mut self, peppered: bool, secret: &[u8]) -> anyhow::Result<String> {
+        self.hashes.fetch_add(1, Ordering::SeqCst);
         let salt = SaltString::generate(&mut rand::rngs::OsRng);
         let mut salt_buf = [0u8; 64];
         let salt_raw = salt
@@ -331,6 +359,7 @@ impl Worker {
             return false;
         };
         let mut out = vec![0u8; expected.len()];
+        self.hashes.fetch_add(1, Ordering::SeqCst);
         let mut blocks = std::mem::take(&mut self.blocks);
         let ok = self
             .context(peppered, params.clone())
@@ -444,6 +473,33 @@ mod tests {
         assert!(first.verify_password("x", None).await.is_ok());
         assert!(third.verify_password("x", None).await.is_ok());
         assert_eq!(a.waiting.load(Ordering::SeqCst), 0);
+    }
+
+    #[tokio::test]
+    async fn a_job_whose_request_gave_up_is_not_started() {
+        let a = Argon::new(256, 1, 1, 1, Zeroizing::new([9; 32])).unwrap();
+        // Keep the only hashing thread busy until told to go on.
+        let (go, wait) = std::sync::mpsc::channel::<()>();
+        let busy = tokio::spawn({
+            let a = a.clone();
+            async move { a.run(move |_| wait.recv().is_ok()).await }
+        });
+        while a.load().1 == 0 {
+            tokio::task::yield_now().await;
+        }
+        // A request that times out while its hash waits in the queue.
+        let given_up =
+            tokio::time::timeout(std::time::Duration::ZERO, a.hash_password("abandoned")).await;
+        assert!(given_up.is_err(), "timed out before the thread was free");
+        go.send(()).unwrap();
+        assert!(busy.await.unwrap().unwrap());
+        a.hash_password("kept").await.unwrap();
+        assert_eq!(
+            a.hashes_run(),
+            1,
+            "only the request still waiting was hashed"
+        );
+        assert_eq!(a.load(), (0, 0));
     }
 
     #[tokio::test]

@@ -12,7 +12,7 @@ use super::extract::{ApiJson, Auth, Meta};
 use super::me::rfc3339;
 use super::openapi::{Always, Authed};
 use crate::domain::codes::{MfaCode, TotpCode};
-use crate::domain::text::is_hidden;
+use crate::domain::text::factor_name;
 use crate::service::{mfa, AppState};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -21,39 +21,26 @@ use utoipa_axum::routes;
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(setup))
-        .routes(routes!(confirm))
         .routes(routes!(status))
+}
+
+/// The MFA routes that hash (recovery codes made at confirm and regenerate, checked at
+/// disable): behind the per-IP bucket.
+pub fn hashing_router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(confirm))
         .routes(routes!(regenerate))
         .routes(routes!(disable))
 }
-
-/// Longest device name.
-const DEVICE_NAME_MAX: usize = 64;
 
 /// A trimmed device name of at most 64 printable characters; blank means none.
 pub(super) fn device_name(raw: Option<String>) -> ApiResult<Option<String>> {
     name_field(raw, "deviceName")
 }
 
-/// A trimmed name (of a device or factor) in `field`: at most 64 printable characters;
-/// blank means none.
+/// A name (of a device or factor) in `field`, by the one rule of [`factor_name`].
 pub(super) fn name_field(raw: Option<String>, field: &str) -> ApiResult<Option<String>> {
-    let Some(name) = raw.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty()) else {
-        return Ok(None);
-    };
-    if name.chars().count() > DEVICE_NAME_MAX {
-        return Err(ApiError::invalid_field(
-            field,
-            "must be at most 64 characters",
-        ));
-    }
-    if name.chars().any(is_hidden) {
-        return Err(ApiError::invalid_field(
-            field,
-            "must not contain control, invisible or text-direction characters",
-        ));
-    }
-    Ok(Some(name))
+    factor_name(raw.as_deref().unwrap_or_default()).map_err(|m| ApiError::invalid_field(field, m))
 }
 
 #[derive(Deserialize, ToSchema)]

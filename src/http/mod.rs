@@ -47,9 +47,12 @@ mod sessions;
 pub const BODY_LIMIT: usize = 64 * 1024;
 
 /// The native API's routes with their documentation (one registration each), under
-/// `/api/v1`, and the JWKS; `edge` adds the per-IP limit to the endpoints that hash.
+/// `/api/v1`, and the JWKS; `edge` adds the per-IP limit to the endpoints that hash or
+/// run a passkey ceremony.
 fn native(edge: Option<&Arc<edge::Edge>>) -> OpenApiRouter<AppState> {
-    let mut hashing = auth::hashing_router();
+    let mut hashing = auth::hashing_router()
+        .merge(mfa::hashing_router())
+        .merge(factors::passkey_router());
     if let Some(edge) = edge {
         hashing = hashing.route_layer(from_fn_with_state(Arc::clone(edge), edge::rate_limit));
     }
@@ -134,7 +137,7 @@ fn auth_response(state: &AppState, tokens: AuthTokens, mfa_required: Option<bool
     response
 }
 
-/// A `Set-Cookie` value: HttpOnly, Path=/, Secure unless listening on loopback.
+/// A `Set-Cookie` value: HttpOnly, Path=/, Secure when `public_url` is `https://`.
 pub(crate) fn set_cookie(
     state: &AppState,
     name: &str,
@@ -142,10 +145,10 @@ pub(crate) fn set_cookie(
     max_age: i64,
     same_site: &str,
 ) -> String {
-    let secure = if state.settings.listens_on_loopback() {
-        ""
-    } else {
+    let secure = if state.settings.public_url_is_https() {
         "; Secure"
+    } else {
+        ""
     };
     format!("{name}={value}; Path=/; HttpOnly; SameSite={same_site}; Max-Age={max_age}{secure}")
 }

@@ -8,7 +8,7 @@ use zeroize::Zeroizing;
 
 use super::attempts::ensure_open;
 use super::error::{Error, Result};
-use super::proof::{finish, hash_recovery_codes, mfa_proof, recovery_audit, require, totp_proof};
+use super::proof::{finish, issue_recovery_codes, mfa_proof, recovery_audit, require, totp_proof};
 use super::sessions::{self, AuthTokens, NewLogin};
 use super::{AppState, RequestMeta};
 use crate::crypto::jwt::Claims;
@@ -219,7 +219,7 @@ pub async fn confirm(
     ensure_open(state, user_id, SETUP).await?;
     let proof = code.and_then(|code| totp_proof(&pending_secret, &code, now));
     let proof = require(state, meta, user_id, SETUP, proof, "totp").await?;
-    let recovery_codes = codes::generate_recovery_codes();
+    let (recovery_codes, recovery) = issue_recovery_codes(state, user_id).await?;
     let device_name = device_name.or(pending.device_name.clone());
     // Every factor added is audited (and sent) as such; the first also turns MFA on.
     let audit = [
@@ -238,7 +238,7 @@ pub async fn confirm(
             expires_at: i64::MAX,
             ..pending
         },
-        recovery: hash_recovery_codes(state, &recovery_codes).await?,
+        recovery,
         others: sessions::others(state, meta, user_id, &caller.sid, "mfa_enabled"),
     };
     finish(state, meta, user_id, SETUP, proof, effect, &audit).await?;
@@ -271,8 +271,7 @@ pub async fn regenerate(
 ) -> Result<Vec<Zeroizing<String>>> {
     let user_id = caller.sub.as_str();
     let proof = manage_proof(state, meta, user_id, &MfaCode::Totp(code)).await?;
-    let recovery_codes = codes::generate_recovery_codes();
-    let recovery = hash_recovery_codes(state, &recovery_codes).await?;
+    let (recovery_codes, recovery) = issue_recovery_codes(state, user_id).await?;
     let audit = [state.event(
         "auth.mfa.recovery_codes.regenerated",
         Some(user_id),
@@ -347,7 +346,7 @@ async fn manage_proof(
     }
     let factors = state.store.totp_factors(user_id).await?;
     ensure_open(state, user_id, MANAGE).await?;
-    let proof = mfa_proof(state, user_id, &factors, code).await?;
+    let proof = mfa_proof(state, meta, user_id, MANAGE, &factors, code).await?;
     require(state, meta, user_id, MANAGE, proof, code.method()).await
 }
 
@@ -389,8 +388,13 @@ pub async fn verify_login(
 ) -> Result<AuthTokens> {
     let (challenge_hash, challenge) = open_challenge(state, challenge_token).await?;
     let user_id = challenge.user_id.clone();
-    let proof = mfa_proof(state, &user_id, &challenge.totp, &code).await?;
+    let proof = mfa_proof(state, meta, &user_id, LOGIN, &challenge.totp, &code).await?;
     let proof = require(state, meta, &user_id, LOGIN, proof, code.method()).await?;
+    // A recovery code was counted against the lock before hashing: the success resets it.
+    let mut challenge = challenge;
+    if matches!(code, MfaCode::Recovery(_)) {
+        challenge.counter_dirty = Some(1);
+    }
     let amr: &[&str] = match code {
         MfaCode::Totp(_) => &["pwd", "otp", "mfa"],
         MfaCode::Recovery(_) => &["pwd", "rcv", "mfa"],

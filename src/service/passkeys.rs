@@ -19,13 +19,12 @@ use zeroize::Zeroizing;
 use super::error::{Error, Result};
 use super::factors::{added_event, Factor};
 use super::mfa::{complete_login, open_challenge, LOGIN};
-use super::proof::{hash_recovery_codes, require};
+use super::proof::{issue_recovery_codes, require};
 use super::sessions::{AuthTokens, NewLogin};
 use super::{AppState, RequestMeta};
 use crate::config::Settings;
 use crate::crypto::jwt::Claims;
 use crate::crypto::token::TokenHasher;
-use crate::domain::codes;
 use crate::store::{
     CeremonyRecord, FactorRecord, MfaOutcome, MfaProof, NewPasskey, PasskeyAdded, PasskeyUse,
 };
@@ -257,10 +256,26 @@ pub async fn register_finish(
         .await?
         .ok_or(Error::Unauthorized)?;
     let first = user.mfa_enabled_at.is_none();
-    let recovery_codes = first.then(codes::generate_recovery_codes);
-    let recovery = match &recovery_codes {
-        Some(codes) => hash_recovery_codes(state, codes).await?,
-        None => Vec::new(),
+    // Before the costly part (a first factor hashes ten recovery codes): one request
+    // claims the ceremony, and a credential already registered is refused.
+    let credential_id = URL_SAFE_NO_PAD.encode(verified.cred_id.as_ref());
+    if state
+        .store
+        .passkey_by_credential(&credential_id)
+        .await?
+        .is_some()
+        || !state
+            .store
+            .claim_registration(&hash, user_id, state.now())
+            .await?
+    {
+        return Err(Error::InvalidCredential);
+    }
+    let (recovery_codes, recovery) = if first {
+        let (codes, records) = issue_recovery_codes(state, user_id).await?;
+        (Some(codes), records)
+    } else {
+        (None, Vec::new())
     };
     let now = state.now();
     let passkey = NewPasskey {
@@ -268,7 +283,7 @@ pub async fn register_finish(
         user_id: user_id.to_owned(),
         name: name.or(ceremony.name.clone()),
         created_at: now,
-        credential_id: URL_SAFE_NO_PAD.encode(verified.cred_id.as_ref()),
+        credential_id,
         credential: serde_json::to_string(&verified).map_err(internal)?,
         sign_count: verified.counter as i64,
     };

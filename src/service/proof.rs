@@ -9,7 +9,7 @@ use super::attempts::count_failure;
 use super::error::{Error, Result};
 use super::mfa::{open_secret, LOGIN, SETUP};
 use super::{AppState, RequestMeta};
-use crate::domain::codes::{MfaCode, TotpCode};
+use crate::domain::codes::{self, MfaCode, RecoveryCode, TotpCode};
 use crate::domain::totp::{self, TotpParams};
 use crate::store::{AuditEvent, MfaEffect, MfaOutcome, MfaProof, RecoveryCodeRecord, TotpRecord};
 
@@ -65,43 +65,128 @@ pub(super) async fn factor_proof(
     Ok(found)
 }
 
-/// Finds what `code` proves for the user: a step of one of the TOTP `factors`, or one
-/// unused recovery code (checked on the bounded hashing pool).
-pub(super) async fn mfa_proof(
+/// Label of recovery-code lookup tags.
+const RECOVERY_LOOKUP: &str = "recovery-lookup";
+
+/// The lookup tag of a recovery code of `user_id`: 16 bits of a keyed hash, enough to
+/// find the one stored code a typed code can be without revealing it.
+fn recovery_tag(state: &AppState, user_id: &str, code: &str) -> i64 {
+    let mac = state
+        .keys
+        .tokens
+        .hash(RECOVERY_LOOKUP, &format!("{user_id}\n{code}"));
+    i64::from(u16::from_be_bytes([mac[0], mac[1]]))
+}
+
+/// A fresh batch of recovery codes for `user_id`, shown once, and their records (peppered
+/// Argon2id hashes, all in one job, and lookup tags distinct within the batch, so a code
+/// typed matches at most one stored hash).
+pub(super) async fn issue_recovery_codes(
     state: &AppState,
     user_id: &str,
+) -> Result<(Vec<Zeroizing<String>>, Vec<RecoveryCodeRecord>)> {
+    let (codes, tags) = loop {
+        let codes = codes::generate_recovery_codes();
+        let tags: Vec<i64> = codes
+            .iter()
+            .map(|c| recovery_tag(state, user_id, c))
+            .collect();
+        let distinct: std::collections::HashSet<_> = tags.iter().collect();
+        if distinct.len() == tags.len() {
+            break (codes, tags);
+        }
+    };
+    let hashes = state.argon.hash_recovery_codes(codes.clone()).await?;
+    let records = hashes
+        .into_iter()
+        .zip(tags)
+        .map(|(code_hash, lookup)| RecoveryCodeRecord {
+            id: uuid::Uuid::new_v4().to_string(),
+            code_hash,
+            lookup: Some(lookup),
+        })
+        .collect();
+    Ok((codes, records))
+}
+
+/// Finds what `code` proves for the user for `purpose`: a step of one of the TOTP
+/// `factors`, or one unused recovery code. `Ok(None)` is a wrong code not yet counted
+/// (the caller counts it with [`require`]); a wrong recovery code that was hashed is
+/// counted here and answered with its error.
+pub(super) async fn mfa_proof(
+    state: &AppState,
+    meta: &RequestMeta,
+    user_id: &str,
+    purpose: &'static str,
     factors: &[TotpRecord],
     code: &MfaCode,
 ) -> Result<Option<MfaProof>> {
     match code {
         MfaCode::Totp(totp) => factor_proof(state, factors, totp).await,
         MfaCode::Recovery(recovery) => {
-            let candidates = state.store.unused_recovery_codes(user_id).await?;
-            let hashes = candidates.iter().map(|c| c.code_hash.clone()).collect();
-            let found = state
-                .argon
-                .find_recovery_code(recovery.as_str(), hashes)
-                .await?;
-            Ok(found.map(|i| MfaProof::RecoveryCode {
-                id: candidates[i].id.clone(),
-                remaining: candidates.len() - 1,
-            }))
+            recovery_proof(state, meta, user_id, purpose, recovery).await
         }
     }
 }
 
-pub(super) async fn hash_recovery_codes(
+/// A recovery code costs at most one Argon2 hash, and only when its lookup tag is one of
+/// the user's unused codes' (else it cannot be a code: no hash, counted by the caller).
+/// Before hashing, the attempt is admitted against the purpose's lock in one statement,
+/// so parallel wrong codes beyond the budget are refused without hashing.
+async fn recovery_proof(
     state: &AppState,
-    codes: &[Zeroizing<String>],
-) -> Result<Vec<RecoveryCodeRecord>> {
-    let hashes = state.argon.hash_recovery_codes(codes.to_vec()).await?;
-    Ok(hashes
-        .into_iter()
-        .map(|code_hash| RecoveryCodeRecord {
-            id: uuid::Uuid::new_v4().to_string(),
-            code_hash,
-        })
-        .collect())
+    meta: &RequestMeta,
+    user_id: &str,
+    purpose: &'static str,
+    code: &RecoveryCode,
+) -> Result<Option<MfaProof>> {
+    let lookup = recovery_tag(state, user_id, code.as_str());
+    let candidates = state.store.unused_recovery_codes(user_id, lookup).await?;
+    if candidates.is_empty() {
+        return Ok(None);
+    }
+    let ticket = state.argon.reserve()?;
+    let now = state.now();
+    let policy = state.mfa_policy();
+    if !state
+        .store
+        .admit_code(user_id, purpose, now, policy.max_failures)
+        .await?
+    {
+        count_verification(purpose, "recovery", "locked");
+        let retry_after = state
+            .store
+            .lock_remaining(user_id, purpose, now)
+            .await?
+            .unwrap_or_else(|| policy.lock_seconds(0) as u64);
+        return Err(Error::Locked { retry_after });
+    }
+    let hashes = candidates.iter().map(|c| c.code_hash.clone()).collect();
+    match ticket.find_recovery_code(code.as_str(), hashes).await? {
+        Some(i) => Ok(Some(MfaProof::RecoveryCode {
+            id: candidates[i].id.clone(),
+            remaining: candidates[i].unused.max(1) as usize - 1,
+        })),
+        None => {
+            let audit = failure_events(state, meta, user_id, purpose, "wrong_code");
+            let locked = state.event(
+                "auth.mfa.locked",
+                Some(user_id),
+                meta,
+                json!({ "purpose": purpose }),
+            );
+            if state
+                .store
+                .code_failed(user_id, purpose, now, policy, &audit, locked)
+                .await?
+            {
+                tracing::warn!(%user_id, purpose, "locked after repeated failures");
+                metrics::counter!("twofold_lockouts_total", "purpose" => purpose).increment(1);
+            }
+            count_verification(purpose, "recovery", "invalid");
+            Err(Error::InvalidCode)
+        }
+    }
 }
 
 /// The proof, or a counted failure when the code did not verify.
@@ -195,15 +280,14 @@ pub(super) async fn finish(
     }
 }
 
-/// Counts a failed code for `purpose` and returns the error to answer with: the normal
-/// `invalid_code`, or 429 when the purpose was already locked.
-async fn failure(
+/// The audit events of a code of `purpose` that did not verify, for `reason`.
+fn failure_events(
     state: &AppState,
     meta: &RequestMeta,
     user_id: &str,
     purpose: &'static str,
     reason: &'static str,
-) -> Error {
+) -> Vec<AuditEvent> {
     let kind = match purpose {
         LOGIN => "auth.mfa.challenge.failed",
         SETUP => "auth.mfa.setup.failed",
@@ -223,6 +307,19 @@ async fn failure(
             json!({ "purpose": purpose }),
         ));
     }
+    audit
+}
+
+/// Counts a failed code for `purpose` and returns the error to answer with: the normal
+/// `invalid_code`, or 429 when the purpose was already locked.
+async fn failure(
+    state: &AppState,
+    meta: &RequestMeta,
+    user_id: &str,
+    purpose: &'static str,
+    reason: &'static str,
+) -> Error {
+    let audit = failure_events(state, meta, user_id, purpose, reason);
     match count_failure(
         state,
         meta,

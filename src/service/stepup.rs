@@ -87,7 +87,7 @@ pub async fn step_up(
             }
             let factors = state.store.totp_factors(user_id).await?;
             ensure_open(state, user_id, MANAGE).await?;
-            let proof = mfa_proof(state, user_id, &factors, &code).await?;
+            let proof = mfa_proof(state, meta, user_id, MANAGE, &factors, &code).await?;
             let proof = require(state, meta, user_id, MANAGE, proof, code.method()).await?;
             let amr = match code {
                 MfaCode::Totp(_) => "pwd otp mfa",

@@ -75,6 +75,7 @@ macro_rules! impl_store {
                     .bind(&c.id)
                     .bind(user_id)
                     .bind(&c.code_hash)
+                    .bind(c.lookup)
                     .execute(&mut *conn)
                     .await?;
             }
@@ -892,6 +893,25 @@ macro_rules! impl_store {
                 Ok(sqlx::query_as(SELECT_CEREMONY).bind(token_hash).fetch_optional(self.reader()).await?)
             }
 
+            async fn claim_registration(&self, token_hash: &[u8], user_id: &str, now: i64) -> StoreResult<bool> {
+                let (hash, user_id) = (token_hash.to_vec(), user_id.to_owned());
+                self.write(move |conn| {
+                    Box::pin(async move {
+                        let claimed = sqlx::query(CLAIM_REGISTRATION)
+                            .bind(&hash)
+                            .bind(&user_id)
+                            .bind(now)
+                            .bind(CLAIMED_REGISTRATION)
+                            .execute(&mut *conn)
+                            .await?
+                            .rows_affected()
+                            == 1;
+                        Ok((claimed, claimed))
+                    })
+                })
+                .await
+            }
+
             async fn add_passkey(
                 &self,
                 ceremony_hash: &[u8],
@@ -914,7 +934,7 @@ macro_rules! impl_store {
                         sqlx::query(LOCK_USER).bind(&p.user_id).execute(&mut *conn).await?;
                         let taken = sqlx::query(TAKE_CEREMONY)
                             .bind(&hash)
-                            .bind("register")
+                            .bind(CLAIMED_REGISTRATION)
                             .bind(now)
                             .bind(&p.user_id)
                             .execute(&mut *conn)
@@ -964,8 +984,16 @@ macro_rules! impl_store {
                 Ok(sqlx::query_as(SELECT_MFA_STATUS).bind(user_id).fetch_one(self.reader()).await?)
             }
 
-            async fn unused_recovery_codes(&self, user_id: &str) -> StoreResult<Vec<RecoveryCodeRecord>> {
-                Ok(sqlx::query_as(SELECT_UNUSED_CODES).bind(user_id).fetch_all(self.reader()).await?)
+            async fn unused_recovery_codes(
+                &self,
+                user_id: &str,
+                lookup: i64,
+            ) -> StoreResult<Vec<RecoveryCandidate>> {
+                Ok(sqlx::query_as(SELECT_UNUSED_CODES)
+                    .bind(user_id)
+                    .bind(lookup)
+                    .fetch_all(self.reader())
+                    .await?)
             }
 
             async fn create_challenge(
@@ -1187,6 +1215,62 @@ macro_rules! impl_store {
                 .await
             }
 
+            async fn admit_code(&self, user_id: &str, purpose: &str, now: i64, max: u32) -> StoreResult<bool> {
+                let (user_id, purpose) = (user_id.to_owned(), purpose.to_owned());
+                let max = i64::from(max.max(1));
+                self.write(move |conn| {
+                    Box::pin(async move {
+                        let admitted = sqlx::query(ADMIT_CODE)
+                            .bind(&user_id)
+                            .bind(&purpose)
+                            .bind(now)
+                            .bind(max)
+                            .fetch_optional(&mut *conn)
+                            .await?
+                            .is_some();
+                        Ok((admitted, admitted))
+                    })
+                })
+                .await
+            }
+
+            async fn code_failed(
+                &self,
+                user_id: &str,
+                purpose: &str,
+                now: i64,
+                policy: LockPolicy,
+                audit: &[AuditEvent],
+                mut lock_audit: AuditEvent,
+            ) -> StoreResult<bool> {
+                let (user_id, purpose) = (user_id.to_owned(), purpose.to_owned());
+                self.write_audited(audit.to_vec(), move |conn| {
+                    Box::pin(async move {
+                        let row = sqlx::query(LOCK_COUNTER).bind(&user_id).bind(&purpose).fetch_one(&mut *conn).await?;
+                        let state = attempt_state(&row)?;
+                        let spent = state.failures >= i64::from(policy.max_failures.max(1));
+                        if !spent || state.retry_after(now).is_some() {
+                            return Ok((true, false));
+                        }
+                        let lock = policy.lock_seconds(state.lockouts);
+                        sqlx::query(UPDATE_COUNTER)
+                            .bind(&user_id)
+                            .bind(&purpose)
+                            .bind(0_i64)
+                            .bind(state.lockouts + 1)
+                            .bind(now + lock)
+                            .execute(&mut *conn)
+                            .await?;
+                        if let Some(details) = lock_audit.details.as_object_mut() {
+                            details.insert("lockedForSeconds".into(), lock.into());
+                        }
+                        insert_audit(conn, &lock_audit).await?;
+                        Ok((true, true))
+                    })
+                })
+                .await
+            }
+
             async fn login_guard(&self, account_key: &[u8]) -> StoreResult<Option<AttemptState>> {
                 let row = sqlx::query(SELECT_GUARD)
                     .bind(account_key)
@@ -1298,7 +1382,10 @@ macro_rules! impl_store {
 
             async fn sweep(&self, now: i64, audit_before: i64, chunk: i64) -> StoreResult<u64> {
                 let mut total = 0;
-                let statements = SWEEP.iter().map(|(_, sql)| (*sql, now)).chain([(SWEEP_AUDIT, audit_before)]);
+                let statements = SWEEP
+                    .iter()
+                    .map(|(_, sql)| (*sql, now))
+                    .chain([(SWEEP_AUDIT, audit_before), (SWEEP_OUTBOX, audit_before)]);
                 for (sql, cutoff) in statements {
                     // Small transactions, so that no request waits long behind the sweep.
                     loop {

@@ -266,11 +266,21 @@ pub struct TotpRecord {
     pub expires_at: i64,
 }
 
-/// A recovery code as stored: a peppered Argon2id PHC string.
+/// A recovery code as stored: a peppered Argon2id PHC string, and its lookup tag (16 bits
+/// of a keyed hash of the user and the code; `None` for codes issued before tags).
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct RecoveryCodeRecord {
     pub id: String,
     pub code_hash: String,
+    pub lookup: Option<i64>,
+}
+
+/// An unused recovery code a typed code may be, and how many unused codes the user has.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct RecoveryCandidate {
+    pub id: String,
+    pub code_hash: String,
+    pub unused: i64,
 }
 
 /// Everything `GET /mfa/status` shows, read in one query.
@@ -606,8 +616,9 @@ pub trait Store: OperatorStore + Send + Sync + 'static {
     ) -> StoreResult<bool>;
 
     /// Deletes state that ended before `now` (challenges, pending setups, sessions,
-    /// refresh and device tokens, idle login guards) and audit events older than
-    /// `audit_before`, in small transactions of at most `chunk` rows. Returns rows deleted.
+    /// refresh and device tokens, idle login guards), audit and webhook events older than
+    /// `audit_before`, and the sent webhook events of deleted users, in small transactions
+    /// of at most `chunk` rows. Returns rows deleted.
     async fn sweep(&self, now: i64, audit_before: i64, chunk: i64) -> StoreResult<u64>;
 
     /// Test hook: makes the write path fail as if its connection died (SQLite: the
@@ -636,6 +647,28 @@ pub trait Store: OperatorStore + Send + Sync + 'static {
         purpose: &str,
         now: i64,
     ) -> StoreResult<Option<u64>>;
+    /// Admits (counts) one code attempt of `purpose` for `user_id` in one statement, before
+    /// any hashing: false when the purpose is locked at `now` or `max` failures (counted
+    /// or in flight) are already there.
+    async fn admit_code(
+        &self,
+        user_id: &str,
+        purpose: &str,
+        now: i64,
+        max: u32,
+    ) -> StoreResult<bool>;
+    /// After a wrong code admitted by [`Store::admit_code`]: writes `audit`, and when the
+    /// budget is spent and no lock runs, starts one under `policy` and writes `lock_audit`
+    /// (with `lockedForSeconds`). True when this call started a lock.
+    async fn code_failed(
+        &self,
+        user_id: &str,
+        purpose: &str,
+        now: i64,
+        policy: LockPolicy,
+        audit: &[AuditEvent],
+        lock_audit: AuditEvent,
+    ) -> StoreResult<bool>;
     /// Counts one failure under `policy` and writes `audit`, in one transaction. Returns the state before the failure (a failure
     /// that arrives while locked is not counted; the caller answers 429) and after it.
     async fn record_failure(
@@ -684,6 +717,15 @@ pub trait Store: OperatorStore + Send + Sync + 'static {
         audit: &[AuditEvent],
         off_audit: &[AuditEvent],
     ) -> StoreResult<FactorDeleted>;
+    /// Claims the live registration ceremony `token_hash` of `user_id` in one statement
+    /// (it becomes `register-claimed`, which only [`Store::add_passkey`] takes): of
+    /// requests finishing one ceremony at once, one goes on to the costly work.
+    async fn claim_registration(
+        &self,
+        token_hash: &[u8],
+        user_id: &str,
+        now: i64,
+    ) -> StoreResult<bool>;
     /// Stores a WebAuthn ceremony's state under the hash of its token.
     async fn put_ceremony(
         &self,
@@ -710,8 +752,12 @@ pub trait Store: OperatorStore + Send + Sync + 'static {
     ) -> StoreResult<PasskeyAdded>;
     /// The user's MFA state in one read.
     async fn mfa_status(&self, user_id: &str) -> StoreResult<MfaStatusRecord>;
-    /// The user's unused recovery codes.
-    async fn unused_recovery_codes(&self, user_id: &str) -> StoreResult<Vec<RecoveryCodeRecord>>;
+    /// The user's unused recovery codes whose lookup tag is `lookup` (or who have none).
+    async fn unused_recovery_codes(
+        &self,
+        user_id: &str,
+        lookup: i64,
+    ) -> StoreResult<Vec<RecoveryCandidate>>;
     /// Stores a new MFA challenge (its keyed hash), applies `refund` and writes `audit`;
     /// makes sure the user's failure counter of `counter_purpose` exists.
     #[allow(clippy::too_many_arguments)]

@@ -119,6 +119,13 @@ pub(super) const LOCK_COUNTER: &str =
     "INSERT INTO attempt_counters (user_id, purpose) VALUES ($1, $2) \
      ON CONFLICT (user_id, purpose) DO UPDATE SET failures = attempt_counters.failures \
      RETURNING failures, lockouts, locked_until";
+/// Admits one code attempt of purpose `$2`, counting it before any hashing: no row comes
+/// back while the purpose is locked at `$3` or `$4` failures are already counted.
+pub(super) const ADMIT_CODE: &str = "INSERT INTO attempt_counters (user_id, purpose, failures) \
+     VALUES ($1, $2, 1) ON CONFLICT (user_id, purpose) DO UPDATE \
+     SET failures = attempt_counters.failures + 1 \
+     WHERE attempt_counters.locked_until <= $3 AND attempt_counters.failures < $4 \
+     RETURNING failures";
 pub(super) const UPDATE_COUNTER: &str =
     "UPDATE attempt_counters SET failures = $3, lockouts = $4, locked_until = $5 \
      WHERE user_id = $1 AND purpose = $2";
@@ -184,6 +191,10 @@ pub(super) const ADVANCE_PASSKEY: &str = "UPDATE mfa_factors SET sign_count = $3
 /// unless it was bound to no one: a passwordless login's).
 pub(super) const TAKE_CEREMONY: &str = "DELETE FROM webauthn_ceremonies WHERE token_hash = $1 \
      AND purpose = $2 AND expires_at > $3 AND (user_id IS NULL OR user_id = $4)";
+/// A registration ceremony claimed by the one request that goes on to finish it.
+pub(super) const CLAIMED_REGISTRATION: &str = "register-claimed";
+pub(super) const CLAIM_REGISTRATION: &str = "UPDATE webauthn_ceremonies SET purpose = $4 \
+     WHERE token_hash = $1 AND purpose = 'register' AND expires_at > $3 AND user_id = $2";
 pub(super) const INSERT_CEREMONY: &str = "INSERT INTO webauthn_ceremonies \
      (token_hash, user_id, purpose, name, state, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7) \
      ON CONFLICT (token_hash) DO UPDATE SET user_id = excluded.user_id, purpose = excluded.purpose, \
@@ -200,8 +211,11 @@ pub(super) const SELECT_MFA_STATUS: &str = "SELECT \
      AS recovery_codes_remaining, \
      (SELECT p.expires_at FROM totp_pending p WHERE p.user_id = q.uid) AS pending_expires_at \
      FROM (SELECT CAST($1 AS TEXT) AS uid) q";
-pub(super) const SELECT_UNUSED_CODES: &str =
-    "SELECT id, code_hash FROM recovery_codes WHERE user_id = $1 AND used_at IS NULL ORDER BY id";
+/// The unused codes a typed code may be: those with its tag `$2`, and untagged ones.
+pub(super) const SELECT_UNUSED_CODES: &str = "SELECT id, code_hash, \
+     (SELECT COUNT(*) FROM recovery_codes r WHERE r.user_id = $1 AND r.used_at IS NULL) AS unused \
+     FROM recovery_codes WHERE user_id = $1 AND used_at IS NULL AND (lookup = $2 OR lookup IS NULL) \
+     ORDER BY id";
 pub(super) const INSERT_CHALLENGE: &str =
     "INSERT INTO mfa_challenges (token_hash, user_id, created_at, expires_at) \
      VALUES ($1, $2, $3, $4)";
@@ -255,7 +269,7 @@ pub(super) const DELETE_CEREMONIES: &str = "DELETE FROM webauthn_ceremonies WHER
 pub(super) const DELETE_PENDING: &str = "DELETE FROM totp_pending WHERE user_id = $1";
 pub(super) const DELETE_CODES: &str = "DELETE FROM recovery_codes WHERE user_id = $1";
 pub(super) const INSERT_CODE: &str =
-    "INSERT INTO recovery_codes (id, user_id, code_hash) VALUES ($1, $2, $3)";
+    "INSERT INTO recovery_codes (id, user_id, code_hash, lookup) VALUES ($1, $2, $3, $4)";
 
 /// Admits one untrusted password attempt for an account key, counting it before any
 /// hashing: no row comes back when the key is locked or its budget (`$3`) is spent.
@@ -327,6 +341,14 @@ pub(super) const SWEEP: &[(&str, &str)] = &[
 /// Audit events older than `$1`, at most `$2` at a time.
 pub(super) const SWEEP_AUDIT: &str = "DELETE FROM audit_events WHERE id IN \
     (SELECT id FROM audit_events WHERE at < $1 ORDER BY id LIMIT $2)";
+/// Webhook events older than `$1` (the audit retention; given up on long before), and the
+/// delivered or given-up events of deleted users (their pending ones are still delivered
+/// first), at most `$2` at a time: the outbox keeps no email longer than the audit trail.
+pub(super) const SWEEP_OUTBOX: &str = "DELETE FROM webhook_outbox WHERE seq IN \
+    (SELECT seq FROM webhook_outbox o WHERE o.created_at < $1 \
+     OR ((o.delivered_at IS NOT NULL OR o.failed_at IS NOT NULL) AND o.user_id IS NOT NULL \
+         AND NOT EXISTS (SELECT 1 FROM users u WHERE u.id = o.user_id)) \
+     ORDER BY seq LIMIT $2)";
 
 /// The parts of a `verify-mfa` success (see `apply_login`).
 pub(super) struct LoginEffect {

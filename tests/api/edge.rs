@@ -303,7 +303,7 @@ async fn responses_carry_the_security_headers() {
     }
     assert!(
         login.headers().get("strict-transport-security").is_none(),
-        "no HSTS on loopback"
+        "no HSTS when public_url is http://"
     );
     for path in ["/mfa/status", "/me", "/sessions"] {
         let resp = app.get(path, Some(&user.access_token)).await;
@@ -318,8 +318,9 @@ async fn responses_carry_the_security_headers() {
 }
 
 #[tokio::test]
-async fn hsts_when_not_listening_on_loopback() {
-    let app = TestApp::spawn_with(|s| s.listen = "0.0.0.0:0".into()).await;
+async fn hsts_when_public_url_is_https() {
+    let app =
+        TestApp::spawn_with(|s| s.public_url = Some("https://auth.example.test".into())).await;
     let resp = app.get("/healthz", None).await;
     assert_eq!(
         resp.headers()["strict-transport-security"],

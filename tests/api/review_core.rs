@@ -2,3 +2,206 @@
 
 #[allow(unused_imports)]
 use crate::helpers::*;
+
+use reqwest::StatusCode;
+use serde_json::json;
+
+/// The user id of `token`'s owner.
+async fn user_id(app: &TestApp, token: &str) -> String {
+    json_of(app.me(token).await).await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+/// A code of the recovery shape that is none of `codes` but has the lookup tag of
+/// `codes[0]` for `user_id` (found by trying: 1 in 65,536): the worst case for the
+/// server, a wrong code it must hash.
+fn wrong_code_with_a_real_tag(app: &TestApp, user_id: &str, codes: &[String]) -> String {
+    let tag = |code: &str| {
+        app.state
+            .keys
+            .tokens
+            .hash("recovery-lookup", &format!("{user_id}\n{code}"))[..2]
+            .to_vec()
+    };
+    let target = tag(&codes[0]);
+    (0u64..)
+        .map(|i| format!("{:08}", i).chars().rev().collect::<String>())
+        .map(|digits| format!("z{}", &digits[..7]))
+        .find(|c| tag(c) == target && !codes.contains(c))
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_wrong_recovery_code_costs_at_most_one_hash_and_a_non_code_none() {
+    let app = TestApp::spawn().await;
+    let e = app.enrolled_user().await;
+    let uid = user_id(&app, &e.user.access_token).await;
+    let worst = wrong_code_with_a_real_tag(&app, &uid, &e.recovery_codes);
+    for (code, most) in [("zzzz9999", 0), (worst.as_str(), 1)] {
+        // At the second step of a login, and on /mfa/disable.
+        let challenge = app.challenge(&e.user).await;
+        let before = app.state.argon.hashes_run();
+        assert_error(
+            app.verify_mfa(&challenge, code).await,
+            StatusCode::UNAUTHORIZED,
+            "invalid_code",
+        )
+        .await;
+        let spent = app.state.argon.hashes_run() - before;
+        assert!(spent <= most, "verify-mfa: {spent} hashes for {code}");
+        let before = app.state.argon.hashes_run();
+        assert_error(
+            app.post(
+                "/mfa/disable",
+                json!({ "code": code }),
+                Some(&e.user.access_token),
+            )
+            .await,
+            StatusCode::BAD_REQUEST,
+            "invalid_code",
+        )
+        .await;
+        let spent = app.state.argon.hashes_run() - before;
+        assert!(spent <= most, "disable: {spent} hashes for {code}");
+    }
+    // The right code still works (one hash), and only once.
+    let challenge = app.challenge(&e.user).await;
+    let before = app.state.argon.hashes_run();
+    assert_status(
+        app.verify_mfa(&challenge, &e.recovery_codes[3]).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(app.state.argon.hashes_run() - before, 1);
+    let challenge = app.challenge(&e.user).await;
+    assert_error(
+        app.verify_mfa(&challenge, &e.recovery_codes[3]).await,
+        StatusCode::UNAUTHORIZED,
+        "invalid_code",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn parallel_wrong_recovery_codes_are_admitted_against_the_lock_before_hashing() {
+    let app = TestApp::spawn().await;
+    let e = app.enrolled_user().await;
+    let uid = user_id(&app, &e.user.access_token).await;
+    let worst = wrong_code_with_a_real_tag(&app, &uid, &e.recovery_codes);
+    let before = app.state.argon.hashes_run();
+    let requests = (0..20)
+        .map(|_| {
+            app.client
+                .post(app.url("/mfa/disable"))
+                .bearer_auth(&e.user.access_token)
+                .json(&json!({ "code": worst }))
+        })
+        .collect();
+    let results = at_once(requests).await;
+    let max = u64::from(app.settings.mfa_max_failures);
+    let hashed = app.state.argon.hashes_run() - before;
+    assert!(hashed <= max, "{hashed} hashes for 20 parallel wrong codes");
+    assert!(
+        count(&results, StatusCode::BAD_REQUEST) as u64 <= max,
+        "{results:?}"
+    );
+    assert_eq!(
+        count(&results, StatusCode::BAD_REQUEST) + count(&results, StatusCode::TOO_MANY_REQUESTS),
+        20,
+        "{results:?}"
+    );
+    // The manage purpose is now locked: even the right code waits.
+    assert_error(
+        app.post(
+            "/mfa/disable",
+            json!({ "code": e.recovery_codes[0] }),
+            Some(&e.user.access_token),
+        )
+        .await,
+        StatusCode::TOO_MANY_REQUESTS,
+        "too_many_attempts",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn a_first_passkey_finished_in_parallel_hashes_recovery_codes_once() {
+    let app = TestApp::spawn().await;
+    let user = app.user().await;
+    let origin = app.state.settings.public_url.clone().unwrap();
+    let mut key = crate::authenticator::Authenticator::new(&origin);
+    let start = json_of(
+        assert_status(
+            app.post(
+                "/mfa/factors/passkey/register/start",
+                json!({ "name": "key" }),
+                Some(&user.access_token),
+            )
+            .await,
+            StatusCode::OK,
+        )
+        .await,
+    )
+    .await;
+    let credential = key.register(&start["publicKey"]);
+    let before = app.state.argon.hashes_run();
+    let requests = (0..6)
+        .map(|_| {
+            app.client
+                .post(app.url("/mfa/factors/passkey/register/finish"))
+                .bearer_auth(&user.access_token)
+                .json(
+                    &json!({ "registrationId": start["registrationId"], "credential": credential }),
+                )
+        })
+        .collect();
+    let results = at_once(requests).await;
+    assert_eq!(count(&results, StatusCode::OK), 1, "{results:?}");
+    // One batch of ten codes was hashed: the replays were refused before any hashing.
+    assert_eq!(app.state.argon.hashes_run() - before, 10, "{results:?}");
+}
+
+#[tokio::test]
+async fn every_endpoint_that_hashes_shares_the_per_address_bucket() {
+    use twofold::config::StringList;
+    let app = TestApp::spawn_with(|s| {
+        s.compat = StringList(vec!["rivergen".into()]);
+        s.rate_limit_burst = 3;
+    })
+    .await;
+    // register + login take two tokens; /mfa/setup does not hash.
+    let user = app.user().await;
+    let setup = app.setup(&user.access_token).await;
+    let secret = setup["secret"].as_str().unwrap();
+    let good = oathtool(secret, now(&app));
+    let wrong = if good == "000000" { "111111" } else { "000000" };
+    // The last token: a wrong confirm (which would hash ten codes when right).
+    assert_error(
+        app.confirm(&user.access_token, wrong).await,
+        StatusCode::BAD_REQUEST,
+        "invalid_code",
+    )
+    .await;
+    for (path, body) in [
+        ("/api/v1/mfa/setup/confirm", json!({ "code": good })),
+        ("/api/v1/mfa/disable", json!({ "code": "abcd2345" })),
+        (
+            "/api/v1/mfa/recovery-codes/regenerate",
+            json!({ "code": good }),
+        ),
+        ("/api/v1/mfa/totp/verify", json!({ "code": good })),
+    ] {
+        let resp = app
+            .client
+            .post(format!("{}{path}", app.address))
+            .bearer_auth(&user.access_token)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), StatusCode::TOO_MANY_REQUESTS, "{path}");
+        assert!(resp.headers().contains_key("retry-after"), "{path}");
+    }
+}

@@ -127,6 +127,7 @@ async fn a_totp_step_is_spent_once_and_never_an_earlier_one() {
         recovery: vec![RecoveryCodeRecord {
             id: "c1".into(),
             code_hash: "h".into(),
+            lookup: Some(7),
         }],
         others: others("u1"),
     };
@@ -138,7 +139,11 @@ async fn a_totp_step_is_spent_once_and_never_an_earlier_one() {
         assert_eq!(again, MfaOutcome::Replayed);
     }
     assert!(
-        store.unused_recovery_codes("u1").await.unwrap().is_empty(),
+        store
+            .unused_recovery_codes("u1", 7)
+            .await
+            .unwrap()
+            .is_empty(),
         "a refused proof changes nothing"
     );
     let ok = store

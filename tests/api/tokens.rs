@@ -201,7 +201,7 @@ async fn cookie_authenticates_and_is_set_httponly_lax() {
     );
     assert!(
         !set_cookie.contains("Secure"),
-        "loopback listener: no Secure flag: {set_cookie}"
+        "public_url http://: no Secure flag: {set_cookie}"
     );
     let token = set_cookie
         .trim_start_matches("twofold_at=")

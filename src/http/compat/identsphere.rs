@@ -29,11 +29,12 @@ pub fn router(edge: Arc<Edge>) -> Router<AppState> {
     let hashing = Router::new()
         .route("/v1/auth/login", post(login))
         .route("/v1/auth/mfa/challenge", post(challenge))
+        // Enabling hashes the new recovery codes.
+        .route("/v1/auth/mfa/enable", post(enable))
         .route_layer(from_fn_with_state(edge, limit));
     Router::new()
         .merge(hashing)
         .route("/v1/auth/mfa/setup", post(setup))
-        .route("/v1/auth/mfa/enable", post(enable))
         .route("/v1/auth/mfa/status", get(status))
 }
 
@@ -61,9 +62,10 @@ fn error(e: ApiError) -> Response {
         | ApiError::AdminRequired
         | ApiError::StepUpRequired { .. } => (StatusCode::FORBIDDEN, "forbidden"),
         ApiError::NotFound => (StatusCode::NOT_FOUND, "not_found"),
-        ApiError::EmailTaken | ApiError::MfaAlreadyEnabled | ApiError::TooManyFactors => {
-            (StatusCode::CONFLICT, "conflict")
-        }
+        ApiError::EmailTaken
+        | ApiError::MfaAlreadyEnabled
+        | ApiError::TooManyFactors
+        | ApiError::LastAdmin => (StatusCode::CONFLICT, "conflict"),
         ApiError::TooManyAttempts { .. } | ApiError::RateLimited { .. } => {
             (StatusCode::TOO_MANY_REQUESTS, "rate_limited")
         }

@@ -41,7 +41,7 @@ pub fn router(settings: &Settings, edge: &Arc<Edge>) -> Router<AppState> {
         router = router.merge(slugbase::router(Arc::clone(edge)));
     }
     if settings.compat_on("rivergen") {
-        router = router.merge(rivergen::router());
+        router = router.merge(rivergen::router(Arc::clone(edge)));
     }
     router
 }

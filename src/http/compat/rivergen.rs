@@ -12,17 +12,32 @@ use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
+use std::sync::Arc;
+
+use axum::extract::Request;
+use axum::middleware::{from_fn_with_state, Next};
+
+use super::super::edge::Edge;
 use super::super::error::ApiError;
 use super::super::extract::{bearer_token, read_json, Meta};
 use super::super::mfa::device_name;
+use super::{limited, EdgeState};
 use crate::domain::codes::TotpCode;
 use crate::service::{mfa, sessions, AppState};
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/mfa/totp/setup", post(setup))
+pub fn router(edge: Arc<Edge>) -> Router<AppState> {
+    // Verifying enables MFA, which hashes ten recovery codes: behind the per-IP bucket.
+    let hashing = Router::new()
         .route("/api/v1/mfa/totp/verify", post(verify))
+        .route_layer(from_fn_with_state(edge, limit));
+    Router::new()
+        .merge(hashing)
+        .route("/api/v1/mfa/totp/setup", post(setup))
         .route("/api/v1/mfa/totp/status", get(status))
+}
+
+async fn limit(State(edge): EdgeState, req: Request, next: Next) -> Response {
+    limited(&edge, req, next, error).await
 }
 
 fn success(data: Value, message: &str) -> Response {
@@ -42,6 +57,7 @@ fn error(e: ApiError) -> Response {
         ApiError::MfaNotEnabled => (StatusCode::BAD_REQUEST, "MFA_NOT_ENABLED"),
         ApiError::InvalidCredential => (StatusCode::BAD_REQUEST, "INVALID_CREDENTIAL"),
         ApiError::TooManyFactors => (StatusCode::CONFLICT, "TOO_MANY_FACTORS"),
+        ApiError::LastAdmin => (StatusCode::CONFLICT, "LAST_ADMIN"),
         ApiError::Unauthorized | ApiError::InvalidToken | ApiError::InvalidCredentials => {
             (StatusCode::UNAUTHORIZED, "UNAUTHORIZED")
         }

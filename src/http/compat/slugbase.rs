@@ -29,11 +29,12 @@ pub fn router(edge: Arc<Edge>) -> Router<AppState> {
     let hashing = Router::new()
         .route("/api/auth/login", post(login))
         .route("/api/auth/mfa/verify", post(verify))
+        // Confirming hashes the new recovery codes.
+        .route("/api/auth/mfa/enroll/confirm", post(confirm))
         .route_layer(from_fn_with_state(edge, limit));
     Router::new()
         .merge(hashing)
         .route("/api/auth/mfa/enroll", post(enroll))
-        .route("/api/auth/mfa/enroll/confirm", post(confirm))
 }
 
 async fn limit(State(edge): EdgeState, req: Request, next: Next) -> Response {

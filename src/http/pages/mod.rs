@@ -5,8 +5,8 @@
 //! The browser's state lives in HttpOnly cookies: the access token (`twofold_at`, shared
 //! with the API), the refresh token (`twofold_rt`, rotated here when the access token has
 //! expired), the MFA challenge of a login in progress (`twofold_mfa`), the device token of
-//! API 1.1, and a random browser key (`twofold_csrf`, `__Host-` prefixed over HTTPS) to
-//! which every form's `csrf_token` is bound by an HMAC.
+//! API 1.1, and a random browser key (`twofold_csrf`, `__Host-` prefixed when `public_url`
+//! is `https://`) to which every form's `csrf_token` is bound by an HMAC.
 
 use std::sync::Arc;
 
@@ -70,10 +70,10 @@ pub(crate) struct SignedIn(pub Claims);
 pub fn router(state: &AppState, edge: &Arc<Edge>) -> Router<AppState> {
     let pages = Arc::new(Pages {
         csp: content_security_policy(&state.settings),
-        csrf_cookie: if state.settings.listens_on_loopback() {
-            "twofold_csrf"
-        } else {
+        csrf_cookie: if state.settings.public_url_is_https() {
             "__Host-twofold_csrf"
+        } else {
+            "twofold_csrf"
         },
         state: state.clone(),
         edge: Arc::clone(edge),
@@ -113,6 +113,7 @@ pub fn router(state: &AppState, edge: &Arc<Edge>) -> Router<AppState> {
             "/account/factors/totp",
             get(factors::add_totp_form).post(factors::add_totp),
         )
+        .route("/account/factors/totp/start", post(factors::start_totp))
         .route("/account/factors/{id}/rename", post(factors::rename))
         .route("/account/factors/{id}/remove", post(factors::remove))
         .route("/logout", post(login::logout))
@@ -215,6 +216,9 @@ async fn guard_request(pages: &Pages, req: Request) -> Result<(Request, Option<S
         .filter(|k| TokenHasher::is_well_formed(k))
         .map(str::to_owned);
     if req.method() != Method::POST {
+        if passkey_request(req.method(), req.uri().path()) {
+            take_token(pages, &req)?;
+        }
         let (key, new_key) = match key {
             Some(key) => (key, None),
             None => {
@@ -231,13 +235,8 @@ async fn guard_request(pages: &Pages, req: Request) -> Result<(Request, Option<S
     if !pages.edge.same_site(req.headers()) {
         return Err(refused());
     }
-    if hashing_post(req.uri().path()) {
-        if let Err(retry_after) = pages.edge.take_token(&req) {
-            return Err(layout::problem_page(
-                &pages.state,
-                &Problem::rate_limited(retry_after),
-            ));
-        }
+    if hashing_post(req.uri().path()) || passkey_request(req.method(), req.uri().path()) {
+        take_token(pages, &req)?;
     }
     let (parts, body) = req.into_parts();
     let Ok(bytes) = axum::body::to_bytes(body, super::BODY_LIMIT).await else {
@@ -258,6 +257,29 @@ async fn guard_request(pages: &Pages, req: Request) -> Result<(Request, Option<S
     Ok((req, None))
 }
 
+/// One token from the client IP's bucket, or the page that says to wait.
+fn take_token(pages: &Pages, req: &Request) -> Result<(), Response> {
+    pages.edge.take_token(req).map_err(|retry_after| {
+        layout::problem_page(&pages.state, &Problem::rate_limited(retry_after))
+    })
+}
+
+/// The passkey pages, which share the per-IP bucket like the API's passkey endpoints: a
+/// post verifies a WebAuthn answer; these pages, shown, start a ceremony (a stored row).
+fn passkey_request(method: &Method, path: &str) -> bool {
+    if *method == Method::POST {
+        matches!(
+            path,
+            "/login/passkey" | "/login/mfa/passkey" | "/account/passkeys/add"
+        )
+    } else {
+        matches!(
+            path,
+            "/login/mfa" | "/account/step-up" | "/account/passkeys/add"
+        )
+    }
+}
+
 /// The posts that cost a password hash or guard a code: they share the per-IP bucket.
 fn hashing_post(path: &str) -> bool {
     matches!(
@@ -268,6 +290,9 @@ fn hashing_post(path: &str) -> bool {
             | "/register"
             | "/account/password"
             | "/account/step-up"
+            | "/account/mfa/setup"
+            | "/account/mfa/recovery-codes"
+            | "/account/mfa/disable"
     )
 }
 

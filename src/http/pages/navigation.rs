@@ -34,7 +34,9 @@ pub fn carry(return_to: Option<&str>) -> String {
 }
 
 /// `return_to` when it stays on this service or goes to an allowed origin; anything else
-/// (other hosts, `//host`, `/\host`, other schemes, control characters) is ignored.
+/// (other hosts, `//host`, `/\host`, other schemes, control characters) is ignored. An
+/// absolute URL on this service must have `public_url`'s scheme, and an `https://` service
+/// never sends a browser to an `http://` URL (its cookies and referrer would leave TLS).
 pub fn safe_return_to(
     settings: &Settings,
     headers: &HeaderMap,
@@ -52,16 +54,24 @@ pub fn safe_return_to(
     if !matches!(url.scheme(), "https" | "http") || !url.username().is_empty() {
         return None;
     }
+    let https = settings.public_url_is_https();
+    if https && url.scheme() != "https" {
+        return None;
+    }
+    let own_scheme = if https { "https" } else { "http" };
     let origin = url.origin().ascii_serialization();
-    let own = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .is_some_and(|host| {
-            url.host_str().is_some_and(|h| {
-                let port = url.port().map(|p| format!(":{p}")).unwrap_or_default();
-                format!("{h}{port}").eq_ignore_ascii_case(host)
-            })
-        });
+    let public = settings.effective_public_url(None);
+    let own = url.scheme() == own_scheme
+        && (origin.eq_ignore_ascii_case(&public)
+            || headers
+                .get(header::HOST)
+                .and_then(|h| h.to_str().ok())
+                .is_some_and(|host| {
+                    url.host_str().is_some_and(|h| {
+                        let port = url.port().map(|p| format!(":{p}")).unwrap_or_default();
+                        format!("{h}{port}").eq_ignore_ascii_case(host)
+                    })
+                }));
     let allowed = settings
         .allowed_origins
         .0
@@ -111,5 +121,45 @@ mod tests {
         ] {
             assert_eq!(check(bad), None, "{bad:?} must be ignored");
         }
+        // Over HTTP (local use) this service's own URLs are http://, not https://.
+        assert_eq!(check("https://id.example:8080/account"), None);
+    }
+
+    #[test]
+    fn an_https_service_never_returns_to_http() {
+        let settings = Settings {
+            public_url: Some("https://id.example".into()),
+            allowed_origins: crate::config::StringList(vec![
+                "https://app.example".into(),
+                "http://legacy.example".into(),
+            ]),
+            ..Settings::default()
+        };
+        let mut headers = HeaderMap::new();
+        headers.insert(header::HOST, HeaderValue::from_static("id.example"));
+        let check = |r: &str| safe_return_to(&settings, &headers, Some(r));
+        assert_eq!(
+            check("https://id.example/account").as_deref(),
+            Some("https://id.example/account")
+        );
+        assert_eq!(
+            check("https://app.example/x").as_deref(),
+            Some("https://app.example/x")
+        );
+        assert_eq!(check("/account").as_deref(), Some("/account"));
+        for bad in [
+            "http://id.example/account",
+            "http://id.example:80/",
+            "http://legacy.example/",
+        ] {
+            assert_eq!(check(bad), None, "{bad:?} must be ignored");
+        }
+        // Behind a proxy that does not pass Host on, public_url still names this service.
+        let mut inner = HeaderMap::new();
+        inner.insert(header::HOST, HeaderValue::from_static("127.0.0.1:8080"));
+        assert_eq!(
+            safe_return_to(&settings, &inner, Some("https://id.example/a")).as_deref(),
+            Some("https://id.example/a")
+        );
     }
 }
