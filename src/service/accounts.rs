@@ -120,8 +120,9 @@ async fn password_login(
             sessions::browser_trust(state, &user.id, request.device_token.as_deref()).await?;
         if let Some(trust) = trust {
             // A trusted browser (FACTORS.md): the MFA step is skipped; the trust moves to
-            // the device token this login issues.
-            let amr = ["pwd", "mfa"];
+            // the device token this login issues. `trusted` marks that no factor was
+            // proven in this session: it is no proof for step-up or the admin API.
+            let amr = ["pwd", "mfa", super::stepup::TRUSTED];
             let mut login = NewLogin::new(state, meta, &user.id, &user.roles, &amr);
             login.device.trust = Some(trust);
             let audit = state.event(

@@ -48,6 +48,8 @@ impl Actor {
 /// The caller as an admin: a token with the admin role and `mfa` in `amr`, of a user who
 /// is still an admin and not disabled. Otherwise `AdminRequired`.
 pub async fn authorize(state: &AppState, claims: &Claims, meta: &RequestMeta) -> Result<Actor> {
+    // A trusted browser's session (amr `trusted`) has the role but no factor proven in
+    // the session: it is sent to step up (below), like a stale one.
     let claimed = claims.roles.iter().any(|r| r == ADMIN) && claims.amr.iter().any(|a| a == "mfa");
     if !claimed {
         return Err(Error::AdminRequired);
@@ -183,15 +185,31 @@ fn action_events(
     events
 }
 
+/// The `reason` of an action that OPERATIONS.md documents with one (MFA reset, disable,
+/// enable): required, at most 500 characters, kept in the audit trail.
 fn reason(reason: Option<&str>) -> Result<Value> {
+    let invalid = |message: &str| Error::InvalidInput {
+        field: "reason",
+        message: message.into(),
+    };
     match reason.map(str::trim) {
-        Some(r) if r.chars().count() > 500 => Err(Error::InvalidInput {
-            field: "reason",
-            message: "must be at most 500 characters".into(),
-        }),
+        Some(r) if r.chars().count() > 500 => Err(invalid("must be at most 500 characters")),
         Some(r) if !r.is_empty() => Ok(json!({ "reason": r })),
-        _ => Ok(json!({})),
+        _ => Err(invalid(
+            "is required: say why (it is kept in the audit trail)",
+        )),
     }
+}
+
+/// `LastAdmin` when `user_id` is the only admin not disabled: disabling or deleting it
+/// would leave nobody to use the admin API (through the API, only the admin itself can be
+/// that user). The same for the API and the CLI; `twofold admin grant` adds another first.
+async fn keep_an_admin(state: &AppState, user_id: &str) -> Result<()> {
+    let admins = state.store.enabled_users_with_role(ADMIN).await?;
+    if admins.iter().any(|id| id == user_id) && admins.len() == 1 {
+        return Err(Error::LastAdmin);
+    }
+    Ok(())
 }
 
 fn found(found: bool) -> Result<()> {
@@ -204,6 +222,7 @@ fn found(found: bool) -> Result<()> {
 
 /// Break-glass: removes the user's TOTP credential, recovery codes and pending setup and
 /// revokes every session; the user logs in with the password alone and enrolls again.
+/// `why` is required.
 #[tracing::instrument(skip_all, fields(%user_id))]
 pub async fn reset_mfa(
     state: &AppState,
@@ -226,7 +245,8 @@ pub async fn revoke_sessions(state: &AppState, actor: &Actor, user_id: &str) -> 
         .ok_or(Error::NotFound)
 }
 
-/// Disables (revoking every session) or enables the user.
+/// Disables (revoking every session; never the last admin) or enables the user; `why` is
+/// required.
 #[tracing::instrument(skip_all, fields(%user_id, disabled))]
 pub async fn set_disabled(
     state: &AppState,
@@ -241,6 +261,9 @@ pub async fn set_disabled(
         "admin.user.enabled"
     };
     let audit = action_events(state, actor, kind, user_id, reason(why)?);
+    if disabled {
+        keep_an_admin(state, user_id).await?;
+    }
     found(
         state
             .store
@@ -262,7 +285,7 @@ pub async fn unlock(state: &AppState, actor: &Actor, user_id: &str) -> Result<()
     found(state.store.unlock_user(user_id, &key, &audit).await?)
 }
 
-/// Deletes the user and everything of it but the audit trail.
+/// Deletes the user and everything of it but the audit trail (not the last admin).
 #[tracing::instrument(skip_all, fields(%user_id))]
 pub async fn delete(state: &AppState, actor: &Actor, user_id: &str) -> Result<()> {
     let user = state
@@ -270,6 +293,7 @@ pub async fn delete(state: &AppState, actor: &Actor, user_id: &str) -> Result<()
         .user_by_id(user_id)
         .await?
         .ok_or(Error::NotFound)?;
+    keep_an_admin(state, user_id).await?;
     let audit = action_events(
         state,
         actor,

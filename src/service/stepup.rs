@@ -28,10 +28,20 @@ pub enum Proof {
     Passkey(serde_json::Value),
 }
 
+/// The `amr` value of a session a trusted browser started without a code.
+pub const TRUSTED: &str = "trusted";
+
+/// Whether the session proved a factor itself (not a trusted browser's skipped code).
+pub fn proven_in_session(claims: &Claims) -> bool {
+    !claims.amr.iter().any(|a| a == TRUSTED)
+}
+
 /// Ok when the caller's session proved itself within `step_up_seconds`; otherwise
-/// `StepUpRequired` with the methods the person can step up with.
+/// `StepUpRequired` with the methods the person can step up with. A session a trusted
+/// browser started (amr `trusted`) has proven no factor: it always steps up first.
 pub async fn require_recent(state: &AppState, claims: &Claims) -> Result<()> {
-    if state.now() - claims.auth_time <= state.settings.step_up_seconds {
+    if proven_in_session(claims) && state.now() - claims.auth_time <= state.settings.step_up_seconds
+    {
         return Ok(());
     }
     Err(Error::StepUpRequired {

@@ -205,3 +205,79 @@ async fn every_endpoint_that_hashes_shares_the_per_address_bucket() {
         assert!(resp.headers().contains_key("retry-after"), "{path}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_trusted_browser_login_is_no_proof_for_step_up_or_the_admin_api() {
+    let app = TestApp::spawn_with(|s| s.remember_device_days = 30).await;
+    let e = app.enrolled_user().await;
+    let bin = |args: &[&str]| crate::operate::cli(&app, args);
+    crate::operate::exits(&bin(&["admin", "grant", &e.user.email]), 0);
+    // A code login that trusts this browser, then a password login presenting it.
+    app.next_step();
+    let challenge = app.challenge(&e.user).await;
+    let code = oathtool(&e.secret, now(&app));
+    let first = json_of(
+        assert_status(
+            app.post(
+                "/auth/verify-mfa",
+                json!({ "mfaChallengeToken": challenge, "code": code, "rememberDevice": true }),
+                None,
+            )
+            .await,
+            StatusCode::OK,
+        )
+        .await,
+    )
+    .await;
+    let device = first["deviceToken"].as_str().unwrap();
+    let trusted = json_of(
+        assert_status(
+            app.login_with_device(&e.user.email, &e.user.password, device)
+                .await,
+            StatusCode::OK,
+        )
+        .await,
+    )
+    .await;
+    let access = trusted["accessToken"].as_str().unwrap().to_owned();
+    let amr = crate::operate::claims_of(&access)["amr"].clone();
+    assert!(amr.as_array().unwrap().iter().any(|a| a == "trusted"), "{amr}");
+    // Adding a thief's authenticator, the password, the last factor, the admin API: each
+    // asks for a factor proven in this session first.
+    let refused = [
+        app.post("/mfa/factors/totp", json!({ "name": "thief" }), Some(&access))
+            .await,
+        app.post(
+            "/auth/password",
+            json!({ "currentPassword": e.user.password, "newPassword": "a whole new passphrase" }),
+            Some(&access),
+        )
+        .await,
+        app.get("/admin/users", Some(&access)).await,
+    ];
+    for resp in refused {
+        let body = assert_error(resp, StatusCode::FORBIDDEN, "step_up_required").await;
+        assert!(body["methods"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m == "totp"));
+    }
+    // A code proves it: then the same session may.
+    app.next_step();
+    let code = oathtool(&e.secret, now(&app));
+    let stepped = app.step_up(&access, json!({ "code": code })).await;
+    let amr = crate::operate::claims_of(&stepped)["amr"].clone();
+    assert_eq!(amr, json!(["pwd", "otp", "mfa"]));
+    assert_status(
+        app.post("/mfa/factors/totp", json!({ "name": "mine" }), Some(&stepped))
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_status(
+        app.get("/admin/users", Some(&stepped)).await,
+        StatusCode::OK,
+    )
+    .await;
+}

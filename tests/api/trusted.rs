@@ -56,7 +56,7 @@ async fn a_remembered_browser_skips_the_code_and_carries_its_trust() {
     let second = login_with(&app, &e, &trusted).await;
     assert!(second.get("mfaChallengeToken").is_none(), "{second}");
     let access = second["accessToken"].as_str().unwrap();
-    assert_eq!(claims_of(access)["amr"], json!(["pwd", "mfa"]));
+    assert_eq!(claims_of(access)["amr"], json!(["pwd", "mfa", "trusted"]));
     let carried = device_of(&second);
     assert_ne!(carried, trusted);
     // The trust moved to the new device token: the old one asks for a code again.
