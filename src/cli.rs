@@ -215,19 +215,21 @@ enum UserCommand {
     },
     /// One user, with its MFA status and sessions.
     Show { email: String },
-    /// Disable the account (no login; every session revoked).
+    /// Disable the account (no login; every session revoked; never the last admin).
     Disable {
         email: String,
-        #[arg(long)]
-        reason: Option<String>,
+        /// Why (kept in the audit trail).
+        #[arg(long, required = true)]
+        reason: String,
     },
     /// Enable the account again.
     Enable {
         email: String,
-        #[arg(long)]
-        reason: Option<String>,
+        /// Why (kept in the audit trail).
+        #[arg(long, required = true)]
+        reason: String,
     },
-    /// Delete the user and everything of it but the audit trail.
+    /// Delete the user and everything of it but the audit trail (never the last admin).
     Delete { email: String },
 }
 
@@ -602,13 +604,13 @@ async fn admin_command(state: &AppState, command: AdminCommand) -> anyhow::Resul
             }
             UserCommand::Disable { email, reason } => {
                 let id = user_id(state, &email).await?;
-                admin::set_disabled(state, &cli, &id, true, reason.as_deref()).await?;
+                admin::set_disabled(state, &cli, &id, true, Some(&reason)).await?;
                 println!("{email}: disabled; every session revoked");
                 Ok(())
             }
             UserCommand::Enable { email, reason } => {
                 let id = user_id(state, &email).await?;
-                admin::set_disabled(state, &cli, &id, false, reason.as_deref()).await?;
+                admin::set_disabled(state, &cli, &id, false, Some(&reason)).await?;
                 println!("{email}: enabled");
                 Ok(())
             }

@@ -132,10 +132,10 @@ async fn show_user(
     }))
 }
 
-/// `{reason}` (optional, at most 500 characters).
+/// `{reason}`: why (required, 1 to 500 characters; kept in the audit trail).
 #[derive(Deserialize, ToSchema)]
 struct ReasonBody {
-    reason: Option<String>,
+    reason: String,
 }
 
 /// `{}`.
@@ -153,7 +153,7 @@ async fn reset_mfa(
     ApiJson(body): ApiJson<ReasonBody>,
 ) -> ApiResult<StatusCode> {
     let actor = actor(&state, auth, meta).await?;
-    admin::reset_mfa(&state, &actor, &id, body.reason.as_deref()).await?;
+    admin::reset_mfa(&state, &actor, &id, Some(&body.reason)).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -177,9 +177,10 @@ async fn revoke_sessions(
     Ok(Json(RevokedBody { revoked }))
 }
 
-/// Disables the account (no login; every session revoked).
+/// Disables the account (no login; every session revoked). Never the last admin.
 #[utoipa::path(post, path = "/admin/users/{id}/disable", operation_id = "disable_user", tag = "admin", security(("bearer" = []), ("cookie" = [])), params(("id" = String, Path, description = "The user id")), request_body = ReasonBody,
-    responses((status = 204, description = "Disabled"), (status = 404, description = "`not_found`", body = ErrorBody), Authed, Always))]
+    responses((status = 204, description = "Disabled"), (status = 404, description = "`not_found`", body = ErrorBody),
+        (status = 409, description = "`last_admin`: the only admin not disabled", body = ErrorBody), Authed, Always))]
 async fn disable(
     State(state): State<AppState>,
     meta: Meta,
@@ -188,7 +189,7 @@ async fn disable(
     ApiJson(body): ApiJson<ReasonBody>,
 ) -> ApiResult<StatusCode> {
     let actor = actor(&state, auth, meta).await?;
-    admin::set_disabled(&state, &actor, &id, true, body.reason.as_deref()).await?;
+    admin::set_disabled(&state, &actor, &id, true, Some(&body.reason)).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -203,7 +204,7 @@ async fn enable(
     ApiJson(body): ApiJson<ReasonBody>,
 ) -> ApiResult<StatusCode> {
     let actor = actor(&state, auth, meta).await?;
-    admin::set_disabled(&state, &actor, &id, false, body.reason.as_deref()).await?;
+    admin::set_disabled(&state, &actor, &id, false, Some(&body.reason)).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -222,9 +223,10 @@ async fn unlock(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// Deletes the user and everything of it but its audit trail.
+/// Deletes the user and everything of it but its audit trail. Never the last admin.
 #[utoipa::path(delete, path = "/admin/users/{id}", tag = "admin", security(("bearer" = []), ("cookie" = [])), params(("id" = String, Path, description = "The user id")),
-    responses((status = 204, description = "Deleted"), (status = 404, description = "`not_found`", body = ErrorBody), Authed, Always))]
+    responses((status = 204, description = "Deleted"), (status = 404, description = "`not_found`", body = ErrorBody),
+        (status = 409, description = "`last_admin`: the only admin not disabled", body = ErrorBody), Authed, Always))]
 async fn delete_user(
     State(state): State<AppState>,
     meta: Meta,

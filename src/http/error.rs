@@ -77,6 +77,8 @@ pub enum ApiError {
     Timeout,
     #[error("not found")]
     NotFound,
+    #[error("this is the last admin: grant the admin role to another user first")]
+    LastAdmin,
     #[error("this account has as many factors as it may have")]
     TooManyFactors,
     #[error("the passkey answer is not valid")]
@@ -116,7 +118,7 @@ impl ApiError {
             | Self::MfaNotEnabled
             | Self::InvalidCredential => StatusCode::BAD_REQUEST,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
-            Self::EmailTaken | Self::MfaAlreadyEnabled | Self::TooManyFactors => {
+            Self::EmailTaken | Self::MfaAlreadyEnabled | Self::TooManyFactors | Self::LastAdmin => {
                 StatusCode::CONFLICT
             }
             Self::InvalidCredentials
@@ -163,6 +165,7 @@ impl ApiError {
             Self::Overloaded => "overloaded",
             Self::Timeout => "timeout",
             Self::NotFound => "not_found",
+            Self::LastAdmin => "last_admin",
             Self::TooManyFactors => "too_many_factors",
             Self::InvalidCredential => "invalid_credential",
             Self::MethodNotAllowed => "method_not_allowed",
@@ -202,6 +205,7 @@ impl From<ServiceError> for ApiError {
             ServiceError::StepUpRequired { methods } => Self::StepUpRequired { methods },
             ServiceError::InvalidInput { field, message } => Self::invalid_field(field, message),
             ServiceError::NotFound => Self::NotFound,
+            ServiceError::LastAdmin => Self::LastAdmin,
             ServiceError::TooManyFactors => Self::TooManyFactors,
             ServiceError::InvalidCredential => Self::InvalidCredential,
             ServiceError::Overloaded => Self::Overloaded,

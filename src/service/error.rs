@@ -48,6 +48,9 @@ pub enum Error {
     },
     #[error("not found")]
     NotFound,
+    /// Disabling or deleting this user would leave no enabled admin.
+    #[error("this is the last admin: grant the admin role to another user first")]
+    LastAdmin,
     /// `max_factors` reached.
     #[error("this account has as many factors as it may have")]
     TooManyFactors,

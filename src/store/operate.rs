@@ -150,6 +150,8 @@ pub trait OperatorStore: Send + Sync {
         account_key: &[u8],
         audit: &[AuditEvent],
     ) -> StoreResult<bool>;
+    /// The ids of the users not disabled whose roles include `role`.
+    async fn enabled_users_with_role(&self, role: &str) -> StoreResult<Vec<String>>;
     /// Sets the user's roles. False when no such user.
     async fn set_roles(
         &self,
@@ -405,6 +407,22 @@ macro_rules! impl_operator_store {
                     })
                 })
                 .await
+            }
+
+            async fn enabled_users_with_role(&self, role: &str) -> StoreResult<Vec<String>> {
+                let pattern = format!("%{}%", like_escape(role));
+                let rows: Vec<(String, String)> = sqlx::query_as(
+                    "SELECT id, roles FROM users WHERE disabled_at IS NULL AND roles LIKE $1 ESCAPE '\\'",
+                )
+                .bind(pattern)
+                .fetch_all(self.reader())
+                .await?;
+                // LIKE narrows; roles are whitespace separated, so match them exactly here.
+                Ok(rows
+                    .into_iter()
+                    .filter(|(_, roles)| roles.split_whitespace().any(|r| r == role))
+                    .map(|(id, _)| id)
+                    .collect())
             }
 
             async fn set_roles(&self, user_id: &str, roles: &str, audit: &[AuditEvent]) -> StoreResult<bool> {

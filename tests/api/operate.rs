@@ -313,7 +313,8 @@ async fn admin_api_requires_an_admin_with_two_factors() {
     )
     .await;
     assert_status(
-        app.post(&path("enable"), json!({}), Some(&token)).await,
+        app.post(&path("enable"), json!({"reason": "appeal"}), Some(&token))
+            .await,
         StatusCode::NO_CONTENT,
     )
     .await;
@@ -495,7 +496,13 @@ async fn cli_lists_shows_and_audits_users() {
         "account_disabled",
     )
     .await;
-    exits(&cli(&app, &["admin", "user", "enable", &e.user.email]), 0);
+    exits(
+        &cli(
+            &app,
+            &["admin", "user", "enable", &e.user.email, "--reason", "test"],
+        ),
+        0,
+    );
     app.challenge(&e.user).await;
     let audit = exits(
         &cli(

@@ -1,14 +1,17 @@
 //! Issue 18 (second review): see the README's "After the second review".
 //! Items:
 //! - 6: cookies and HSTS from `public_url`'s scheme.
+//! - 13: the last admin stays; admin actions say why.
 
 use std::collections::BTreeMap;
 
 use reqwest::header::{HeaderMap, LOCATION, SET_COOKIE};
-use reqwest::{redirect, StatusCode};
+use reqwest::{redirect, Method, StatusCode};
+use serde_json::{json, Value};
 
 #[allow(unused_imports)]
 use crate::helpers::*;
+use crate::operate::{cli, exits};
 
 /// A browser without JavaScript for the pages: keeps cookies, follows no redirect.
 struct Jar<'a> {
@@ -184,4 +187,136 @@ async fn behind_a_tls_proxy_cookies_are_secure_with_hsts_and_no_return_to_http()
         "{csrf:?}"
     );
     assert!(form.headers.get("strict-transport-security").is_none());
+}
+
+// ---- 13. The last admin stays; admin actions documented with a reason need one ---------
+
+async fn user_id(app: &TestApp, token: &str) -> String {
+    let me = json_of(assert_status(app.me(token).await, StatusCode::OK).await).await;
+    me["id"].as_str().unwrap().to_owned()
+}
+
+/// An enrolled user made admin by the CLI, signed in with two factors: its access token.
+async fn admin(app: &TestApp) -> (Enrolled, String) {
+    let e = app.enrolled_user().await;
+    exits(&cli(app, &["admin", "grant", &e.user.email]), 0);
+    app.next_step();
+    let challenge = app.challenge(&e.user).await;
+    let code = oathtool(&e.secret, now(app));
+    let tokens =
+        json_of(assert_status(app.verify_mfa(&challenge, &code).await, StatusCode::OK).await).await;
+    (e, tokens["accessToken"].as_str().unwrap().to_owned())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_last_admin_cannot_disable_or_delete_itself() {
+    let app = TestApp::spawn().await;
+    let (me, token) = admin(&app).await;
+    let my_id = user_id(&app, &token).await;
+    let disable = format!("/admin/users/{my_id}/disable");
+    let body = json!({ "reason": "leaving" });
+    let refused = assert_error(
+        app.post(&disable, body.clone(), Some(&token)).await,
+        StatusCode::CONFLICT,
+        "last_admin",
+    )
+    .await;
+    assert_eq!(refused["status"], 409);
+    let delete = format!("/admin/users/{my_id}");
+    assert_error(
+        app.request(Method::DELETE, &delete, None, Some(&token))
+            .await,
+        StatusCode::CONFLICT,
+        "last_admin",
+    )
+    .await;
+    // The command line calls the same rule.
+    let email = me.user.email.as_str();
+    let args = ["admin", "user", "disable", email, "--reason", "leaving"];
+    let out = cli(&app, &args);
+    exits(&out, 1);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("last admin"));
+    exits(&cli(&app, &["admin", "user", "delete", email]), 1);
+    assert_status(app.get("/admin/users", Some(&token)).await, StatusCode::OK).await;
+
+    // With another admin, an admin may step down.
+    let (_, other) = admin(&app).await;
+    assert_status(
+        app.post(&disable, body, Some(&token)).await,
+        StatusCode::NO_CONTENT,
+    )
+    .await;
+    assert_status(app.get("/admin/users", Some(&other)).await, StatusCode::OK).await;
+    // ...but now the other one is the last.
+    let other_id = user_id(&app, &other).await;
+    assert_error(
+        app.request(
+            Method::DELETE,
+            &format!("/admin/users/{other_id}"),
+            None,
+            Some(&other),
+        )
+        .await,
+        StatusCode::CONFLICT,
+        "last_admin",
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn admin_actions_documented_with_a_reason_require_one() {
+    let app = TestApp::spawn().await;
+    let (_, token) = admin(&app).await;
+    let target = app.enrolled_user().await;
+    let id = user_id(&app, &target.user.access_token).await;
+    for action in ["disable", "enable", "mfa/reset"] {
+        let path = format!("/admin/users/{id}/{action}");
+        for body in [
+            json!({}),
+            json!({ "reason": "  " }),
+            json!({ "reason": null }),
+        ] {
+            let refused = assert_error(
+                app.post(&path, body.clone(), Some(&token)).await,
+                StatusCode::BAD_REQUEST,
+                "invalid_input",
+            )
+            .await;
+            assert_eq!(refused["details"][0]["field"], "reason", "{action} {body}");
+        }
+    }
+    // Nothing was done: the target still signs in with its second factor.
+    assert_status(app.me(&target.user.access_token).await, StatusCode::OK).await;
+    let shown = json_of(app.get(&format!("/admin/users/{id}"), Some(&token)).await).await;
+    assert_eq!(shown["disabled"], false);
+    assert_eq!(shown["mfa"]["enabled"], true);
+    for action in ["disable", "enable"] {
+        let path = format!("/admin/users/{id}/{action}");
+        let body = json!({ "reason": "ticket 42" });
+        assert_status(
+            app.post(&path, body, Some(&token)).await,
+            StatusCode::NO_CONTENT,
+        )
+        .await;
+    }
+    // The command line asks for it too (a missing flag is misuse, an empty one a failure).
+    let email = target.user.email.as_str();
+    for action in ["disable", "enable"] {
+        exits(&cli(&app, &["admin", "user", action, email]), 2);
+        exits(
+            &cli(&app, &["admin", "user", action, email, "--reason", " "]),
+            1,
+        );
+    }
+    let audit = json_of(
+        app.get(
+            &format!("/admin/audit?userId={id}&type=admin.user.enabled"),
+            Some(&token),
+        )
+        .await,
+    )
+    .await;
+    let events: &Vec<Value> = audit["events"].as_array().unwrap();
+    assert_eq!(events.len(), 1, "{audit}");
+    assert_eq!(events[0]["details"]["reason"], "ticket 42");
 }

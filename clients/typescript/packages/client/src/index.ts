@@ -480,14 +480,16 @@ export class TwofoldClient {
     listUsers: (query: QueryParams<"/api/v1/admin/users", "get"> = {}) =>
       this.request("get", "/api/v1/admin/users", { query }),
     user: (id: string) => this.request("get", "/api/v1/admin/users/{id}", { path: { id } }),
-    resetMfa: (id: string, reason?: string) =>
-      this.request("post", "/api/v1/admin/users/{id}/mfa/reset", { path: { id }, body: reason ? { reason } : {} }),
+    /** `reason` is required (kept in the audit trail), as for `disable` and `enable`. */
+    resetMfa: (id: string, reason: string) =>
+      this.request("post", "/api/v1/admin/users/{id}/mfa/reset", { path: { id }, body: { reason } }),
     revokeSessions: (id: string) =>
       this.request("post", "/api/v1/admin/users/{id}/sessions/revoke", { path: { id }, body: {} }),
-    disable: (id: string, reason?: string) =>
-      this.request("post", "/api/v1/admin/users/{id}/disable", { path: { id }, body: reason ? { reason } : {} }),
-    enable: (id: string, reason?: string) =>
-      this.request("post", "/api/v1/admin/users/{id}/enable", { path: { id }, body: reason ? { reason } : {} }),
+    /** 409 `last_admin` for the only admin not disabled (as `delete`). */
+    disable: (id: string, reason: string) =>
+      this.request("post", "/api/v1/admin/users/{id}/disable", { path: { id }, body: { reason } }),
+    enable: (id: string, reason: string) =>
+      this.request("post", "/api/v1/admin/users/{id}/enable", { path: { id }, body: { reason } }),
     unlock: (id: string) => this.request("post", "/api/v1/admin/users/{id}/unlock", { path: { id }, body: {} }),
     delete: (id: string) => this.request("delete", "/api/v1/admin/users/{id}", { path: { id } }),
     audit: (query: QueryParams<"/api/v1/admin/audit", "get"> = {}) =>
