@@ -241,7 +241,14 @@ pub async fn delete(
     );
     match state
         .store
-        .delete_factor(user_id, id, &[audit], &[off])
+        .delete_factor(
+            user_id,
+            id,
+            &[audit],
+            &[off],
+            &super::sessions::others(state, meta, user_id, &caller.sid, "mfa_disabled"),
+            state.now(),
+        )
         .await?
     {
         FactorDeleted::NotFound => Err(Error::NotFound),

@@ -304,6 +304,7 @@ pub async fn register_finish(
             now,
             &audit,
             &enabled,
+            &super::sessions::others(state, meta, user_id, &caller.sid, "mfa_enabled"),
         )
         .await?;
     match added {

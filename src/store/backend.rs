@@ -150,8 +150,7 @@ macro_rules! impl_store {
                 MfaEffect::Login { .. } => unreachable!("handled by apply_login"),
                 MfaEffect::Enable { credential, recovery, others } => {
                     insert_totp_factor(conn, &credential, &proof).await?;
-                    replace_codes(conn, user_id, &recovery).await?;
-                    revoke_others(conn, user_id, &others, now).await?;
+                    mfa_on(conn, user_id, &recovery, &others, now).await?;
                 }
                 MfaEffect::AddTotp { credential, .. } => {
                     insert_totp_factor(conn, &credential, &proof).await?;
@@ -166,8 +165,7 @@ macro_rules! impl_store {
                     }
                 }
                 MfaEffect::Disable { others } => {
-                    mfa_off(conn, user_id).await?;
-                    revoke_others(conn, user_id, &others, now).await?;
+                    mfa_off(conn, user_id, &others, now).await?;
                 }
             }
             if failures != 0 || lockouts != 0 || locked_until != 0 {
@@ -348,15 +346,40 @@ macro_rules! impl_store {
 
         /// MFA off: every factor (its replay floor kept), the codes, any pending setup,
         /// every open challenge and ceremony, every trusted browser.
+        /// MFA turns off for `user_id` (MFA disabled, or its last factor deleted): every
+        /// factor, code, setup, challenge, ceremony and trusted browser goes, and every
+        /// other session ends. The one place every way MFA turns off goes through.
         async fn mfa_off(
             conn: &mut <$db as sqlx::Database>::Connection,
             user_id: &str,
+            others: &OtherSessions,
+            now: i64,
         ) -> Result<(), sqlx::Error> {
             sqlx::query(ABSORB_STEPS).bind(user_id).bind(None::<String>).execute(&mut *conn).await?;
             for sql in [DELETE_FACTORS, DELETE_PENDING, DELETE_CHALLENGES, DELETE_CEREMONIES, UNTRUST_USER_DEVICES] {
                 sqlx::query(sql).bind(user_id).execute(&mut *conn).await?;
             }
-            replace_codes(conn, user_id, &[]).await
+            replace_codes(conn, user_id, &[]).await?;
+            revoke_others(conn, user_id, others, now).await.map(|_| ())
+        }
+
+        /// MFA turns on for `user_id` (its first factor was just inserted, by `/mfa/setup`,
+        /// a compatibility surface or a first passkey): its recovery codes, the login
+        /// counter, no pending setup or trusted browser, and every other session ends. The
+        /// one place every way MFA turns on goes through.
+        async fn mfa_on(
+            conn: &mut <$db as sqlx::Database>::Connection,
+            user_id: &str,
+            recovery: &[RecoveryCodeRecord],
+            others: &OtherSessions,
+            now: i64,
+        ) -> Result<(), sqlx::Error> {
+            for sql in [DELETE_PENDING, UNTRUST_USER_DEVICES] {
+                sqlx::query(sql).bind(user_id).execute(&mut *conn).await?;
+            }
+            sqlx::query(ENSURE_COUNTER).bind(user_id).bind("login").execute(&mut *conn).await?;
+            replace_codes(conn, user_id, recovery).await?;
+            revoke_others(conn, user_id, others, now).await.map(|_| ())
         }
 
         /// A session, its first refresh token and a device token (and the consumption of an
@@ -840,9 +863,11 @@ macro_rules! impl_store {
                 id: &str,
                 audit: &[AuditEvent],
                 off_audit: &[AuditEvent],
+                others: &OtherSessions,
+                now: i64,
             ) -> StoreResult<FactorDeleted> {
-                let (user_id, id, audit, off_audit) =
-                    (user_id.to_owned(), id.to_owned(), audit.to_vec(), off_audit.to_vec());
+                let (user_id, id, audit, off_audit, others) =
+                    (user_id.to_owned(), id.to_owned(), audit.to_vec(), off_audit.to_vec(), others.clone());
                 self.write(move |conn| {
                     Box::pin(async move {
                         sqlx::query(LOCK_USER).bind(&user_id).execute(&mut *conn).await?;
@@ -860,7 +885,7 @@ macro_rules! impl_store {
                         insert_audits(conn, &audit).await?;
                         let left: i64 = sqlx::query_scalar(COUNT_FACTORS).bind(&user_id).fetch_one(&mut *conn).await?;
                         if left == 0 {
-                            mfa_off(conn, &user_id).await?;
+                            mfa_off(conn, &user_id, &others, now).await?;
                             insert_audits(conn, &off_audit).await?;
                         }
                         Ok((true, FactorDeleted::Deleted { mfa_off: left == 0 }))
@@ -921,13 +946,15 @@ macro_rules! impl_store {
                 now: i64,
                 audit: &[AuditEvent],
                 first_audit: &[AuditEvent],
+                others: &OtherSessions,
             ) -> StoreResult<PasskeyAdded> {
-                let (hash, p, recovery, audit, first_audit) = (
+                let (hash, p, recovery, audit, first_audit, others) = (
                     ceremony_hash.to_vec(),
                     passkey.clone(),
                     recovery.to_vec(),
                     audit.to_vec(),
                     first_audit.to_vec(),
+                    others.clone(),
                 );
                 self.write(move |conn| {
                     Box::pin(async move {
@@ -968,9 +995,7 @@ macro_rules! impl_store {
                         }
                         let first = factors == 0;
                         if first {
-                            sqlx::query(DELETE_PENDING).bind(&p.user_id).execute(&mut *conn).await?;
-                            replace_codes(conn, &p.user_id, &recovery).await?;
-                            sqlx::query(ENSURE_COUNTER).bind(&p.user_id).bind("login").execute(&mut *conn).await?;
+                            mfa_on(conn, &p.user_id, &recovery, &others, now).await?;
                             insert_audits(conn, &first_audit).await?;
                         }
                         insert_audits(conn, &audit).await?;

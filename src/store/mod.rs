@@ -716,6 +716,8 @@ pub trait Store: OperatorStore + Send + Sync + 'static {
         id: &str,
         audit: &[AuditEvent],
         off_audit: &[AuditEvent],
+        others: &OtherSessions,
+        now: i64,
     ) -> StoreResult<FactorDeleted>;
     /// Claims the live registration ceremony `token_hash` of `user_id` in one statement
     /// (it becomes `register-claimed`, which only [`Store::add_passkey`] takes): of
@@ -740,6 +742,7 @@ pub trait Store: OperatorStore + Send + Sync + 'static {
     /// the `login` counter exists. Writes `audit` when added, and `first_audit` too when
     /// it is the first factor (MFA turned on).
     #[allow(clippy::too_many_arguments)]
+    #[allow(clippy::too_many_arguments)]
     async fn add_passkey(
         &self,
         ceremony_hash: &[u8],
@@ -749,6 +752,7 @@ pub trait Store: OperatorStore + Send + Sync + 'static {
         now: i64,
         audit: &[AuditEvent],
         first_audit: &[AuditEvent],
+        others: &OtherSessions,
     ) -> StoreResult<PasskeyAdded>;
     /// The user's MFA state in one read.
     async fn mfa_status(&self, user_id: &str) -> StoreResult<MfaStatusRecord>;

@@ -281,3 +281,99 @@ async fn a_trusted_browser_login_is_no_proof_for_step_up_or_the_admin_api() {
     )
     .await;
 }
+
+/// Whether `token` still works on the API.
+async fn alive(app: &TestApp, token: &str) -> bool {
+    app.me(token).await.status() == StatusCode::OK
+}
+
+#[tokio::test]
+async fn every_way_mfa_turns_on_or_off_ends_the_other_sessions() {
+    let app = TestApp::spawn().await;
+    // On, with a first passkey: the other session (and its refresh token) ends.
+    let user = app.user().await;
+    let other = json_of(app.login(&user.email, &user.password).await).await;
+    let other_access = other["accessToken"].as_str().unwrap();
+    let origin = app.state.settings.public_url.clone().unwrap();
+    let mut key = crate::authenticator::Authenticator::new(&origin);
+    let start = json_of(
+        assert_status(
+            app.post(
+                "/mfa/factors/passkey/register/start",
+                json!({ "name": "key" }),
+                Some(&user.access_token),
+            )
+            .await,
+            StatusCode::OK,
+        )
+        .await,
+    )
+    .await;
+    let credential = key.register(&start["publicKey"]);
+    let added = json_of(
+        assert_status(
+            app.post(
+                "/mfa/factors/passkey/register/finish",
+                json!({ "registrationId": start["registrationId"], "credential": credential }),
+                Some(&user.access_token),
+            )
+            .await,
+            StatusCode::OK,
+        )
+        .await,
+    )
+    .await;
+    assert!(alive(&app, &user.access_token).await, "the caller's own session stays");
+    assert!(!alive(&app, other_access).await, "MFA on: the other session ends");
+    assert_error(
+        app.refresh(other["refreshToken"].as_str().unwrap()).await,
+        StatusCode::UNAUTHORIZED,
+        "invalid_token",
+    )
+    .await;
+
+    // Off, by deleting the last factor: a second session signed in with the passkey ends.
+    let challenge = app.challenge(&user).await;
+    let options = json_of(
+        assert_status(
+            app.post(
+                "/auth/verify-mfa/passkey/options",
+                json!({ "mfaChallengeToken": challenge }),
+                None,
+            )
+            .await,
+            StatusCode::OK,
+        )
+        .await,
+    )
+    .await;
+    let assertion = key.assert(&options["publicKey"]);
+    let second = json_of(
+        assert_status(
+            app.post(
+                "/auth/verify-mfa",
+                json!({ "mfaChallengeToken": challenge, "passkey": assertion }),
+                None,
+            )
+            .await,
+            StatusCode::OK,
+        )
+        .await,
+    )
+    .await;
+    let second_access = second["accessToken"].as_str().unwrap();
+    let id = added["id"].as_str().unwrap();
+    assert_status(
+        app.request(
+            reqwest::Method::DELETE,
+            &format!("/mfa/factors/{id}"),
+            None,
+            Some(&user.access_token),
+        )
+        .await,
+        StatusCode::NO_CONTENT,
+    )
+    .await;
+    assert!(alive(&app, &user.access_token).await);
+    assert!(!alive(&app, second_access).await, "MFA off: the other session ends");
+}

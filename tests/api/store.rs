@@ -398,7 +398,10 @@ async fn a_factor_that_replaces_a_deleted_one_starts_above_its_last_step() {
         .unwrap();
     assert_eq!(used, MfaOutcome::Done);
     assert_eq!(
-        store.delete_factor("u1", "f1", &[], &[]).await.unwrap(),
+        store
+            .delete_factor("u1", "f1", &[], &[], &others("u1"), 61)
+            .await
+            .unwrap(),
         FactorDeleted::Deleted { mfa_off: true }
     );
     // An enrollment whose code is at or below step 60 is a code that may have been seen.
