@@ -84,9 +84,11 @@ async fn list(State(state): State<AppState>, Auth(claims): Auth) -> ApiResult<Js
 }
 
 /// Ends the trust of one of the caller's browsers (its next login asks for MFA again).
+/// Needs a recent sign-in (step-up).
 #[utoipa::path(delete, path = "/devices/{id}", tag = "account", security(("bearer" = []), ("cookie" = [])),
     params(("id" = String, Path, description = "The trusted device id")),
     responses((status = 204, description = "No longer trusted"),
+        (status = 403, description = "`step_up_required`", body = ErrorBody),
         (status = 404, description = "`not_found`", body = ErrorBody), Authed, Always))]
 async fn untrust_device(
     State(state): State<AppState>,
@@ -98,10 +100,12 @@ async fn untrust_device(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// Revokes one of the caller's sessions.
+/// Revokes one of the caller's sessions. Another session than the caller's needs a recent
+/// sign-in (step-up); revoking the caller's own is a logout and never does.
 #[utoipa::path(delete, path = "/sessions/{id}", tag = "account", security(("bearer" = []), ("cookie" = [])),
     params(("id" = String, Path, description = "The session id")),
     responses((status = 204, description = "Revoked"),
+        (status = 403, description = "`step_up_required`", body = ErrorBody),
         (status = 404, description = "`not_found`", body = ErrorBody), Authed, Always))]
 async fn revoke(
     State(state): State<AppState>,
@@ -121,10 +125,11 @@ struct RevokedBody {
     revoked: u64,
 }
 
-/// Revokes every session of the caller but this one.
+/// Revokes every session of the caller but this one. Needs a recent sign-in (step-up).
 #[utoipa::path(post, path = "/sessions/revoke-others", tag = "account", request_body = Empty,
     security(("bearer" = []), ("cookie" = [])),
-    responses((status = 200, description = "How many were revoked", body = RevokedBody), Authed, Always))]
+    responses((status = 200, description = "How many were revoked", body = RevokedBody),
+        (status = 403, description = "`step_up_required`", body = ErrorBody), Authed, Always))]
 async fn revoke_others(
     State(state): State<AppState>,
     Meta(meta): Meta,

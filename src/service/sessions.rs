@@ -294,6 +294,8 @@ pub async fn list(state: &AppState, claims: &Claims) -> Result<Vec<SessionInfo>>
 }
 
 /// Revokes one of the caller's sessions; `NotFound` when it is not a live session of theirs.
+/// Another session needs a recent proof (step-up), as revoking all the others does, so a
+/// stale stolen token cannot sign the owner out; the caller's own (a logout) never does.
 #[tracing::instrument(skip_all)]
 pub async fn revoke(
     state: &AppState,
@@ -301,6 +303,9 @@ pub async fn revoke(
     claims: &Claims,
     session_id: &str,
 ) -> Result<()> {
+    if session_id != claims.sid {
+        super::stepup::require_recent(state, claims).await?;
+    }
     let audit = state.event(
         "auth.session.revoked",
         Some(&claims.sub),
@@ -357,7 +362,8 @@ pub async fn trusted_devices(state: &AppState, claims: &Claims) -> Result<Vec<Tr
         .await?)
 }
 
-/// Ends the trust of one of the caller's browsers; `NotFound` when it is not trusted.
+/// Ends the trust of one of the caller's browsers (after a step-up when the session's last
+/// proof is not recent, like revoking sessions); `NotFound` when it is not trusted.
 #[tracing::instrument(skip_all)]
 pub async fn end_device_trust(
     state: &AppState,
@@ -365,6 +371,7 @@ pub async fn end_device_trust(
     claims: &Claims,
     id: &str,
 ) -> Result<()> {
+    super::stepup::require_recent(state, claims).await?;
     let audit = state.event(
         "auth.device.untrusted",
         Some(&claims.sub),

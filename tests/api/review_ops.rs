@@ -1,6 +1,7 @@
 //! Issue 18 (second review): see the README's "After the second review".
 //! Items:
 //! - 6: cookies and HSTS from `public_url`'s scheme.
+//! - 7: step-up to sign one session out or untrust a browser.
 //! - 13: the last admin stays; admin actions say why.
 
 use std::collections::BTreeMap;
@@ -11,7 +12,7 @@ use serde_json::{json, Value};
 
 #[allow(unused_imports)]
 use crate::helpers::*;
-use crate::operate::{cli, exits};
+use crate::operate::{claims_of, cli, exits};
 
 /// A browser without JavaScript for the pages: keeps cookies, follows no redirect.
 struct Jar<'a> {
@@ -187,6 +188,138 @@ async fn behind_a_tls_proxy_cookies_are_secure_with_hsts_and_no_return_to_http()
         "{csrf:?}"
     );
     assert!(form.headers.get("strict-transport-security").is_none());
+}
+
+// ---- 7. Step-up to sign another session out or untrust a browser --------------------
+
+fn sid_of(token: &str) -> String {
+    claims_of(token)["sid"].as_str().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn signing_another_session_out_or_untrusting_a_browser_needs_a_recent_sign_in() {
+    let app = TestApp::spawn_with(|s| s.remember_device_days = 30).await;
+    let user = app.user().await;
+    let other = json_of(app.login(&user.email, &user.password).await).await;
+    let other_token = other["accessToken"].as_str().unwrap().to_owned();
+    let other_path = format!("/sessions/{}", sid_of(&other_token));
+
+    // A stale (say stolen) token cannot sign the owner out, one session at a time.
+    app.clock.advance(app.settings.step_up_seconds + 1);
+    let refused = assert_error(
+        app.request(Method::DELETE, &other_path, None, Some(&user.access_token))
+            .await,
+        StatusCode::FORBIDDEN,
+        "step_up_required",
+    )
+    .await;
+    assert_eq!(refused["methods"], json!(["password"]));
+    assert_status(app.me(&other_token).await, StatusCode::OK).await;
+    // revoke-others answers the same.
+    assert_error(
+        app.post(
+            "/sessions/revoke-others",
+            json!({}),
+            Some(&user.access_token),
+        )
+        .await,
+        StatusCode::FORBIDDEN,
+        "step_up_required",
+    )
+    .await;
+    // After a step-up it works.
+    let fresh = app
+        .step_up(&user.access_token, json!({ "password": user.password }))
+        .await;
+    assert_status(
+        app.request(Method::DELETE, &other_path, None, Some(&fresh))
+            .await,
+        StatusCode::NO_CONTENT,
+    )
+    .await;
+    assert_error(
+        app.me(&other_token).await,
+        StatusCode::UNAUTHORIZED,
+        "unauthorized",
+    )
+    .await;
+    // Signing out the current session (a logout) never needs one.
+    app.clock.advance(app.settings.step_up_seconds + 1);
+    let own = format!("/sessions/{}", sid_of(&fresh));
+    assert_status(
+        app.request(Method::DELETE, &own, None, Some(&fresh)).await,
+        StatusCode::NO_CONTENT,
+    )
+    .await;
+    assert_error(
+        app.me(&fresh).await,
+        StatusCode::UNAUTHORIZED,
+        "unauthorized",
+    )
+    .await;
+
+    // DELETE /devices/{id}: the same rule.
+    let e = app.enrolled_user().await;
+    app.next_step();
+    let challenge = app.challenge(&e.user).await;
+    let code = oathtool(&e.secret, now(&app));
+    let remembered = json_of(
+        assert_status(
+            app.post(
+                "/auth/verify-mfa",
+                json!({ "mfaChallengeToken": challenge, "code": code, "rememberDevice": true }),
+                None,
+            )
+            .await,
+            StatusCode::OK,
+        )
+        .await,
+    )
+    .await;
+    let token = remembered["accessToken"].as_str().unwrap().to_owned();
+    let sessions = json_of(app.get("/sessions", Some(&token)).await).await;
+    let device = sessions["trustedDevices"][0]["id"].as_str().unwrap();
+    let path = format!("/devices/{device}");
+    app.clock.advance(app.settings.step_up_seconds + 1);
+    assert_error(
+        app.request(Method::DELETE, &path, None, Some(&token)).await,
+        StatusCode::FORBIDDEN,
+        "step_up_required",
+    )
+    .await;
+    app.next_step();
+    let code = oathtool(&e.secret, now(&app));
+    let fresh = app.step_up(&token, json!({ "code": code })).await;
+    assert_status(
+        app.request(Method::DELETE, &path, None, Some(&fresh)).await,
+        StatusCode::NO_CONTENT,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn the_pages_ask_a_stale_session_to_confirm_before_signing_another_out() {
+    let app = TestApp::spawn().await;
+    let user = app.user().await;
+    let other = json_of(app.login(&user.email, &user.password).await).await;
+    let other_token = other["accessToken"].as_str().unwrap().to_owned();
+    let mut browser = Jar::new(&app);
+    let signed_in = browser.sign_in(&user.email, &user.password, "").await;
+    assert_eq!(signed_in.status, StatusCode::SEE_OTHER);
+    let own = sid_of(&browser.cookies["twofold_at"]);
+
+    app.clock.advance(app.settings.step_up_seconds + 1);
+    let csrf = browser.get("/account").await.csrf_token();
+    let revoke = format!("/account/sessions/{}/revoke", sid_of(&other_token));
+    let answer = browser.post(&revoke, &[("csrf_token", &csrf)]).await;
+    assert_eq!(answer.status, StatusCode::SEE_OTHER);
+    assert_eq!(answer.location(), "/account/step-up?return_to=%2Faccount");
+    assert_status(app.me(&other_token).await, StatusCode::OK).await;
+
+    // Signing this browser's own session out needs no step-up.
+    let mine = format!("/account/sessions/{own}/revoke");
+    let answer = browser.post(&mine, &[("csrf_token", &csrf)]).await;
+    assert_eq!(answer.location(), "/login?done=signed_out");
 }
 
 // ---- 13. The last admin stays; admin actions documented with a reason need one ---------

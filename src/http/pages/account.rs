@@ -198,7 +198,8 @@ pub(super) async fn overview(
     )
 }
 
-/// Stops trusting one of the person's browsers (`sessions::end_device_trust`).
+/// Stops trusting one of the person's browsers (`sessions::end_device_trust`; after a
+/// step-up when the session is not recent).
 pub(super) async fn untrust_device(
     State(state): State<AppState>,
     Meta(meta): Meta,
@@ -207,11 +208,13 @@ pub(super) async fn untrust_device(
 ) -> Response {
     match sessions::end_device_trust(&state, &meta, &claims, &id).await {
         Ok(()) | Err(Error::NotFound) => see_other("/account?done=untrusted"),
+        Err(Error::StepUpRequired { .. }) => super::stepup::required("/account"),
         Err(e) => layout::problem_page(&state, &Problem::from_service(e)),
     }
 }
 
-/// Signs out one of the person's other sessions (`sessions::revoke`).
+/// Signs out one of the person's sessions (`sessions::revoke`; another one than this needs
+/// a step-up when the session is not recent).
 pub(super) async fn revoke_session(
     State(state): State<AppState>,
     Meta(meta): Meta,
@@ -226,6 +229,7 @@ pub(super) async fn revoke_session(
         }
         // Already gone: the list the person saw was out of date; show the fresh one.
         Ok(()) | Err(Error::NotFound) => see_other("/account?done=session_revoked"),
+        Err(Error::StepUpRequired { .. }) => super::stepup::required("/account"),
         Err(e) => layout::problem_page(&state, &Problem::from_service(e)),
     }
 }

@@ -463,11 +463,13 @@ export class TwofoldClient {
     delete: (id: string) => this.request("delete", "/api/v1/mfa/factors/{id}", { path: { id } }),
   };
 
+  /** Signing out other sessions and untrusting browsers need a step-up (`step_up_required`). */
   readonly sessions = {
     list: () => this.request("get", "/api/v1/sessions"),
+    /** Another session needs a step-up; the current one (a logout) never does. */
     revoke: (id: string) => this.request("delete", "/api/v1/sessions/{id}", { path: { id } }),
     revokeOthers: () => this.request("post", "/api/v1/sessions/revoke-others", {}),
-    /** Stops trusting a browser listed in `list().trustedDevices`. */
+    /** Stops trusting a browser listed in `list().trustedDevices` (needs a step-up). */
     untrustDevice: (id: string) => this.request("delete", "/api/v1/devices/{id}", { path: { id } }),
   };
 
