@@ -78,7 +78,9 @@ impl AppState {
         self.clock.now()
     }
 
-    /// An audit event of `kind` for `user_id`, stamped now.
+    /// An audit event of `kind` for `user_id`, stamped now, with its webhooks. An event
+    /// without a user (a lock of an email nobody registered) notifies nobody: it queues no
+    /// webhook, so strangers' emails cannot fill the outbox.
     pub fn event(
         &self,
         kind: &'static str,
@@ -86,7 +88,7 @@ impl AppState {
         meta: &RequestMeta,
         details: serde_json::Value,
     ) -> AuditEvent {
-        let webhooks = if self.settings.webhook_url.is_some() {
+        let webhooks = if self.settings.webhook_url.is_some() && user_id.is_some() {
             webhooks::types_for(kind, &details)
         } else {
             Vec::new()

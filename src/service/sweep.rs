@@ -1,6 +1,7 @@
 //! The background sweep: deletes expired challenges, pending setups, sessions, refresh and
-//! device tokens, idle login guards, and audit events past their retention, in small
-//! transactions so that requests never wait long behind it.
+//! device tokens, idle login guards, audit and webhook events past their retention, and
+//! the sent webhook events of deleted users, in small transactions so that requests never
+//! wait long behind it.
 
 use std::time::Duration;
 

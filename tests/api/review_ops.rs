@@ -2,6 +2,7 @@
 //! Items:
 //! - 6: cookies and HSTS from `public_url`'s scheme.
 //! - 7: step-up to sign one session out or untrust a browser.
+//! - 12: the webhook outbox is swept and bounded.
 //! - 13: the last admin stays; admin actions say why.
 
 use std::collections::BTreeMap;
@@ -320,6 +321,144 @@ async fn the_pages_ask_a_stale_session_to_confirm_before_signing_another_out() {
     let mine = format!("/account/sessions/{own}/revoke");
     let answer = browser.post(&mine, &[("csrf_token", &csrf)]).await;
     assert_eq!(answer.location(), "/login?done=signed_out");
+}
+
+// ---- 12. The webhook outbox: swept like the audit trail, bounded for strangers -------
+
+/// `(user_id, type)` of every outbox row, in order.
+async fn outbox_rows(url: &str) -> Vec<(Option<String>, String)> {
+    let sql = "SELECT user_id, type FROM webhook_outbox ORDER BY seq";
+    if url.starts_with("postgres") {
+        let pool = sqlx::PgPool::connect(url).await.unwrap();
+        let rows = sqlx::query_as(sql).fetch_all(&pool).await.unwrap();
+        pool.close().await;
+        rows
+    } else {
+        let pool = sqlx::SqlitePool::connect(url).await.unwrap();
+        let rows = sqlx::query_as(sql).fetch_all(&pool).await.unwrap();
+        pool.close().await;
+        rows
+    }
+}
+
+fn webhook_event(user: &str, at: i64, kind: &'static str) -> twofold::store::AuditEvent {
+    twofold::store::AuditEvent {
+        user_id: Some(user.into()),
+        kind: "test.event",
+        at,
+        ip: None,
+        user_agent: None,
+        details: json!({}),
+        webhooks: vec![kind],
+    }
+}
+
+#[tokio::test]
+async fn the_outbox_is_swept_past_retention_and_of_deleted_users() {
+    use twofold::store::{connect, NewUser, StoreOptions, WebhookAttempt};
+    let dir = tempfile::tempdir().unwrap();
+    let url = if backend_is_postgres() {
+        fresh_postgres_database().await
+    } else {
+        format!("sqlite://{}?mode=rwc", dir.path().join("s.db").display())
+    };
+    let options = StoreOptions {
+        max_connections: 2,
+        acquire_timeout_secs: 5,
+        write_batch_max: 512,
+    };
+    let store = connect(&url, options).await.unwrap();
+    store.migrate().await.unwrap();
+    let now = 100 * 86_400;
+    for id in ["kept", "gone"] {
+        let user = NewUser {
+            id: id.into(),
+            email: format!("{id}@example.com"),
+            password_hash: "$argon2id$x".into(),
+            created_at: 1,
+        };
+        let mut audit = webhook_event(id, now, "mfa.enabled");
+        audit.webhooks.clear();
+        store.create_user(&user, &audit).await.unwrap();
+    }
+    for event in [
+        webhook_event("kept", 10, "password.changed"), // past the retention
+        webhook_event("kept", now, "mfa.enabled"),
+        webhook_event("gone", now, "mfa.enabled"), // delivered, then the user is deleted
+        webhook_event("gone", now, "mfa.disabled"), // still to deliver when deleted
+    ] {
+        store.append_audit(&event).await.unwrap();
+    }
+    let due = store.due_webhooks(now, 10).await.unwrap();
+    let delivered = due
+        .iter()
+        .find(|e| e.user_id.as_deref() == Some("gone"))
+        .unwrap();
+    assert_eq!(delivered.kind, "mfa.enabled");
+    store
+        .settle_webhook(delivered.seq, &WebhookAttempt::Delivered { at: now })
+        .await
+        .unwrap();
+    assert!(store.delete_user("gone", b"key", &[]).await.unwrap());
+
+    store.sweep(now, now - 30 * 86_400, 500).await.unwrap();
+    let some = |s: &str| Some(s.to_owned());
+    assert_eq!(
+        outbox_rows(&url).await,
+        [
+            (some("kept"), "mfa.enabled".to_owned()),
+            (some("gone"), "mfa.disabled".to_owned())
+        ]
+    );
+    // Once the deleted user's last event is sent, it goes too.
+    let last = store.due_webhooks(now, 10).await.unwrap();
+    let last = last.iter().find(|e| e.user_id.as_deref() == Some("gone"));
+    store
+        .settle_webhook(
+            last.unwrap().seq,
+            &WebhookAttempt::Failed {
+                at: now,
+                error: "answered 500".into(),
+            },
+        )
+        .await
+        .unwrap();
+    store.sweep(now, now - 30 * 86_400, 500).await.unwrap();
+    assert_eq!(outbox_rows(&url).await.len(), 1);
+}
+
+#[tokio::test]
+async fn a_lock_of_an_email_nobody_registered_queues_no_webhook() {
+    use base64::Engine as _;
+    // A receiver that is down: events stay in the outbox, waiting.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = closed.local_addr().unwrap().port();
+    drop(closed);
+    let secret = base64::engine::general_purpose::STANDARD.encode([7u8; 32]);
+    let app = TestApp::spawn_with(|s| {
+        s.webhook_url = Some(format!("http://127.0.0.1:{port}/hook"));
+        s.webhook_secret = Some(secret.into());
+        s.password_max_failures = 2;
+    })
+    .await;
+    for n in 0..20 {
+        let email = format!("stranger{n}@example.com");
+        for _ in 0..2 {
+            assert_error(
+                app.login(&email, "wrong password").await,
+                StatusCode::UNAUTHORIZED,
+                "invalid_credentials",
+            )
+            .await;
+        }
+    }
+    assert_eq!(app.state.store.webhook_backlog().await.unwrap(), 0);
+    // A real account's lock is still sent.
+    let user = app.user().await;
+    for _ in 0..2 {
+        app.login(&user.email, "wrong password").await;
+    }
+    assert_eq!(app.state.store.webhook_backlog().await.unwrap(), 1);
 }
 
 // ---- 13. The last admin stays; admin actions documented with a reason need one ---------
