@@ -1,7 +1,8 @@
 //! Characters that have no business in an identifier a person reads: invisible ones
 //! (zero-width, BOM, fillers, variation selectors), bidi controls that reorder text,
-//! private-use and tag characters, and control characters. Emails and device names
-//! refuse them, so that two different strings cannot look the same on screen.
+//! private-use and tag characters, and control characters. Emails and the names of
+//! factors and devices refuse them, so that two different strings cannot look the same
+//! on screen.
 
 /// Whether `c` is invisible, a bidi control, private-use, a tag or a control character.
 pub fn is_hidden(c: char) -> bool {
@@ -25,9 +26,40 @@ pub fn is_hidden(c: char) -> bool {
         )
 }
 
+/// Longest name of a factor or device, in characters.
+pub const NAME_MAX: usize = 64;
+
+/// The name a person gives an authenticator (a factor or a device), as every surface
+/// takes it: trimmed, `None` when blank, refused (with the reason, to follow the field's
+/// name) when longer than [`NAME_MAX`] characters or holding a hidden character.
+pub fn factor_name(raw: &str) -> Result<Option<String>, &'static str> {
+    let name = raw.trim();
+    if name.is_empty() {
+        return Ok(None);
+    }
+    if name.chars().count() > NAME_MAX {
+        return Err("must be at most 64 characters");
+    }
+    if name.chars().any(is_hidden) {
+        return Err("must not contain control, invisible or text-direction characters");
+    }
+    Ok(Some(name.to_owned()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn factor_names() {
+        assert_eq!(factor_name("  Work phone "), Ok(Some("Work phone".into())));
+        assert_eq!(factor_name(" \t "), Ok(None));
+        assert_eq!(factor_name(&"é".repeat(64)), Ok(Some("é".repeat(64))));
+        assert!(factor_name(&"a".repeat(65)).is_err());
+        for bad in ["Pixel\u{202e}9", "Pixel\u{0007}", "Pix\u{200b}el", "a\nb"] {
+            assert!(factor_name(bad).is_err(), "{bad:?}");
+        }
+    }
 
     #[test]
     fn hidden_characters_are_caught() {

@@ -79,12 +79,17 @@ pub fn router(document: Document) -> Router<AppState> {
 
 async fn docs() -> impl IntoResponse {
     (
-        // The page runs the embedded script only; it reaches nothing but this server.
-        [(
-            header::CONTENT_SECURITY_POLICY,
-            "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; \
-             img-src 'self' data:; font-src 'self' data:; connect-src 'self'; worker-src blob:",
-        )],
+        // The page runs the embedded script only; it reaches nothing but this server, and
+        // no other site may frame it.
+        [
+            (
+                header::CONTENT_SECURITY_POLICY,
+                "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; \
+                 img-src 'self' data:; font-src 'self' data:; connect-src 'self'; worker-src blob:; \
+                 frame-ancestors 'none'",
+            ),
+            (header::X_FRAME_OPTIONS, "DENY"),
+        ],
         Html(
             r#"<!doctype html>
 <html lang="en">

@@ -56,7 +56,14 @@ struct WriterHealth {
     up: AtomicBool,
     /// Test hook: the writer may not be restarted while set.
     held_down: AtomicBool,
+    /// When the last write probe went through and how it ended: `/readyz` (anyone may call
+    /// it) pushes at most one probe a second through the writer; the lock makes callers
+    /// that arrive during a probe wait for its answer instead of sending their own.
+    probed: Mutex<Option<(std::time::Instant, bool)>>,
 }
+
+/// How long the answer of a write probe stands.
+const PROBE_EVERY: Duration = Duration::from_secs(1);
 
 impl SqliteStore {
     /// Opens (creating if needed) the database file of `url`, migrates it, and starts the
@@ -104,18 +111,27 @@ impl SqliteStore {
         })
     }
 
-    /// Whether a write can be committed now: a writer runs, and an empty unit of work
-    /// goes through it within a few seconds.
+    /// Whether a write can be committed now: a writer runs (checked on every call), and
+    /// an empty unit of work went through it within a few seconds, at most a second ago.
     async fn writes_ready(&self) -> StoreResult<()> {
         let unavailable = || StoreError::Unavailable(sqlx::Error::PoolClosed);
         if !self.health.up.load(Ordering::SeqCst) {
             return Err(unavailable());
         }
+        let mut probed = self.health.probed.lock().await;
+        if let Some((at, ok)) = *probed {
+            if at.elapsed() < PROBE_EVERY {
+                return if ok { Ok(()) } else { Err(unavailable()) };
+            }
+        }
         // An empty unit of work goes through a whole batch, commit included.
         let probe = self.write(|_| Box::pin(async { Ok((true, ())) }));
-        tokio::time::timeout(Duration::from_secs(3), probe)
+        let result = tokio::time::timeout(Duration::from_secs(3), probe)
             .await
-            .map_err(|_| unavailable())?
+            .map_err(|_| unavailable())
+            .and_then(|r| r);
+        *probed = Some((std::time::Instant::now(), result.is_ok()));
+        result
     }
 
     /// Makes the running writer panic mid-batch; with `keep_down` it is not restarted

@@ -23,8 +23,8 @@ use crate::crypto::jwt::Claims;
 use crate::domain::codes::TotpCode;
 use crate::http::extract::Meta;
 use crate::service::error::Error;
-use crate::service::factors::{self, Factor};
-use crate::service::{passkeys, AppState, RequestMeta};
+use crate::service::factors::{self, Factor, PendingTotp};
+use crate::service::{passkeys, AppState};
 
 /// A form answered by a passkey: hidden until `pages.js` shows it (when the browser has
 /// WebAuthn); it runs `navigator.credentials.create` (`mode` "create") or `.get` with
@@ -112,7 +112,7 @@ pub(super) fn section(browser: &Browser, factors: &[Factor], mfa_on: bool) -> Ma
             div.actions {
                 a.button.secondary href="/account/passkeys/add" data-testid="add-passkey" { "Add a passkey" }
                 @if mfa_on {
-                    a.button.secondary href="/account/factors/totp" data-testid="add-authenticator" { "Add an authenticator app" }
+                    (start_totp_form(browser, true))
                 }
             }
         }
@@ -185,16 +185,14 @@ pub(super) async fn add_passkey(
         Ok(form) => form,
         Err(response) => return *response,
     };
-    let name = form.name.trim();
-    if name.chars().count() > 64 {
-        let p = Problem::field("name", "The name must be at most 64 characters.");
-        return add_passkey_page(&state, &browser, &claims, Some(&p)).await;
-    }
+    let name = match Problem::name("name", "The name", &form.name) {
+        Ok(name) => name,
+        Err(p) => return add_passkey_page(&state, &browser, &claims, Some(&p)).await,
+    };
     let credential = match passkey_answer(&form.passkey) {
         Ok(c) => c,
         Err(p) => return add_passkey_page(&state, &browser, &claims, Some(&p)).await,
     };
-    let name = Some(name.to_owned()).filter(|n| !n.is_empty());
     match passkeys::register_finish(
         &state,
         &meta,
@@ -230,22 +228,44 @@ pub(super) async fn add_passkey(
     }
 }
 
+/// The form that starts adding an authenticator app: a post, so that a link from another
+/// site cannot replace the enrollment being scanned.
+fn start_totp_form(browser: &Browser, secondary: bool) -> Markup {
+    html! {
+        form method="post" action="/account/factors/totp/start" {
+            (csrf(browser))
+            button .secondary[secondary] .primary[!secondary] type="submit"
+                data-testid="add-authenticator" { "Add an authenticator app" }
+        }
+    }
+}
+
+/// The authenticator app being added, while its enrollment lasts (read only).
+async fn pending_totp(state: &AppState, caller: &Claims) -> Result<Option<PendingTotp>, Error> {
+    let now = state.now();
+    let Some(pending) = state
+        .store
+        .pending_totp(&caller.sub)
+        .await?
+        .filter(|p| p.expires_at > now)
+    else {
+        return Ok(None);
+    };
+    match factors::resume_totp(state, caller, &pending.factor_id).await {
+        Ok(p) => Ok(Some(p)),
+        Err(Error::NoPendingSetup) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// The page of an authenticator app being added: its QR code and the code field.
 async fn add_totp_page(
     state: &AppState,
-    meta: &RequestMeta,
     browser: &Browser,
     caller: &Claims,
-    resume: Option<&str>,
+    pending: Result<PendingTotp, Error>,
     problem: Option<&Problem>,
 ) -> Response {
-    let pending = match resume {
-        Some(id) => match factors::resume_totp(state, caller, id).await {
-            Ok(p) => Ok(p),
-            Err(Error::NoPendingSetup) => factors::add_totp(state, meta, caller, None).await,
-            Err(e) => Err(e),
-        },
-        None => factors::add_totp(state, meta, caller, None).await,
-    };
     let pending = match pending {
         Ok(p) => p,
         Err(Error::StepUpRequired { .. }) => {
@@ -288,13 +308,48 @@ async fn add_totp_page(
     .await
 }
 
+/// `GET /account/factors/totp` changes nothing: it shows the enrollment in progress, or
+/// the button that starts one.
 pub(super) async fn add_totp_form(
+    State(state): State<AppState>,
+    Extension(browser): Extension<Browser>,
+    Extension(SignedIn(claims)): Extension<SignedIn>,
+) -> Response {
+    match pending_totp(&state, &claims).await {
+        Ok(Some(pending)) => add_totp_page(&state, &browser, &claims, Ok(pending), None).await,
+        Ok(None) => {
+            let body = html! {
+                p.back { a href="/account" { "← Your account" } }
+                h1 { "Add an authenticator app" }
+                p.lead { "A second app (on another phone, say) lets you sign in if you lose the first." }
+                (start_totp_form(&browser, false))
+            };
+            account_page(
+                &state,
+                &browser,
+                &claims.sub,
+                "Add an authenticator app",
+                None,
+                body,
+            )
+            .await
+        }
+        Err(e) => layout::problem_page(&state, &Problem::from_service(e)),
+    }
+}
+
+/// `POST /account/factors/totp/start`: a new enrollment (replacing a pending one), then
+/// its page.
+pub(super) async fn start_totp(
     State(state): State<AppState>,
     Meta(meta): Meta,
     Extension(browser): Extension<Browser>,
     Extension(SignedIn(claims)): Extension<SignedIn>,
 ) -> Response {
-    add_totp_page(&state, &meta, &browser, &claims, None, None).await
+    match factors::add_totp(&state, &meta, &claims, None).await {
+        Ok(_) => see_other("/account/factors/totp"),
+        Err(e) => add_totp_page(&state, &browser, &claims, Err(e), None).await,
+    }
 }
 
 #[derive(Deserialize)]
@@ -319,28 +374,31 @@ pub(super) async fn add_totp(
         Err(response) => return *response,
     };
     let id = form.factor_id.trim();
+    // The same enrollment again, or (this is a post of this browser) a new one when it
+    // has expired.
     let again = |p: Problem| {
         let (state, meta, browser, claims) = (&state, &meta, &browser, &claims);
-        async move { add_totp_page(state, meta, browser, claims, Some(id), Some(&p)).await }
+        async move {
+            let pending = match factors::resume_totp(state, claims, id).await {
+                Err(Error::NoPendingSetup) => factors::add_totp(state, meta, claims, None).await,
+                other => other,
+            };
+            add_totp_page(state, browser, claims, pending, Some(&p)).await
+        }
     };
-    let name = form.name.trim();
-    if name.chars().count() > 64 {
-        return again(Problem::field(
-            "name",
-            "The name must be at most 64 characters.",
-        ))
-        .await;
-    }
+    let name = match Problem::name("name", "The name", &form.name) {
+        Ok(name) => name,
+        Err(p) => return again(p).await,
+    };
     let code = match TotpCode::parse(&form.code) {
         Ok(code) => code,
         Err(m) => return again(Problem::field("code", sentence("The code", m))).await,
     };
     match factors::confirm_totp(&state, &meta, &claims, id, code).await {
         Ok(factor) => {
-            if !name.is_empty() {
+            if name.is_some() {
                 // Named in the same visit: the step-up that opened this page is recent.
-                let _ = factors::rename(&state, &meta, &claims, &factor.id, Some(name.to_owned()))
-                    .await;
+                let _ = factors::rename(&state, &meta, &claims, &factor.id, name).await;
             }
             see_other("/account?done=factor_added")
         }
@@ -382,9 +440,10 @@ pub(super) async fn rename(
         Ok(form) => form,
         Err(response) => return *response,
     };
-    let name: String = form.name.trim().chars().take(64).collect();
-    let name =
-        Some(name).filter(|n| !n.is_empty() && !n.chars().any(crate::domain::text::is_hidden));
+    let name = match Problem::name("name", "The name", &form.name) {
+        Ok(name) => name,
+        Err(p) => return layout::problem_page(&state, &p),
+    };
     match factors::rename(&state, &meta, &claims, &id, name).await {
         Ok(_) | Err(Error::NotFound) => see_other("/account?done=factor_renamed"),
         Err(Error::StepUpRequired { .. }) => super::stepup::required("/account"),

@@ -7,6 +7,7 @@ use axum::response::{IntoResponse, Response};
 use maud::{html, Markup, DOCTYPE};
 
 use super::{Browser, CSRF_FIELD};
+use crate::domain::text::factor_name;
 use crate::service::error::Error;
 use crate::service::AppState;
 
@@ -227,6 +228,12 @@ impl Problem {
             also: Vec::new(),
             retry_after: None,
         }
+    }
+
+    /// A name field (`subject` names it in the message) refused by the rule every surface
+    /// applies to the names of factors and devices ([`factor_name`]).
+    pub fn name(field: &'static str, subject: &str, raw: &str) -> Result<Option<String>, Self> {
+        factor_name(raw).map_err(|m| Self::field(field, format!("{subject} {m}.")))
     }
 
     /// A message beside `field` (400 unless `at`).

@@ -159,13 +159,10 @@ pub(super) async fn confirm(
         Err(response) => return *response,
     };
     let device_name = form.device_name.trim();
-    if device_name.chars().count() > 64 {
-        let p = Problem::field(
-            "device_name",
-            "The device name must be at most 64 characters.",
-        );
-        return setup_page(&state, &meta, &browser, &claims, device_name, Some(&p)).await;
-    }
+    let name = match Problem::name("device_name", "The device name", device_name) {
+        Ok(name) => name,
+        Err(p) => return setup_page(&state, &meta, &browser, &claims, device_name, Some(&p)).await,
+    };
     let code = match TotpCode::parse(&form.code) {
         Ok(code) => code,
         Err(m) => {
@@ -173,7 +170,6 @@ pub(super) async fn confirm(
             return setup_page(&state, &meta, &browser, &claims, device_name, Some(&p)).await;
         }
     };
-    let name = Some(device_name.to_owned()).filter(|n| !n.is_empty());
     match mfa::confirm(&state, &meta, &claims, Some(code), None, name).await {
         Ok(codes) => {
             codes_page(
