@@ -23,9 +23,15 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(list))
         .routes(routes!(add_totp))
         .routes(routes!(confirm_totp))
+        .routes(routes!(rename, delete))
+}
+
+/// The passkey registration, behind the per-IP bucket like the other passkey endpoints
+/// (each starts or verifies a WebAuthn ceremony; a first passkey makes recovery codes).
+pub fn passkey_router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
         .routes(routes!(register_start))
         .routes(routes!(register_finish))
-        .routes(routes!(rename, delete))
 }
 
 /// A factor: a TOTP authenticator or a passkey.
@@ -147,7 +153,8 @@ struct RegistrationBody {
     security(("bearer" = []), ("cookie" = [])),
     responses((status = 200, description = "The creation options", body = RegistrationBody),
         (status = 403, description = "`step_up_required`", body = ErrorBody),
-        (status = 409, description = "`too_many_factors`", body = ErrorBody), Authed, Always))]
+        (status = 409, description = "`too_many_factors`", body = ErrorBody),
+        (status = 429, description = "`rate_limited`", body = ErrorBody), Authed, Always))]
 async fn register_start(
     State(state): State<AppState>,
     Auth(claims): Auth,
@@ -184,7 +191,8 @@ struct RegisteredBody {
     security(("bearer" = []), ("cookie" = [])),
     responses((status = 200, description = "The factor (and recovery codes when it turned MFA on)", body = RegisteredBody),
         (status = 400, description = "`invalid_credential`", body = ErrorBody),
-        (status = 409, description = "`too_many_factors`", body = ErrorBody), Authed, Always))]
+        (status = 409, description = "`too_many_factors`", body = ErrorBody),
+        (status = 429, description = "`rate_limited`", body = ErrorBody), Authed, Always))]
 async fn register_finish(
     State(state): State<AppState>,
     Meta(meta): Meta,

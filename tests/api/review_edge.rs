@@ -50,6 +50,193 @@ fn label_values(text: &str, metric: &str, label: &str) -> std::collections::BTre
         .collect()
 }
 
+/// A log sink for one test (a thread's default subscriber: the app runs on the test's
+/// current-thread runtime).
+#[derive(Clone, Default)]
+struct Captured(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Captured {
+    fn take(&self) -> String {
+        String::from_utf8_lossy(&std::mem::take(&mut *self.0.lock().unwrap())).into_owned()
+    }
+}
+
+/// CBOR of `{"fmt": "none", "attStmt": {}, "authData": auth_data}` (auth_data < 64 KiB).
+fn attestation_object(auth_data: &[u8]) -> Vec<u8> {
+    let mut cbor = vec![0xa3, 0x63];
+    cbor.extend(b"fmt");
+    cbor.push(0x64);
+    cbor.extend(b"none");
+    cbor.push(0x67);
+    cbor.extend(b"attStmt");
+    cbor.push(0xa0);
+    cbor.push(0x68);
+    cbor.extend(b"authData");
+    cbor.push(0x59);
+    cbor.extend((auth_data.len() as u16).to_be_bytes());
+    cbor.extend(auth_data);
+    cbor
+}
+
+#[tokio::test]
+async fn a_malformed_passkey_registration_is_not_logged_whole() {
+    use base64::Engine as _;
+    let b64 = |b: &[u8]| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(b);
+    let logs = Captured::default();
+    let writer = logs.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_env_filter(twofold::telemetry::filter("trace"))
+        .with_ansi(false)
+        .with_writer(move || writer.clone())
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let app = TestApp::spawn().await;
+    let user = app.user().await;
+    let start = json_of(
+        assert_status(
+            app.post(
+                "/mfa/factors/passkey/register/start",
+                json!({}),
+                Some(&user.access_token),
+            )
+            .await,
+            StatusCode::OK,
+        )
+        .await,
+    )
+    .await;
+    let client_data = json!({
+        "type": "webauthn.create",
+        "challenge": start["publicKey"]["challenge"],
+        "origin": app.state.settings.public_url,
+    });
+    // Authenticator data the library's parser gives up on, with 30 KB still unread.
+    let auth_data = vec![0x41u8; 30_000];
+    let credential = json!({
+        "id": "AAAA",
+        "rawId": "AAAA",
+        "type": "public-key",
+        "response": {
+            "clientDataJSON": b64(client_data.to_string().as_bytes()),
+            "attestationObject": b64(&attestation_object(&auth_data)),
+        },
+        "clientExtensionResults": {},
+    });
+    let body = json!({ "registrationId": start["registrationId"], "credential": credential });
+    let sent = body.to_string().len();
+    logs.take();
+    assert_error(
+        app.post(
+            "/mfa/factors/passkey/register/finish",
+            body,
+            Some(&user.access_token),
+        )
+        .await,
+        StatusCode::BAD_REQUEST,
+        "invalid_credential",
+    )
+    .await;
+    let text = logs.take();
+    assert!(
+        text.contains("passkey registration refused"),
+        "the capture works: {}",
+        &text[..text.len().min(2000)]
+    );
+    assert!(
+        !text.contains("webauthn_rs_core"),
+        "the library's lines are off: {}",
+        &text[..text.len().min(2000)]
+    );
+    assert!(
+        text.len() < sent / 4,
+        "{} bytes of log for a request of {sent}",
+        text.len()
+    );
+}
+
+/// `send` is answered `burst` times before 429 `rate_limited` (the bucket starts full).
+async fn limited<F, Fut>(app: &TestApp, what: &str, send: F)
+where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = reqwest::Response>,
+{
+    app.clock.advance(BURST as i64 + 1); // a full bucket
+    for _ in 0..BURST {
+        let resp = send().await;
+        assert_ne!(resp.status(), StatusCode::TOO_MANY_REQUESTS, "{what}");
+    }
+    let resp = send().await;
+    assert_eq!(resp.status(), StatusCode::TOO_MANY_REQUESTS, "{what}");
+    assert!(resp.headers().contains_key("retry-after"), "{what}");
+}
+
+const BURST: u32 = 3;
+
+#[tokio::test]
+async fn the_passkey_endpoints_share_the_per_ip_bucket() {
+    let app = TestApp::spawn_with(|s| {
+        s.rate_limit_burst = BURST;
+        s.rate_limit_per_second = 1.0;
+    })
+    .await;
+    let user = app.user().await;
+    let token = user.access_token.as_str();
+    let api = |path: &'static str, body: serde_json::Value| {
+        let app = &app;
+        move || app.post(path, body.clone(), Some(token))
+    };
+    for (path, body) in [
+        ("/mfa/factors/passkey/register/start", json!({})),
+        (
+            "/mfa/factors/passkey/register/finish",
+            json!({ "registrationId": "x", "credential": {} }),
+        ),
+        ("/auth/passkey/options", json!({})),
+        (
+            "/auth/passkey/login",
+            json!({ "passkeyChallengeToken": "x", "passkey": {} }),
+        ),
+        (
+            "/auth/verify-mfa/passkey/options",
+            json!({ "mfaChallengeToken": "x" }),
+        ),
+        ("/auth/step-up/passkey/options", json!({})),
+    ] {
+        limited(&app, path, api(path, body)).await;
+    }
+    // The pages' passkey posts, and the pages that start a ceremony.
+    let cookie = format!("twofold_at={token}");
+    for (method, path) in [
+        (Method::POST, "/login/passkey"),
+        (Method::POST, "/login/mfa/passkey"),
+        (Method::POST, "/account/passkeys/add"),
+        (Method::GET, "/account/passkeys/add"),
+        (Method::GET, "/login/mfa"),
+        (Method::GET, "/account/step-up"),
+    ] {
+        let send = || {
+            app.client
+                .request(method.clone(), format!("{}{path}", app.address))
+                .header("cookie", &cookie)
+                .header("sec-fetch-site", "same-origin")
+                .form(&[("passkey", "{}")])
+                .send()
+        };
+        limited(&app, path, || async { send().await.unwrap() }).await;
+    }
+}
+
 /// A browser without JavaScript, signed in with an access token: keeps cookies, follows
 /// no redirect.
 struct Browser<'a> {

@@ -217,7 +217,9 @@ async fn guard_request(pages: &Pages, req: Request) -> Result<(Request, Option<S
         .map(str::to_owned);
     if req.method() != Method::POST {
         if passkey_request(req.method(), req.uri().path()) {
-            take_token(pages, &req)?;
+            if let Some(wait) = take_token(pages, &req) {
+                return Err(wait);
+            }
         }
         let (key, new_key) = match key {
             Some(key) => (key, None),
@@ -236,7 +238,9 @@ async fn guard_request(pages: &Pages, req: Request) -> Result<(Request, Option<S
         return Err(refused());
     }
     if hashing_post(req.uri().path()) || passkey_request(req.method(), req.uri().path()) {
-        take_token(pages, &req)?;
+        if let Some(wait) = take_token(pages, &req) {
+            return Err(wait);
+        }
     }
     let (parts, body) = req.into_parts();
     let Ok(bytes) = axum::body::to_bytes(body, super::BODY_LIMIT).await else {
@@ -257,11 +261,13 @@ async fn guard_request(pages: &Pages, req: Request) -> Result<(Request, Option<S
     Ok((req, None))
 }
 
-/// One token from the client IP's bucket, or the page that says to wait.
-fn take_token(pages: &Pages, req: &Request) -> Result<(), Response> {
-    pages.edge.take_token(req).map_err(|retry_after| {
-        layout::problem_page(&pages.state, &Problem::rate_limited(retry_after))
-    })
+/// Takes one token from the client IP's bucket; without one, the page that says to wait.
+fn take_token(pages: &Pages, req: &Request) -> Option<Response> {
+    let retry_after = pages.edge.take_token(req).err()?;
+    Some(layout::problem_page(
+        &pages.state,
+        &Problem::rate_limited(retry_after),
+    ))
 }
 
 /// The passkey pages, which share the per-IP bucket like the API's passkey endpoints: a
