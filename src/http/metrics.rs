@@ -1,12 +1,15 @@
 //! Prometheus metrics (`metrics` + `metrics-exporter-prometheus`): the recorder, the
 //! per-request middleware, and the separate `/metrics` listener of `metrics_listen`.
 //! Labels carry route templates, methods, statuses and outcomes: never a user id, an
-//! email or a secret.
+//! email or a secret. Every label has a fixed, small set of values (a client cannot mint
+//! new series): the matched route template or `unmatched`, one of the standard methods or
+//! `other`, a status code, and the `&'static str` outcomes of the services.
 
 use std::sync::OnceLock;
 use std::time::Instant;
 
 use axum::extract::{MatchedPath, Request};
+use axum::http::Method;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -73,19 +76,35 @@ fn describe() {
     );
 }
 
+/// The `method` label: a standard method, or `other` for any other token (each new
+/// value would be a new series kept until the process ends).
+fn method_label(method: &Method) -> &'static str {
+    match *method {
+        Method::GET => "GET",
+        Method::HEAD => "HEAD",
+        Method::POST => "POST",
+        Method::PUT => "PUT",
+        Method::PATCH => "PATCH",
+        Method::DELETE => "DELETE",
+        Method::OPTIONS => "OPTIONS",
+        _ => "other",
+    }
+}
+
 /// Counts and times every request by route template, method and status.
 pub async fn track(request: Request, next: Next) -> Response {
+    // The route's template (a fixed set, from the router), never the path itself.
     let route = request
         .extensions()
         .get::<MatchedPath>()
         .map_or_else(|| "unmatched".to_owned(), |p| p.as_str().to_owned());
-    let method = request.method().as_str().to_owned();
+    let method = method_label(request.method());
     let started = Instant::now();
     let response = next.run(request).await;
     let status = response.status().as_u16().to_string();
     metrics::histogram!(
         "twofold_http_request_duration_seconds",
-        "route" => route.clone(), "method" => method.clone()
+        "route" => route.clone(), "method" => method
     )
     .record(started.elapsed());
     metrics::counter!(
@@ -117,4 +136,19 @@ async fn render() -> Response {
         body,
     )
         .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_methods_share_one_label() {
+        assert_eq!(method_label(&Method::GET), "GET");
+        assert_eq!(method_label(&Method::DELETE), "DELETE");
+        for token in ["FOO", "get", "PROPFIND", "CONNECT", "TRACE"] {
+            let method = Method::from_bytes(token.as_bytes()).unwrap();
+            assert_eq!(method_label(&method), "other", "{token}");
+        }
+    }
 }

@@ -50,6 +50,49 @@ fn label_values(text: &str, metric: &str, label: &str) -> std::collections::BTre
         .collect()
 }
 
+#[tokio::test]
+async fn metrics_labels_have_a_fixed_set_of_values() {
+    let (app, metrics) = app_with_metrics().await;
+    for i in 0..40 {
+        let method = Method::from_bytes(format!("X{i}").as_bytes()).unwrap();
+        for path in ["/api/v1/healthz", "/no/such/path"] {
+            let resp = app
+                .client
+                .request(method.clone(), format!("{}{path}{i}", app.address))
+                .send()
+                .await
+                .unwrap();
+            assert!(resp.status().is_client_error(), "{}", resp.status());
+        }
+        let resp = app
+            .client
+            .request(method, app.url("/healthz"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), StatusCode::METHOD_NOT_ALLOWED);
+    }
+    assert_status(app.get("/healthz", None).await, StatusCode::OK).await;
+    let text = scrape(&app, &metrics).await;
+    for metric in [
+        "twofold_http_requests_total",
+        "twofold_http_request_duration_seconds_count",
+    ] {
+        let methods = label_values(&text, metric, "method");
+        assert_eq!(
+            methods,
+            ["GET", "other"].map(String::from).into(),
+            "{metric}: {text}"
+        );
+        let routes = label_values(&text, metric, "route");
+        assert_eq!(
+            routes,
+            ["/api/v1/healthz", "unmatched"].map(String::from).into(),
+            "{metric}"
+        );
+    }
+}
+
 /// A log sink for one test (a thread's default subscriber: the app runs on the test's
 /// current-thread runtime).
 #[derive(Clone, Default)]
