@@ -149,7 +149,8 @@ impl Edge {
 }
 
 /// The edge of every request, as one layer: determines the client IP (put in the
-/// request's extensions), refuses cross-site cookie requests (403, nothing done), bounds
+/// request's extensions), refuses cross-site requests without a Bearer token (403,
+/// nothing done), drops the cookies of a request with one, bounds
 /// the request's time (503 `timeout`), and adds the security headers to every answer.
 pub async fn guard(State(edge): State<Arc<Edge>>, mut req: Request, next: Next) -> Response {
     let path = req.uri().path();
@@ -166,7 +167,13 @@ pub async fn guard(State(edge): State<Arc<Edge>>, mut req: Request, next: Next) 
     req.headers_mut().insert(REQUEST_ID, request_id.clone());
     let span = tracing::info_span!("request", id = request_id.to_str().unwrap_or_default());
     let safe = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
-    let bearer = req.headers().contains_key(header::AUTHORIZATION);
+    // Only a Bearer token exempts a request from the cross-site rule: a browser never
+    // adds one by itself (it does add Basic credentials it remembers). A request that
+    // sends one is judged by it alone: its cookies are not read by anything after this.
+    let bearer = !page && super::extract::bearer_token(req.headers()).is_some();
+    if bearer {
+        req.headers_mut().remove(header::COOKIE);
+    }
     let mut response = if !safe && !bearer && !page && !edge.same_site(req.headers()) {
         ApiError::CrossSite.into_response()
     } else {

@@ -93,6 +93,83 @@ async fn metrics_labels_have_a_fixed_set_of_values() {
     }
 }
 
+#[tokio::test]
+async fn only_a_bearer_token_exempts_a_request_from_the_cross_site_rule() {
+    let app = TestApp::spawn().await;
+    let user = app.user().await;
+    let cookie = format!("twofold_at={}", user.access_token);
+    // Credentials a browser adds by itself (Basic, remembered for the site) and headers
+    // that are not a Bearer token leave a cookie request under the rule.
+    for authorization in [
+        "Basic dXNlcjpwYXNzd29yZA==",
+        "Bearer",
+        "Bearer   ",
+        "Token x",
+    ] {
+        let resp = app
+            .client
+            .post(app.url("/auth/logout"))
+            .header("cookie", &cookie)
+            .header("authorization", authorization)
+            .header("sec-fetch-site", "cross-site")
+            .json(&json!({}))
+            .send()
+            .await
+            .unwrap();
+        assert_error(resp, StatusCode::FORBIDDEN, "cross_site_request").await;
+    }
+    assert_status(app.me(&user.access_token).await, StatusCode::OK).await;
+    // A Bearer token is judged alone: a bad one is 401 whatever cookie comes with it.
+    let resp = app
+        .client
+        .get(app.url("/me"))
+        .header("cookie", &cookie)
+        .bearer_auth("not-a-token")
+        .send()
+        .await
+        .unwrap();
+    assert_error(resp, StatusCode::UNAUTHORIZED, "unauthorized").await;
+}
+
+#[tokio::test]
+async fn a_bearer_request_reads_no_cookie_not_even_the_device_cookie() {
+    let app = TestApp::spawn_with(|s| s.remember_device_days = 30).await;
+    let e = app.enrolled_user().await;
+    app.next_step();
+    let challenge = app.challenge(&e.user).await;
+    let code = oathtool(&e.secret, now(&app));
+    let body = json!({ "mfaChallengeToken": challenge, "code": code, "rememberDevice": true });
+    let trusted = json_of(
+        assert_status(
+            app.post("/auth/verify-mfa", body, None).await,
+            StatusCode::OK,
+        )
+        .await,
+    )
+    .await;
+    let device = trusted["deviceToken"].as_str().unwrap().to_owned();
+    let login = |bearer: Option<String>| {
+        let mut req = app
+            .client
+            .post(app.url("/auth/login"))
+            .header("cookie", format!("twofold_device={device}"))
+            .json(&json!({ "email": e.user.email, "password": e.user.password }));
+        if let Some(token) = bearer {
+            req = req.bearer_auth(token);
+        }
+        req.send()
+    };
+    // With a Bearer header (a client that sends its old token along), the device cookie
+    // is not read: the code is asked for.
+    let token = e.user.access_token.clone();
+    let answer =
+        json_of(assert_status(login(Some(token)).await.unwrap(), StatusCode::OK).await).await;
+    assert_eq!(answer["mfaRequired"], true, "{answer}");
+    // Without one, the trusted browser's cookie still skips the code.
+    let answer = json_of(assert_status(login(None).await.unwrap(), StatusCode::OK).await).await;
+    assert!(answer["accessToken"].is_string(), "{answer}");
+}
+
 /// A log sink for one test (a thread's default subscriber: the app runs on the test's
 /// current-thread runtime).
 #[derive(Clone, Default)]
