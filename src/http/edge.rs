@@ -223,12 +223,25 @@ impl Edge {
     /// Takes one token from the bucket of the request's client IP; `Err(seconds)` to wait.
     pub fn take_token(&self, req: &Request) -> Result<(), u64> {
         if let (Some(buckets), Some(ClientIp(ip))) = (&self.buckets, req.extensions().get()) {
-            if let Err(not_until) = buckets.check_key(&ip.to_canonical()) {
+            if let Err(not_until) = buckets.check_key(&bucket_key(*ip)) {
                 let wait = not_until.wait_time_from(self.clock.now());
                 return Err(wait.as_secs() + u64::from(wait.subsec_nanos() > 0));
             }
         }
         Ok(())
+    }
+}
+
+/// The bucket of a client IP: its IPv4 address (/32), or its IPv6 /64. One host gets a
+/// whole /64 (often more) from its provider, so a bucket per IPv6 address would give it
+/// 2^64 buckets; IPv4-mapped addresses count as IPv4.
+pub fn bucket_key(ip: IpAddr) -> IpAddr {
+    match ip.to_canonical() {
+        IpAddr::V6(v6) => {
+            let prefix = u128::from(v6) & !(u128::MAX >> 64);
+            IpAddr::V6(std::net::Ipv6Addr::from(prefix))
+        }
+        v4 => v4,
     }
 }
 
@@ -300,6 +313,20 @@ mod tests {
         );
         assert_eq!(e.client_ip(stranger, &h), stranger);
         assert_eq!(e.client_ip(proxy, &HeaderMap::new()), proxy);
+    }
+
+    #[test]
+    fn buckets_key_ipv4_by_address_and_ipv6_by_64() {
+        let key = |ip: &str| bucket_key(ip.parse().unwrap()).to_string();
+        assert_eq!(key("203.0.113.9"), "203.0.113.9");
+        assert_eq!(key("::ffff:203.0.113.9"), "203.0.113.9");
+        assert_eq!(key("2001:db8:1:2:aaaa:bbbb:cccc:dddd"), "2001:db8:1:2::");
+        assert_eq!(
+            key("2001:db8:1:2::1"),
+            key("2001:db8:1:2:ffff:ffff:ffff:ffff")
+        );
+        assert_ne!(key("2001:db8:1:2::1"), key("2001:db8:1:3::1"));
+        assert_eq!(key("::1"), "::");
     }
 
     #[test]

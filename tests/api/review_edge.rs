@@ -357,6 +357,46 @@ async fn the_passkey_endpoints_share_the_per_ip_bucket() {
     }
 }
 
+async fn login_from(app: &TestApp, forwarded_for: &str) -> reqwest::Response {
+    app.client
+        .post(app.url("/auth/login"))
+        .header("x-forwarded-for", forwarded_for)
+        .json(&json!({ "email": "a@example.com", "password": "wrong password!" }))
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn ipv6_clients_share_a_bucket_per_64() {
+    let app = TestApp::spawn_with(|s| {
+        s.rate_limit_burst = 2;
+        s.trusted_proxies = twofold::config::StringList(vec!["127.0.0.1/32".into()]);
+    })
+    .await;
+    // Three addresses of one /64 (one host may use them all): one bucket.
+    for ip in ["2001:db8:1:2::1", "2001:db8:1:2::2"] {
+        assert_status(login_from(&app, ip).await, StatusCode::UNAUTHORIZED).await;
+    }
+    assert_error(
+        login_from(&app, "2001:db8:1:2:ffff:ffff:ffff:ffff").await,
+        StatusCode::TOO_MANY_REQUESTS,
+        "rate_limited",
+    )
+    .await;
+    // The next /64 and IPv4 clients have their own.
+    assert_status(
+        login_from(&app, "2001:db8:1:3::1").await,
+        StatusCode::UNAUTHORIZED,
+    )
+    .await;
+    assert_status(
+        login_from(&app, "203.0.113.7").await,
+        StatusCode::UNAUTHORIZED,
+    )
+    .await;
+}
+
 /// A browser without JavaScript, signed in with an access token: keeps cookies, follows
 /// no redirect.
 struct Browser<'a> {
