@@ -365,7 +365,7 @@ pub async fn import_totp(state: &AppState, actor: &Actor, line: &str) -> Result<
     let user_id = user_id_by_email(state, email).await?;
     let imported = otpauth::parse_totp_uri(uri).map_err(|e| invalid("uri", e))?;
     let now = state.now();
-    let sealer = state.keys.sealer.current();
+    let sealer = super::keys::sealer_for_new_values(state).await?;
     let credential = TotpRecord {
         factor_id: String::new(),
         user_id: user_id.clone(),

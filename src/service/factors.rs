@@ -94,18 +94,32 @@ pub async fn add_totp(
         return Err(Error::TooManyFactors);
     }
     let secret = codes::generate_secret();
-    let pending = pending_record(state, user_id, &secret, name);
+    let mut pending = pending_record(state, user_id, &secret, name.clone()).await?;
     let audit = state.event(
         "auth.mfa.factor.setup_started",
         Some(user_id),
         meta,
         json!({ "factorId": pending.factor_id, "type": "totp" }),
     );
-    if !state
+    let mut stored = state
         .store
         .put_pending_totp(&pending, (1, max - 1), &audit)
-        .await?
-    {
+        .await?;
+    if !stored {
+        // A master-key rotation committed since the secret was sealed: sealed again once,
+        // under the newest key (or 503).
+        let newest = super::keys::sealer_for_new_values(state).await?.key_id();
+        if newest != pending.key_id {
+            let factor_id = pending.factor_id.clone();
+            pending = pending_record(state, user_id, &secret, name).await?;
+            pending.factor_id = factor_id;
+            stored = state
+                .store
+                .put_pending_totp(&pending, (1, max - 1), &audit)
+                .await?;
+        }
+    }
+    if !stored {
         // MFA went off, or the last free place was taken, meanwhile.
         return Err(match state.store.user_by_id(user_id).await? {
             Some(u) if u.mfa_enabled_at.is_some() => Error::TooManyFactors,

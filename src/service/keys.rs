@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 use anyhow::Context;
 use zeroize::Zeroizing;
 
+use super::error::Error;
 use super::mfa::secret_aad;
 use super::AppState;
 use crate::crypto::jwt::{self, KeyRing};
@@ -142,10 +143,16 @@ impl Sealers {
 /// instance's, opens the database with the file's key and makes it current, then reloads
 /// the signing keys (re-sealed too). At most once a second. True when it caught up.
 pub async fn catch_up_master(state: &AppState) -> bool {
+    catch_up(state, true).await
+}
+
+/// [`catch_up_master`], at most once a second when `rate_limited` (sealing a new value
+/// asks at once: it must not seal under a key the database has left).
+async fn catch_up(state: &AppState, rate_limited: bool) -> bool {
     if state.settings.master_key.is_some() {
         return false; // a configured key changes only with a restart
     }
-    {
+    if rate_limited {
         let mut last = state
             .keys
             .sealer
@@ -187,6 +194,34 @@ pub async fn catch_up_master(state: &AppState) -> bool {
             false
         }
     }
+}
+
+/// The sealer new values are sealed with: this instance's current one, unless the
+/// database names a newer master key (a rotation ran while this instance was up). Then
+/// the instance catches up if the key file was rotated too, and otherwise refuses to seal
+/// (503): a value sealed under the older key would be stranded after a restart.
+pub async fn sealer_for_new_values(state: &AppState) -> Result<Arc<Sealer>, Error> {
+    let ours = state.keys.sealer.current();
+    let latest = state
+        .store
+        .master_keys()
+        .await?
+        .first()
+        .map_or(ours.key_id(), |k| k.key_id);
+    if latest <= ours.key_id() {
+        return Ok(ours);
+    }
+    catch_up(state, false).await;
+    let ours = state.keys.sealer.current();
+    if ours.key_id() >= latest {
+        return Ok(ours);
+    }
+    tracing::error!(
+        our_key_id = ours.key_id(),
+        key_id = latest,
+        "the master key was rotated: refusing to seal under the old one; restart with the new key"
+    );
+    Err(Error::Unavailable)
 }
 
 /// The signing keys in use: the current one signs; keys retired less than an access

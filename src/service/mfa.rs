@@ -99,29 +99,40 @@ pub async fn setup(
     }
     super::stepup::require_recent(state, caller).await?;
     let secret = codes::generate_secret();
-    let pending = pending_record(state, &user.id, &secret, device_name);
     let audit = state.event("auth.mfa.setup.started", Some(&user.id), meta, json!({}));
-    if !state
-        .store
-        .put_pending_totp(&pending, (0, 0), &audit)
-        .await?
-    {
-        // MFA was enabled meanwhile (the store decides, in the same statement).
-        return Err(Error::MfaAlreadyEnabled);
+    let mut sealed_under = None;
+    loop {
+        let pending = pending_record(state, &user.id, &secret, device_name.clone()).await?;
+        if state
+            .store
+            .put_pending_totp(&pending, (0, 0), &audit)
+            .await?
+        {
+            break;
+        }
+        // MFA enabled meanwhile (the store decides, in the same statement), or a master-key
+        // rotation committed since the secret was sealed: sealed again once, under the
+        // newest key, or 503.
+        let newest = super::keys::sealer_for_new_values(state).await?.key_id();
+        if newest == pending.key_id || sealed_under == Some(newest) {
+            return Err(Error::MfaAlreadyEnabled);
+        }
+        sealed_under = Some(newest);
     }
     present(state, &user.email, &secret, state.settings.mfa_setup_ttl)
 }
 
-/// A new pending TOTP enrollment of `secret` (sealed), with the id its factor will have.
-pub(super) fn pending_record(
+/// A new pending TOTP enrollment of `secret` (sealed under the newest master key, else
+/// 503), with the id its factor will have.
+pub(super) async fn pending_record(
     state: &AppState,
     user_id: &str,
     secret: &[u8],
     device_name: Option<String>,
-) -> TotpRecord {
+) -> Result<TotpRecord> {
     let now = state.now();
-    let sealer = state.keys.sealer.current();
-    TotpRecord {
+    let sealer = super::keys::sealer_for_new_values(state).await?;
+    Ok(TotpRecord {
         factor_id: uuid::Uuid::new_v4().to_string(),
         user_id: user_id.to_owned(),
         key_id: sealer.key_id(),
@@ -129,7 +140,7 @@ pub(super) fn pending_record(
         device_name,
         created_at: now,
         expires_at: now + state.settings.mfa_setup_ttl,
-    }
+    })
 }
 
 /// The enrollment the hosted page shows: the pending one while it lasts (reloading the

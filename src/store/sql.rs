@@ -136,13 +136,15 @@ pub(super) const RESET_COUNTER: &str =
 /// Takes the user's row lock (PostgreSQL) before the pending setup is written, so that a
 /// setup and a confirm of the same user run one after the other.
 pub(super) const LOCK_USER: &str = "UPDATE users SET totp_last_step = totp_last_step WHERE id = $1";
-/// Creates or replaces the pending TOTP enrollment, only while the user has between `$8`
-/// and `$9` factors (0 and 0 for the first, `/mfa/setup`; 1 and `max_factors - 1` for
+/// Creates or replaces the pending TOTP enrollment, only while it is sealed under the
+/// newest master key (a rotation may have committed since it was sealed) and the user has
+/// between `$8` and `$9` factors (0 and 0 for the first, `/mfa/setup`; 1 and `max_factors - 1` for
 /// another): one statement.
 pub(super) const UPSERT_PENDING: &str = "INSERT INTO totp_pending \
      (user_id, key_id, sealed_secret, device_name, created_at, expires_at, factor_id) \
      SELECT $1, $2, $3, $4, $5, $6, $7 \
      WHERE (SELECT COUNT(*) FROM mfa_factors WHERE user_id = $1) BETWEEN $8 AND $9 \
+     AND $2 >= (SELECT COALESCE(MAX(key_id), 0) FROM master_keys) \
      ON CONFLICT (user_id) DO UPDATE SET key_id = excluded.key_id, sealed_secret = excluded.sealed_secret, \
      device_name = excluded.device_name, created_at = excluded.created_at, expires_at = excluded.expires_at, \
      factor_id = excluded.factor_id";

@@ -241,12 +241,19 @@ async fn a_trusted_browser_login_is_no_proof_for_step_up_or_the_admin_api() {
     .await;
     let access = trusted["accessToken"].as_str().unwrap().to_owned();
     let amr = crate::operate::claims_of(&access)["amr"].clone();
-    assert!(amr.as_array().unwrap().iter().any(|a| a == "trusted"), "{amr}");
+    assert!(
+        amr.as_array().unwrap().iter().any(|a| a == "trusted"),
+        "{amr}"
+    );
     // Adding a thief's authenticator, the password, the last factor, the admin API: each
     // asks for a factor proven in this session first.
     let refused = [
-        app.post("/mfa/factors/totp", json!({ "name": "thief" }), Some(&access))
-            .await,
+        app.post(
+            "/mfa/factors/totp",
+            json!({ "name": "thief" }),
+            Some(&access),
+        )
+        .await,
         app.post(
             "/auth/password",
             json!({ "currentPassword": e.user.password, "newPassword": "a whole new passphrase" }),
@@ -270,8 +277,12 @@ async fn a_trusted_browser_login_is_no_proof_for_step_up_or_the_admin_api() {
     let amr = crate::operate::claims_of(&stepped)["amr"].clone();
     assert_eq!(amr, json!(["pwd", "otp", "mfa"]));
     assert_status(
-        app.post("/mfa/factors/totp", json!({ "name": "mine" }), Some(&stepped))
-            .await,
+        app.post(
+            "/mfa/factors/totp",
+            json!({ "name": "mine" }),
+            Some(&stepped),
+        )
+        .await,
         StatusCode::OK,
     )
     .await;
@@ -323,8 +334,14 @@ async fn every_way_mfa_turns_on_or_off_ends_the_other_sessions() {
         .await,
     )
     .await;
-    assert!(alive(&app, &user.access_token).await, "the caller's own session stays");
-    assert!(!alive(&app, other_access).await, "MFA on: the other session ends");
+    assert!(
+        alive(&app, &user.access_token).await,
+        "the caller's own session stays"
+    );
+    assert!(
+        !alive(&app, other_access).await,
+        "MFA on: the other session ends"
+    );
     assert_error(
         app.refresh(other["refreshToken"].as_str().unwrap()).await,
         StatusCode::UNAUTHORIZED,
@@ -375,5 +392,91 @@ async fn every_way_mfa_turns_on_or_off_ends_the_other_sessions() {
     )
     .await;
     assert!(alive(&app, &user.access_token).await);
-    assert!(!alive(&app, second_access).await, "MFA off: the other session ends");
+    assert!(
+        !alive(&app, second_access).await,
+        "MFA off: the other session ends"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_instance_on_an_old_master_key_refuses_to_seal_after_a_rotation() {
+    let mut app = TestApp::spawn().await;
+    let user = app.user().await;
+    let enrolled = app.enrolled_user().await;
+    let new_key = twofold::crypto::keys::MasterKey::generate_base64();
+    let key_file = app.data_dir.path().join("new.key");
+    std::fs::write(&key_file, &new_key).unwrap();
+    crate::operate::exits(
+        &crate::operate::cli(
+            &app,
+            &[
+                "keys",
+                "rotate-master",
+                "--new-key-file",
+                key_file.to_str().unwrap(),
+            ],
+        ),
+        0,
+    );
+    // This instance still has only the old key: it seals nothing new under it.
+    assert_error(
+        app.post("/mfa/setup", json!({}), Some(&user.access_token))
+            .await,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "service_unavailable",
+    )
+    .await;
+    assert_error(
+        app.post(
+            "/mfa/factors/totp",
+            json!({ "name": "second" }),
+            Some(&enrolled.user.access_token),
+        )
+        .await,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "service_unavailable",
+    )
+    .await;
+    let stale: Vec<i64> = app
+        .state
+        .store
+        .sealed_values()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|v| v.key_id)
+        .filter(|k| *k != 2)
+        .collect();
+    assert!(
+        stale.is_empty(),
+        "values sealed under an old key: {stale:?}"
+    );
+    // Restarted with the new key, enrollment works, and the next rotation is accepted.
+    app.settings.master_key = Some(new_key.clone().into());
+    let app = app.restart().await;
+    let user = json_of(app.login(&user.email, &user.password).await).await;
+    assert_status(
+        app.post(
+            "/mfa/setup",
+            json!({}),
+            Some(user["accessToken"].as_str().unwrap()),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    let newer = app.data_dir.path().join("newer.key");
+    std::fs::write(&newer, twofold::crypto::keys::MasterKey::generate_base64()).unwrap();
+    crate::operate::exits(
+        &crate::operate::cli(
+            &app,
+            &[
+                "keys",
+                "rotate-master",
+                "--new-key-file",
+                newer.to_str().unwrap(),
+            ],
+        ),
+        0,
+    );
 }
