@@ -504,6 +504,13 @@ def main():
         assert person.path() == "/account", "a trusted browser skips the code"
         assert "Signed in with your password on a trusted browser" in person.text()
         person.shot("account-trusted")
+        # Untrusting a browser needs a recent proof, and a session the trusted browser let
+        # through has proven no factor itself: "Confirm it's you" first, then back.
+        person.click(person.testid("untrust-device"))
+        assert person.path().startswith("/account/step-up"), person.path()
+        person.fill("code", totp.code())
+        person.submit()
+        assert person.path() == "/account", person.path()
         person.click(person.testid("untrust-device"))
         assert "asked for a code at its next sign-in" in person.text()
         assert not person.d.find_elements(By.CSS_SELECTOR, "[data-testid='untrust-device']")
