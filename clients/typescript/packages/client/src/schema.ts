@@ -64,7 +64,7 @@ export interface paths {
         get: operations["show_user"];
         put?: never;
         post?: never;
-        /** Deletes the user and everything of it but its audit trail. */
+        /** Deletes the user and everything of it but its audit trail. Never the last admin. */
         delete: operations["delete_user"];
         options?: never;
         head?: never;
@@ -80,7 +80,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Disables the account (no login; every session revoked). */
+        /** Disables the account (no login; every session revoked). Never the last admin. */
         post: operations["disable_user"];
         delete?: never;
         options?: never;
@@ -376,7 +376,10 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** Ends the trust of one of the caller's browsers (its next login asks for MFA again). */
+        /**
+         * Ends the trust of one of the caller's browsers (its next login asks for MFA again).
+         *     Needs a recent sign-in (step-up).
+         */
         delete: operations["untrust_device"];
         options?: never;
         head?: never;
@@ -649,7 +652,10 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** Revokes one of the caller's sessions. */
+        /**
+         * Revokes one of the caller's sessions. Another session than the caller's needs a recent
+         *     sign-in (step-up); revoking the caller's own is a logout and never does.
+         */
         delete: operations["revoke"];
         options?: never;
         head?: never;
@@ -665,7 +671,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Revokes every session of the caller but this one. */
+        /** Revokes every session of the caller but this one. Needs a recent sign-in (step-up). */
         post: operations["revoke_others"];
         delete?: never;
         options?: never;
@@ -843,9 +849,9 @@ export interface components {
             qrCode: string;
             secret: string;
         };
-        /** @description `{reason}` (optional, at most 500 characters). */
+        /** @description `{reason}`: why (required, 1 to 500 characters; kept in the audit trail). */
         ReasonBody: {
-            reason?: string | null;
+            reason: string;
         };
         RecoveryCodesResponse: {
             recoveryCodes: string[];
@@ -1436,6 +1442,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description `last_admin`: the only admin not disabled */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description `payload_too_large`. */
             413: {
                 headers: {
@@ -1561,6 +1576,15 @@ export interface operations {
             };
             /** @description `not_found` */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `last_admin`: the only admin not disabled */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4314,6 +4338,15 @@ export interface operations {
                     };
                 };
             };
+            /** @description `rate_limited` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description `service_unavailable`, `timeout` or `overloaded` (with `Retry-After`); nothing was done. */
             503: {
                 headers: {
@@ -4443,6 +4476,15 @@ export interface operations {
                         /** Format: int32 */
                         status: number;
                     };
+                };
+            };
+            /** @description `rate_limited` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description `service_unavailable`, `timeout` or `overloaded` (with `Retry-After`); nothing was done. */
