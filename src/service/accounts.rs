@@ -131,8 +131,12 @@ async fn password_login(
                 meta,
                 json!({ "amr": amr, "sessionId": login.session.id, "trustedDevice": true }),
             );
-            let tokens = sessions::start(state, login, Some(refund), &[audit]).await?;
-            return Ok(LoginOutcome::Session(tokens));
+            if let Some(tokens) =
+                sessions::try_start(state, login, Some(refund.clone()), &[audit]).await?
+            {
+                return Ok(LoginOutcome::Session(tokens));
+            }
+            // A concurrent login presenting the same token took its trust: ask for a code.
         }
         let (challenge_token, expires_in) =
             super::mfa::start_challenge(state, meta, &user.id, refund).await?;

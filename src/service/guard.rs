@@ -125,13 +125,14 @@ async fn admit(
     device_token: Option<&str>,
 ) -> Result<Budget> {
     let now = state.now();
-    if let (Some(user), Some(token)) = (user, device_token) {
-        if TokenHasher::is_well_formed(token) {
-            let hash = state.keys.tokens.hash(DEVICE, token);
-            let max = state.settings.device_max_failures;
-            if state.store.admit_device(&hash, &user.id, now, max).await? {
-                return Ok(Budget::Device(hash));
-            }
+    if let Some(token) = device_token.filter(|t| TokenHasher::is_well_formed(t)) {
+        // The same statement whether or not the account exists (an unknown email matches
+        // no device row), so a device token does not make known accounts slower.
+        let hash = state.keys.tokens.hash(DEVICE, token);
+        let max = state.settings.device_max_failures;
+        let user_id = user.map_or("", |u| u.id.as_str());
+        if state.store.admit_device(&hash, user_id, now, max).await? && user.is_some() {
+            return Ok(Budget::Device(hash));
         }
     }
     let policy = state.password_policy();

@@ -10,8 +10,7 @@ use crate::crypto::jwt::Claims;
 use crate::crypto::token::TokenHasher;
 use crate::store::{
     AuditEvent, DeviceTrust, MfaEffect, NewDeviceToken, NewRefreshToken, OtherSessions, Refund,
-    RotateOutcome, SessionRecord, SessionUse, TrustedDevice,
-};
+    RotateOutcome, SessionRecord, SessionUse, TrustedDevice, SessionStart};
 
 /// Label of refresh-token hashes.
 const REFRESH: &str = "refresh";
@@ -140,7 +139,21 @@ pub(super) async fn start(
     refund: Option<Refund>,
     audit: &[AuditEvent],
 ) -> Result<AuthTokens> {
-    state
+    try_start(state, login, refund, audit)
+        .await?
+        .ok_or_else(|| Error::Internal(anyhow::anyhow!("a login without trust to move lost it")))
+}
+
+/// [`start`], or `None` when the trust the login moves was taken meanwhile (by a
+/// concurrent login presenting the same token): nothing written then. A user disabled
+/// meanwhile is refused (`AccountDisabled`), re-checked in the transaction.
+pub(super) async fn try_start(
+    state: &AppState,
+    login: NewLogin,
+    refund: Option<Refund>,
+    audit: &[AuditEvent],
+) -> Result<Option<AuthTokens>> {
+    match state
         .store
         .create_session(
             &login.session,
@@ -149,8 +162,12 @@ pub(super) async fn start(
             refund.as_ref(),
             audit,
         )
-        .await?;
-    login.tokens(state)
+        .await?
+    {
+        SessionStart::Started => login.tokens(state).map(Some),
+        SessionStart::Disabled => Err(Error::AccountDisabled),
+        SessionStart::TrustGone => Ok(None),
+    }
 }
 
 /// A new refresh token: the plain token and its record (not stored yet).

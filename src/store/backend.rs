@@ -597,10 +597,32 @@ macro_rules! impl_store {
                 device: Option<&NewDeviceToken>,
                 refund: Option<&Refund>,
                 audit: &[AuditEvent],
-            ) -> StoreResult<()> {
+            ) -> StoreResult<SessionStart> {
                 let (s, refresh, device, refund) = (s.clone(), refresh.clone(), device.cloned(), refund.cloned());
                 self.write_audited(audit.to_vec(), move |conn| {
                     Box::pin(async move {
+                        let active = sqlx::query(LOCK_ACTIVE_USER)
+                            .bind(&s.user_id)
+                            .execute(&mut *conn)
+                            .await?
+                            .rows_affected()
+                            == 1;
+                        if !active {
+                            return Ok((false, SessionStart::Disabled));
+                        }
+                        let moving = device.as_ref().and_then(|d| d.trust.as_ref()).and_then(|t| t.from.as_ref());
+                        if let Some(from) = moving {
+                            let taken = sqlx::query(TAKE_TRUST)
+                                .bind(from)
+                                .bind(s.created_at)
+                                .execute(&mut *conn)
+                                .await?
+                                .rows_affected()
+                                == 1;
+                            if !taken {
+                                return Ok((false, SessionStart::TrustGone));
+                            }
+                        }
                         if let Some(refund) = &refund {
                             apply_refund(conn, refund).await?;
                         }
@@ -608,7 +630,7 @@ macro_rules! impl_store {
                             Some(device) => insert_new_login(conn, &s, &refresh, device, None).await?,
                             None => insert_session(conn, &s, &refresh).await?,
                         }
-                        Ok((true, ()))
+                        Ok((true, SessionStart::Started))
                     })
                 })
                 .await

@@ -275,6 +275,16 @@ pub struct RecoveryCodeRecord {
     pub lookup: Option<i64>,
 }
 
+/// What [`Store::create_session`] did; nothing was written unless `Started`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SessionStart {
+    Started,
+    /// The user was disabled meanwhile.
+    Disabled,
+    /// The trust to move was taken by a concurrent login (or ended) meanwhile.
+    TrustGone,
+}
+
 /// An unused recovery code a typed code may be, and how many unused codes the user has.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct RecoveryCandidate {
@@ -500,7 +510,10 @@ pub trait Store: OperatorStore + Send + Sync + 'static {
     async fn user_by_id(&self, id: &str) -> StoreResult<Option<UserRecord>>;
 
     /// Creates a session with its first refresh token (and a device token, when given),
-    /// applies `refund` and writes `audit`, in one transaction.
+    /// applies `refund` and writes `audit`, in one transaction; only while the user is not
+    /// disabled (checked under the user's row lock, so a disable in flight either waits
+    /// and then revokes it, or is seen), and, when the device token's trust moves from an
+    /// older token, only if that trust is still there to take (one login gets it).
     async fn create_session(
         &self,
         session: &SessionRecord,
@@ -508,7 +521,7 @@ pub trait Store: OperatorStore + Send + Sync + 'static {
         device: Option<&NewDeviceToken>,
         refund: Option<&Refund>,
         audit: &[AuditEvent],
-    ) -> StoreResult<()>;
+    ) -> StoreResult<SessionStart>;
     /// The session with this id.
     async fn session(&self, id: &str) -> StoreResult<Option<SessionRecord>>;
     /// Uses the refresh token whose hash is `old_hash` and stores `new` in its place,

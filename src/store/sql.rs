@@ -86,6 +86,14 @@ pub(super) const USED_REFRESH: &str = "SELECT s.id, s.user_id FROM refresh_token
 /// Trusts device token `$1` for MFA as `$2` until `$3`.
 pub(super) const TRUST_DEVICE: &str =
     "UPDATE device_tokens SET id = $2, mfa_trusted_until = $3 WHERE token_hash = $1";
+/// Takes the user's row lock while the user `$1` is not disabled (no row: disabled); a
+/// disable's `UPDATE users` and this one run one after the other.
+pub(super) const LOCK_ACTIVE_USER: &str =
+    "UPDATE users SET disabled_at = disabled_at WHERE id = $1 AND disabled_at IS NULL";
+/// Takes the live trust of device token `$1` at `$2` to move it to a newer token: of two
+/// logins presenting it at once, one takes it.
+pub(super) const TAKE_TRUST: &str = "UPDATE device_tokens SET mfa_trusted_until = NULL \
+     WHERE token_hash = $1 AND mfa_trusted_until > $2 AND revoked_at IS NULL";
 /// Ends the trust of device token `$1` (its trust moved to a newer token).
 pub(super) const UNTRUST_DEVICE: &str =
     "UPDATE device_tokens SET mfa_trusted_until = NULL WHERE token_hash = $1";

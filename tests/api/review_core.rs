@@ -4,7 +4,7 @@
 use crate::helpers::*;
 
 use reqwest::StatusCode;
-use serde_json::json;
+use serde_json::{json, Value};
 
 /// The user id of `token`'s owner.
 async fn user_id(app: &TestApp, token: &str) -> String {
@@ -479,4 +479,119 @@ async fn an_instance_on_an_old_master_key_refuses_to_seal_after_a_rotation() {
         ),
         0,
     );
+}
+
+/// Commits of the database writer so far, from a running binary's `/metrics`.
+async fn commits(client: &reqwest::Client, metrics: &str) -> f64 {
+    let text = client
+        .get(format!("http://{metrics}/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    text.lines()
+        .filter(|l| l.starts_with("twofold_db_commit_duration_seconds_count"))
+        .map(|l| l.rsplit(' ').next().unwrap().parse::<f64>().unwrap())
+        .sum()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_device_token_costs_known_and_unknown_emails_the_same_writes() {
+    let dir = tempfile::tempdir().unwrap();
+    let key = twofold::crypto::keys::MasterKey::generate_base64();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let metrics = format!("127.0.0.1:{port}");
+    let (mut server, base) = start_binary(
+        dir.path(),
+        &[],
+        &[
+            ("TWOFOLD_MASTER_KEY", &key),
+            ("TWOFOLD_METRICS_LISTEN", &metrics),
+        ],
+    );
+    let client = reqwest::Client::new();
+    let post = |path: &str, body: Value| client.post(format!("{base}{path}")).json(&body).send();
+    let known = "known@example.com";
+    let unknown = "nobody@example.com";
+    let password = "correct horse battery staple";
+    assert_eq!(
+        post("/auth/register", json!({ "email": known, "password": password }))
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::CREATED
+    );
+    // Both addresses' untrusted budgets spent: locked.
+    for email in [known, unknown] {
+        for _ in 0..10 {
+            post("/auth/login", json!({ "email": email, "password": "wrong guess" }))
+                .await
+                .unwrap();
+        }
+    }
+    // A device token that is not theirs (another user's, or stolen and revoked): the
+    // locked path must cost both addresses the same database work.
+    let mut spent = Vec::new();
+    for email in [known, unknown, known, unknown] {
+        let before = commits(&client, &metrics).await;
+        let resp = post(
+            "/auth/login",
+            json!({ "email": email, "password": "wrong guess", "deviceToken": "x".repeat(43) }),
+        )
+        .await
+        .unwrap();
+        assert_eq!(resp.status(), StatusCode::TOO_MANY_REQUESTS, "{email}");
+        spent.push(commits(&client, &metrics).await - before);
+    }
+    let _ = server.kill();
+    let _ = server.wait();
+    assert_eq!(spent[0], spent[1], "known vs unknown: {spent:?}");
+    assert_eq!(spent[2], spent[3], "known vs unknown: {spent:?}");
+}
+
+#[tokio::test]
+async fn parallel_logins_with_one_trusted_browser_come_out_trusted_once() {
+    let app = TestApp::spawn_with(|s| s.remember_device_days = 30).await;
+    let e = app.enrolled_user().await;
+    app.next_step();
+    let challenge = app.challenge(&e.user).await;
+    let code = oathtool(&e.secret, now(&app));
+    let first = json_of(
+        assert_status(
+            app.post(
+                "/auth/verify-mfa",
+                json!({ "mfaChallengeToken": challenge, "code": code, "rememberDevice": true }),
+                None,
+            )
+            .await,
+            StatusCode::OK,
+        )
+        .await,
+    )
+    .await;
+    let device = first["deviceToken"].as_str().unwrap();
+    let requests = (0..8)
+        .map(|_| {
+            app.client.post(app.url("/auth/login")).json(&json!({
+                "email": e.user.email, "password": e.user.password, "deviceToken": device
+            }))
+        })
+        .collect();
+    let results = at_once(requests).await;
+    assert_eq!(count(&results, StatusCode::OK), 8, "{results:?}");
+    let trusted = results
+        .iter()
+        .filter(|(_, body)| body.contains("accessToken"))
+        .count();
+    let asked = results
+        .iter()
+        .filter(|(_, body)| body.contains("mfaChallengeToken"))
+        .count();
+    assert_eq!((trusted, asked), (1, 7), "{results:?}");
 }

@@ -254,6 +254,48 @@ async fn failures_lock_and_double_and_a_lock_refuses_success() {
 }
 
 #[tokio::test]
+async fn no_session_starts_for_a_user_disabled_meanwhile() {
+    // The password was checked before the disable; the session is decided afterwards.
+    let (store, _dir) = store().await;
+    user(store.as_ref(), "u1").await;
+    assert!(store.set_disabled("u1", true, 5, &[]).await.unwrap());
+    let session = SessionRecord {
+        id: "s1".into(),
+        user_id: "u1".into(),
+        amr: "pwd".into(),
+        created_at: 10,
+        expires_at: 1000,
+        revoked_at: None,
+        last_used_at: None,
+        ip: None,
+        user_agent: None,
+        roles: String::new(),
+        auth_time: 10,
+    };
+    let refresh = NewRefreshToken {
+        token_hash: vec![1; 32],
+        created_at: 10,
+        expires_at: 1000,
+    };
+    assert_eq!(
+        store
+            .create_session(&session, &refresh, None, None, &[])
+            .await
+            .unwrap(),
+        SessionStart::Disabled
+    );
+    assert!(store.session("s1").await.unwrap().is_none(), "nothing written");
+    assert!(store.set_disabled("u1", false, 20, &[]).await.unwrap());
+    assert_eq!(
+        store
+            .create_session(&session, &refresh, None, None, &[])
+            .await
+            .unwrap(),
+        SessionStart::Started
+    );
+}
+
+#[tokio::test]
 async fn refresh_tokens_rotate_once_and_reuse_revokes() {
     let (store, _dir) = store().await;
     user(store.as_ref(), "u1").await;
