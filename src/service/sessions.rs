@@ -10,7 +10,8 @@ use crate::crypto::jwt::Claims;
 use crate::crypto::token::TokenHasher;
 use crate::store::{
     AuditEvent, DeviceTrust, MfaEffect, NewDeviceToken, NewRefreshToken, OtherSessions, Refund,
-    RotateOutcome, SessionRecord, SessionUse, TrustedDevice, SessionStart};
+    RotateOutcome, SessionRecord, SessionStart, SessionUse, TrustedDevice,
+};
 
 /// Label of refresh-token hashes.
 const REFRESH: &str = "refresh";

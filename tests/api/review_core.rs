@@ -521,18 +521,24 @@ async fn a_device_token_costs_known_and_unknown_emails_the_same_writes() {
     let unknown = "nobody@example.com";
     let password = "correct horse battery staple";
     assert_eq!(
-        post("/auth/register", json!({ "email": known, "password": password }))
-            .await
-            .unwrap()
-            .status(),
+        post(
+            "/auth/register",
+            json!({ "email": known, "password": password })
+        )
+        .await
+        .unwrap()
+        .status(),
         StatusCode::CREATED
     );
     // Both addresses' untrusted budgets spent: locked.
     for email in [known, unknown] {
         for _ in 0..10 {
-            post("/auth/login", json!({ "email": email, "password": "wrong guess" }))
-                .await
-                .unwrap();
+            post(
+                "/auth/login",
+                json!({ "email": email, "password": "wrong guess" }),
+            )
+            .await
+            .unwrap();
         }
     }
     // A device token that is not theirs (another user's, or stolen and revoked): the

@@ -284,7 +284,10 @@ async fn no_session_starts_for_a_user_disabled_meanwhile() {
             .unwrap(),
         SessionStart::Disabled
     );
-    assert!(store.session("s1").await.unwrap().is_none(), "nothing written");
+    assert!(
+        store.session("s1").await.unwrap().is_none(),
+        "nothing written"
+    );
     assert!(store.set_disabled("u1", false, 20, &[]).await.unwrap());
     assert_eq!(
         store
