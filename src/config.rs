@@ -314,6 +314,18 @@ impl Settings {
             .is_some_and(|scheme| scheme.eq_ignore_ascii_case("https://"))
     }
 
+    /// Whether cookies are `Secure` (the anti-CSRF one `__Host-` prefixed) and HSTS is
+    /// sent: when `public_url` is `https://`; with no `public_url` set, unless listening on
+    /// loopback (API.md's rule). An explicit `http://` `public_url` says browsers come
+    /// over plain HTTP: no `Secure` then, whatever the listen address.
+    pub fn secure_transport(&self) -> bool {
+        let unset = self
+            .public_url
+            .as_deref()
+            .is_none_or(|u| u.trim().is_empty());
+        self.public_url_is_https() || (unset && !self.listens_on_loopback())
+    }
+
     /// Whether the listen address is a loopback address (only said in a warning at start:
     /// plain `http://` origins are for local use).
     pub fn listens_on_loopback(&self) -> bool {
@@ -417,6 +429,22 @@ mod tests {
             s.listen = listen.into();
             s.public_url = public_url.map(str::to_owned);
             assert_eq!(s.public_url_is_https(), expected, "{listen} {public_url:?}");
+        }
+    }
+
+    #[test]
+    fn secure_transport_from_public_url_else_the_listen_address() {
+        let mut s = Settings::default();
+        for (listen, public_url, expected) in [
+            ("127.0.0.1:8080", None, false),
+            ("0.0.0.0:8080", None, true),
+            ("[::]:8080", Some(" "), true),
+            ("127.0.0.1:8080", Some("https://auth.example.com"), true),
+            ("0.0.0.0:8080", Some("http://10.0.0.5:8080"), false),
+        ] {
+            s.listen = listen.into();
+            s.public_url = public_url.map(str::to_owned);
+            assert_eq!(s.secure_transport(), expected, "{listen} {public_url:?}");
         }
     }
 

@@ -45,9 +45,9 @@ impl Application {
         // Settings that can be wrong are checked before anything is created.
         let edge = Edge::new(&settings, Arc::clone(&clock))?;
         check_settings(&settings)?;
-        if !settings.public_url_is_https() && !settings.listens_on_loopback() {
+        if !settings.secure_transport() && !settings.listens_on_loopback() {
             tracing::warn!(
-                "public_url is not https://: cookies go without Secure and no HSTS is sent; \
+                "public_url is http://: cookies go without Secure and no HSTS is sent; \
                  behind a TLS proxy, set TWOFOLD_PUBLIC_URL to the https:// origin browsers use"
             );
         }

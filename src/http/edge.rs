@@ -82,7 +82,7 @@ impl Edge {
                 .collect(),
             buckets,
             clock,
-            hsts: settings.public_url_is_https(),
+            hsts: settings.secure_transport(),
             timeout: Duration::from_secs(settings.request_timeout_seconds.max(1)),
         }))
     }

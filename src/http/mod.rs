@@ -145,7 +145,7 @@ pub(crate) fn set_cookie(
     max_age: i64,
     same_site: &str,
 ) -> String {
-    let secure = if state.settings.public_url_is_https() {
+    let secure = if state.settings.secure_transport() {
         "; Secure"
     } else {
         ""

@@ -70,7 +70,7 @@ pub(crate) struct SignedIn(pub Claims);
 pub fn router(state: &AppState, edge: &Arc<Edge>) -> Router<AppState> {
     let pages = Arc::new(Pages {
         csp: content_security_policy(&state.settings),
-        csrf_cookie: if state.settings.public_url_is_https() {
+        csrf_cookie: if state.settings.secure_transport() {
             "__Host-twofold_csrf"
         } else {
             "twofold_csrf"
