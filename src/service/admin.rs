@@ -11,7 +11,9 @@ use super::mfa::{self, Status};
 use super::{AppState, RequestMeta};
 use crate::crypto::jwt::Claims;
 use crate::domain::otpauth;
-use crate::store::{AdminUserRecord, AuditEvent, AuditRecord, ImportOutcome, TotpRecord};
+use crate::store::{
+    AdminUserRecord, AuditEvent, AuditRecord, ImportOutcome, TotpRecord, UserChange,
+};
 
 /// The role that makes a user an admin.
 pub const ADMIN: &str = "admin";
@@ -201,15 +203,17 @@ fn reason(reason: Option<&str>) -> Result<Value> {
     }
 }
 
-/// `LastAdmin` when `user_id` is the only admin not disabled: disabling or deleting it
-/// would leave nobody to use the admin API (through the API, only the admin itself can be
-/// that user). The same for the API and the CLI; `twofold admin grant` adds another first.
-async fn keep_an_admin(state: &AppState, user_id: &str) -> Result<()> {
-    let admins = state.store.enabled_users_with_role(ADMIN).await?;
-    if admins.iter().any(|id| id == user_id) && admins.len() == 1 {
-        return Err(Error::LastAdmin);
+/// The outcome of disabling or deleting a user, which the store refuses for the only admin
+/// not disabled (`LastAdmin`): that would leave nobody to use the admin API (through the
+/// API, only the admin itself can be that user). Decided in the change's transaction,
+/// under the row locks of every admin, so two admins disabling each other at once cannot
+/// both succeed. The same for the API and the CLI; `twofold admin grant` adds another.
+fn changed(change: UserChange) -> Result<()> {
+    match change {
+        UserChange::Done => Ok(()),
+        UserChange::NotFound => Err(Error::NotFound),
+        UserChange::LastWithRole => Err(Error::LastAdmin),
     }
-    Ok(())
 }
 
 fn found(found: bool) -> Result<()> {
@@ -261,13 +265,11 @@ pub async fn set_disabled(
         "admin.user.enabled"
     };
     let audit = action_events(state, actor, kind, user_id, reason(why)?);
-    if disabled {
-        keep_an_admin(state, user_id).await?;
-    }
-    found(
+    let keep = disabled.then_some(ADMIN);
+    changed(
         state
             .store
-            .set_disabled(user_id, disabled, state.now(), &audit)
+            .set_disabled(user_id, disabled, state.now(), &audit, keep)
             .await?,
     )
 }
@@ -293,7 +295,6 @@ pub async fn delete(state: &AppState, actor: &Actor, user_id: &str) -> Result<()
         .user_by_id(user_id)
         .await?
         .ok_or(Error::NotFound)?;
-    keep_an_admin(state, user_id).await?;
     let audit = action_events(
         state,
         actor,
@@ -302,7 +303,12 @@ pub async fn delete(state: &AppState, actor: &Actor, user_id: &str) -> Result<()
         json!({ "email": user.email }),
     );
     let key = account_key(state, &user.email);
-    found(state.store.delete_user(user_id, &key, &audit).await?)
+    changed(
+        state
+            .store
+            .delete_user(user_id, &key, &audit, Some(ADMIN))
+            .await?,
+    )
 }
 
 /// Grants or revokes the admin role.

@@ -28,6 +28,25 @@ pub struct MasterKeyRecord {
     pub created_at: i64,
 }
 
+/// What a change of a user by an operator did; nothing was written unless `Done`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UserChange {
+    Done,
+    NotFound,
+    /// The user is the last enabled holder of the role to keep.
+    LastWithRole,
+}
+
+impl UserChange {
+    pub(crate) fn found(found: bool) -> Self {
+        if found {
+            Self::Done
+        } else {
+            Self::NotFound
+        }
+    }
+}
+
 /// A key kept across master-key rotations (token HMAC key, recovery pepper), sealed.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct CarriedKeyRecord {
@@ -127,14 +146,17 @@ pub trait OperatorStore: Send + Sync {
         now: i64,
         audit: &[AuditEvent],
     ) -> StoreResult<Option<u64>>;
-    /// Disables (revoking every session) or enables the user. False when no such user.
+    /// Disables (revoking every session) or enables the user. With `keep_one`, refuses to
+    /// disable the last enabled holder of that role, decided under the row locks of every
+    /// holder (two holders disabling each other at once cannot both succeed).
     async fn set_disabled(
         &self,
         user_id: &str,
         disabled: bool,
         now: i64,
         audit: &[AuditEvent],
-    ) -> StoreResult<bool>;
+        keep_one: Option<&str>,
+    ) -> StoreResult<UserChange>;
     /// Clears every lock and failure counter of the user, its account key's guard and its
     /// device tokens' budgets. False when no such user.
     async fn unlock_user(
@@ -143,15 +165,15 @@ pub trait OperatorStore: Send + Sync {
         account_key: &[u8],
         audit: &[AuditEvent],
     ) -> StoreResult<bool>;
-    /// Deletes the user and all of its state but the audit trail. False when no such user.
+    /// Deletes the user and all of its state but the audit trail; `keep_one` as for
+    /// [`OperatorStore::set_disabled`].
     async fn delete_user(
         &self,
         user_id: &str,
         account_key: &[u8],
         audit: &[AuditEvent],
-    ) -> StoreResult<bool>;
-    /// The ids of the users not disabled whose roles include `role`.
-    async fn enabled_users_with_role(&self, role: &str) -> StoreResult<Vec<String>>;
+        keep_one: Option<&str>,
+    ) -> StoreResult<UserChange>;
     /// Sets the user's roles. False when no such user.
     async fn set_roles(
         &self,
@@ -208,12 +230,30 @@ pub trait OperatorStore: Send + Sync {
 /// Implements [`OperatorStore`] for `$store` (see [`super::backend::impl_store`]).
 macro_rules! impl_operator_store {
     ($store:ty, $db:ty) => {
+        /// Whether `user_id` is the only enabled holder of `role`, read under the row locks
+        /// of every holder.
+        async fn last_holder(
+            conn: &mut <$db as sqlx::Database>::Connection,
+            user_id: &str,
+            role: &str,
+        ) -> Result<bool, sqlx::Error> {
+            let holders: Vec<String> = sqlx::query_scalar(operator_sql::LOCK_ROLE_HOLDERS)
+                .bind(format!("% {} %", like_escape(role)))
+                .fetch_all(&mut *conn)
+                .await?;
+            Ok(holders.len() == 1 && holders[0] == user_id)
+        }
+
         mod operator_sql {
             pub const ADMIN_USER_COLUMNS: &str = "SELECT u.id, u.email, u.created_at, u.disabled_at, \
                  u.roles, (SELECT MIN(f.created_at) FROM mfa_factors f WHERE f.user_id = u.id) AS mfa_enabled_at, \
                  (SELECT MAX(s.created_at) FROM sessions s WHERE s.user_id = u.id) AS last_login_at \
                  FROM users u";
             pub const USER_EXISTS: &str = "SELECT COUNT(*) FROM users WHERE id = $1";
+            /// Takes the row lock of every enabled user whose roles include `$1` (a LIKE
+            /// pattern of ` role `), returning their ids.
+            pub const LOCK_ROLE_HOLDERS: &str = "UPDATE users SET disabled_at = disabled_at \
+                 WHERE disabled_at IS NULL AND (' ' || roles || ' ') LIKE $1 ESCAPE '\\' RETURNING id";
             pub const REVOKE_ALL: &str = "UPDATE sessions SET revoked_at = $2 \
                  WHERE user_id = $1 AND revoked_at IS NULL AND expires_at > $2";
             pub const SEALED: &str = "SELECT 'mfa_factors', id, key_id, sealed_secret, user_id FROM mfa_factors \
@@ -326,10 +366,16 @@ macro_rules! impl_operator_store {
                 disabled: bool,
                 now: i64,
                 audit: &[AuditEvent],
-            ) -> StoreResult<bool> {
-                let user_id = user_id.to_owned();
+                keep_one: Option<&str>,
+            ) -> StoreResult<UserChange> {
+                let (user_id, keep_one) = (user_id.to_owned(), keep_one.map(str::to_owned));
                 self.write_audited(audit.to_vec(), move |conn| {
                     Box::pin(async move {
+                        if let Some(role) = keep_one.as_deref() {
+                            if last_holder(conn, &user_id, role).await? {
+                                return Ok((false, UserChange::LastWithRole));
+                            }
+                        }
                         let at = disabled.then_some(now);
                         let found = sqlx::query("UPDATE users SET disabled_at = $2 WHERE id = $1")
                             .bind(&user_id)
@@ -342,7 +388,7 @@ macro_rules! impl_operator_store {
                             sqlx::query(operator_sql::REVOKE_ALL).bind(&user_id).bind(now).execute(&mut *conn).await?;
                             sqlx::query(DELETE_CHALLENGES).bind(&user_id).execute(&mut *conn).await?;
                         }
-                        Ok((found, found))
+                        Ok((found, UserChange::found(found)))
                     })
                 })
                 .await
@@ -387,10 +433,17 @@ macro_rules! impl_operator_store {
                 user_id: &str,
                 account_key: &[u8],
                 audit: &[AuditEvent],
-            ) -> StoreResult<bool> {
+                keep_one: Option<&str>,
+            ) -> StoreResult<UserChange> {
                 let (user_id, account_key) = (user_id.to_owned(), account_key.to_vec());
+                let keep_one = keep_one.map(str::to_owned);
                 self.write_audited(audit.to_vec(), move |conn| {
                     Box::pin(async move {
+                        if let Some(role) = keep_one.as_deref() {
+                            if last_holder(conn, &user_id, role).await? {
+                                return Ok((false, UserChange::LastWithRole));
+                            }
+                        }
                         // Everything of the user goes with it (ON DELETE CASCADE); the
                         // audit trail has no foreign key and is kept.
                         let found = sqlx::query("DELETE FROM users WHERE id = $1")
@@ -403,26 +456,10 @@ macro_rules! impl_operator_store {
                             .bind(&account_key)
                             .execute(&mut *conn)
                             .await?;
-                        Ok((found, found))
+                        Ok((found, UserChange::found(found)))
                     })
                 })
                 .await
-            }
-
-            async fn enabled_users_with_role(&self, role: &str) -> StoreResult<Vec<String>> {
-                let pattern = format!("%{}%", like_escape(role));
-                let rows: Vec<(String, String)> = sqlx::query_as(
-                    "SELECT id, roles FROM users WHERE disabled_at IS NULL AND roles LIKE $1 ESCAPE '\\'",
-                )
-                .bind(pattern)
-                .fetch_all(self.reader())
-                .await?;
-                // LIKE narrows; roles are whitespace separated, so match them exactly here.
-                Ok(rows
-                    .into_iter()
-                    .filter(|(_, roles)| roles.split_whitespace().any(|r| r == role))
-                    .map(|(id, _)| id)
-                    .collect())
             }
 
             async fn set_roles(&self, user_id: &str, roles: &str, audit: &[AuditEvent]) -> StoreResult<bool> {

@@ -340,3 +340,68 @@ async fn a_passkey_ceremony_spans_instances_and_is_spent_once() {
     assert_eq!(count(&results, StatusCode::OK), 1, "{results:?}");
     assert_eq!(count(&results, StatusCode::UNAUTHORIZED), 1, "{results:?}");
 }
+
+/// The last-admin rule decided under the row locks of every admin: while another
+/// transaction (another instance, the CLI) is disabling admin `a`, disabling admin `b`
+/// waits for it and then refuses, instead of both leaving no admin.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_last_admin_rule_waits_for_a_concurrent_disable() {
+    use twofold::store::{connect, NewUser, StoreOptions, UserChange};
+    let url = fresh_postgres_database().await;
+    let options = StoreOptions {
+        max_connections: 4,
+        acquire_timeout_secs: 5,
+        write_batch_max: 512,
+    };
+    let store = connect(&url, options).await.unwrap();
+    store.migrate().await.unwrap();
+    for id in ["a", "b"] {
+        let user = NewUser {
+            id: id.into(),
+            email: format!("{id}@example.com"),
+            password_hash: "$argon2id$x".into(),
+            created_at: 1,
+        };
+        let audit = twofold::store::AuditEvent {
+            user_id: Some(id.into()),
+            kind: "auth.register",
+            at: 1,
+            ip: None,
+            user_agent: None,
+            details: serde_json::json!({}),
+            webhooks: Vec::new(),
+        };
+        store.create_user(&user, &audit).await.unwrap();
+        assert!(store.set_roles(id, "admin", &[]).await.unwrap());
+    }
+    let other = sqlx::PgPool::connect(&url).await.unwrap();
+    let mut tx = other.begin().await.unwrap();
+    sqlx::query("UPDATE users SET disabled_at = 2 WHERE id = 'a'")
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    let disable_b = tokio::spawn({
+        let store = Arc::clone(&store);
+        async move { store.set_disabled("b", true, 3, &[], Some("admin")).await }
+    });
+    // Until `b`'s transaction waits on a row lock (or finishes, which it must not).
+    loop {
+        assert!(
+            !disable_b.is_finished(),
+            "decided without waiting for a's disable"
+        );
+        let waiting: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() \
+             AND wait_event_type = 'Lock'",
+        )
+        .fetch_one(&other)
+        .await
+        .unwrap();
+        if waiting > 0 {
+            break;
+        }
+        tokio::task::yield_now().await;
+    }
+    tx.commit().await.unwrap();
+    assert_eq!(disable_b.await.unwrap().unwrap(), UserChange::LastWithRole);
+}

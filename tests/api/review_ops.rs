@@ -399,7 +399,10 @@ async fn the_outbox_is_swept_past_retention_and_of_deleted_users() {
         .settle_webhook(delivered.seq, &WebhookAttempt::Delivered { at: now })
         .await
         .unwrap();
-    assert!(store.delete_user("gone", b"key", &[]).await.unwrap());
+    assert_eq!(
+        store.delete_user("gone", b"key", &[], None).await.unwrap(),
+        twofold::store::UserChange::Done
+    );
 
     store.sweep(now, now - 30 * 86_400, 500).await.unwrap();
     let some = |s: &str| Some(s.to_owned());
@@ -591,4 +594,28 @@ async fn admin_actions_documented_with_a_reason_require_one() {
     let events: &Vec<Value> = audit["events"].as_array().unwrap();
     assert_eq!(events.len(), 1, "{audit}");
     assert_eq!(events[0]["details"]["reason"], "ticket 42");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_last_two_admins_stepping_down_at_once_leave_one() {
+    // Decided under the row locks of every admin, in the change's transaction: a check
+    // read before the write would let both pass.
+    for _ in 0..4 {
+        let app = TestApp::spawn().await;
+        let (_, a) = admin(&app).await;
+        let (_, b) = admin(&app).await;
+        let mut requests = Vec::new();
+        for token in [&a, &b] {
+            let id = user_id(&app, token).await;
+            requests.push(
+                app.client
+                    .post(app.url(&format!("/admin/users/{id}/disable")))
+                    .bearer_auth(token)
+                    .json(&json!({ "reason": "stepping down" })),
+            );
+        }
+        let results = at_once(requests).await;
+        assert_eq!(count(&results, StatusCode::NO_CONTENT), 1, "{results:?}");
+        assert_eq!(count(&results, StatusCode::CONFLICT), 1, "{results:?}");
+    }
 }

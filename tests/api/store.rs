@@ -258,7 +258,10 @@ async fn no_session_starts_for_a_user_disabled_meanwhile() {
     // The password was checked before the disable; the session is decided afterwards.
     let (store, _dir) = store().await;
     user(store.as_ref(), "u1").await;
-    assert!(store.set_disabled("u1", true, 5, &[]).await.unwrap());
+    assert_eq!(
+        store.set_disabled("u1", true, 5, &[], None).await.unwrap(),
+        UserChange::Done
+    );
     let session = SessionRecord {
         id: "s1".into(),
         user_id: "u1".into(),
@@ -288,7 +291,13 @@ async fn no_session_starts_for_a_user_disabled_meanwhile() {
         store.session("s1").await.unwrap().is_none(),
         "nothing written"
     );
-    assert!(store.set_disabled("u1", false, 20, &[]).await.unwrap());
+    assert_eq!(
+        store
+            .set_disabled("u1", false, 20, &[], None)
+            .await
+            .unwrap(),
+        UserChange::Done
+    );
     assert_eq!(
         store
             .create_session(&session, &refresh, None, None, &[])
