@@ -45,6 +45,18 @@ impl LockPolicy {
             .min(self.max_seconds)
     }
 
+    /// After a failure that was admitted (counted) before it was checked: the state that
+    /// starts a lock when the budget is spent and no lock runs, else `None` (nothing to
+    /// change: the failure is already counted).
+    pub fn lock_if_spent(&self, state: AttemptState, now: i64) -> Option<AttemptState> {
+        let spent = state.failures >= i64::from(self.max_failures.max(1));
+        (spent && state.retry_after(now).is_none()).then(|| AttemptState {
+            failures: 0,
+            lockouts: state.lockouts + 1,
+            locked_until: now + self.lock_seconds(state.lockouts),
+        })
+    }
+
     /// The state after one more failure at `now`. The caller records it and reports the
     /// normal error; a lock that starts here is refused only from the next attempt on.
     pub fn after_failure(&self, state: AttemptState, now: i64) -> AttemptState {
@@ -70,6 +82,25 @@ mod tests {
         base_seconds: 60,
         max_seconds: 86_400,
     };
+
+    #[test]
+    fn an_admitted_failure_locks_only_a_spent_unlocked_budget() {
+        let state = |failures, locked_until| AttemptState {
+            failures,
+            lockouts: 1,
+            locked_until,
+        };
+        assert_eq!(POLICY.lock_if_spent(state(2, 0), 1000), None);
+        assert_eq!(
+            POLICY.lock_if_spent(state(3, 0), 1000),
+            Some(AttemptState {
+                failures: 0,
+                lockouts: 2,
+                locked_until: 1120
+            })
+        );
+        assert_eq!(POLICY.lock_if_spent(state(3, 1010), 1000), None, "locked");
+    }
 
     #[test]
     fn third_failure_locks_for_sixty_seconds() {

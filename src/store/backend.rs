@@ -47,6 +47,18 @@ macro_rules! impl_store {
             Ok(())
         }
 
+        /// The audit event of a lock that starts, with how long it lasts.
+        async fn insert_lock_audit(
+            conn: &mut <$db as sqlx::Database>::Connection,
+            mut event: AuditEvent,
+            seconds: i64,
+        ) -> Result<(), sqlx::Error> {
+            if let Some(details) = event.details.as_object_mut() {
+                details.insert("lockedForSeconds".into(), seconds.into());
+            }
+            insert_audit(conn, &event).await
+        }
+
         /// Binds the six columns of each event, in the order of `audit_insert_sql`.
         fn bind_audits<'q>(
             mut query: sqlx::query::Query<'q, $db, <$db as sqlx::Database>::Arguments<'q>>,
@@ -1288,30 +1300,24 @@ macro_rules! impl_store {
                 now: i64,
                 policy: LockPolicy,
                 audit: &[AuditEvent],
-                mut lock_audit: AuditEvent,
+                lock_audit: AuditEvent,
             ) -> StoreResult<bool> {
                 let (user_id, purpose) = (user_id.to_owned(), purpose.to_owned());
                 self.write_audited(audit.to_vec(), move |conn| {
                     Box::pin(async move {
                         let row = sqlx::query(LOCK_COUNTER).bind(&user_id).bind(&purpose).fetch_one(&mut *conn).await?;
-                        let state = attempt_state(&row)?;
-                        let spent = state.failures >= i64::from(policy.max_failures.max(1));
-                        if !spent || state.retry_after(now).is_some() {
+                        let Some(next) = policy.lock_if_spent(attempt_state(&row)?, now) else {
                             return Ok((true, false));
-                        }
-                        let lock = policy.lock_seconds(state.lockouts);
+                        };
                         sqlx::query(UPDATE_COUNTER)
                             .bind(&user_id)
                             .bind(&purpose)
-                            .bind(0_i64)
-                            .bind(state.lockouts + 1)
-                            .bind(now + lock)
+                            .bind(next.failures)
+                            .bind(next.lockouts)
+                            .bind(next.locked_until)
                             .execute(&mut *conn)
                             .await?;
-                        if let Some(details) = lock_audit.details.as_object_mut() {
-                            details.insert("lockedForSeconds".into(), lock.into());
-                        }
-                        insert_audit(conn, &lock_audit).await?;
+                        insert_lock_audit(conn, lock_audit, next.locked_until - now).await?;
                         Ok((true, true))
                     })
                 })
@@ -1332,29 +1338,23 @@ macro_rules! impl_store {
                 now: i64,
                 policy: LockPolicy,
                 audit: &[AuditEvent],
-                mut lock_audit: AuditEvent,
+                lock_audit: AuditEvent,
             ) -> StoreResult<bool> {
                 let key = account_key.to_vec();
                 self.write_audited(audit.to_vec(), move |conn| {
                     Box::pin(async move {
                         let row = sqlx::query(LOCK_GUARD).bind(&key).bind(now).fetch_one(&mut *conn).await?;
-                        let state = attempt_state(&row)?;
-                        let spent = state.failures >= i64::from(policy.max_failures.max(1));
-                        if !spent || state.retry_after(now).is_some() {
+                        let Some(next) = policy.lock_if_spent(attempt_state(&row)?, now) else {
                             return Ok((true, false));
-                        }
-                        let lock = policy.lock_seconds(state.lockouts);
+                        };
                         sqlx::query(UPDATE_GUARD)
                             .bind(&key)
-                            .bind(0_i64)
-                            .bind(state.lockouts + 1)
-                            .bind(now + lock)
+                            .bind(next.failures)
+                            .bind(next.lockouts)
+                            .bind(next.locked_until)
                             .execute(&mut *conn)
                             .await?;
-                        if let Some(details) = lock_audit.details.as_object_mut() {
-                            details.insert("lockedForSeconds".into(), lock.into());
-                        }
-                        insert_audit(conn, &lock_audit).await?;
+                        insert_lock_audit(conn, lock_audit, next.locked_until - now).await?;
                         Ok((true, true))
                     })
                 })
