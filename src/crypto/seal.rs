@@ -26,6 +26,12 @@ pub struct Sealer {
 #[error("a sealed secret could not be opened")]
 pub struct OpenError;
 
+/// The associated data a user's TOTP secret is sealed with: a sealed secret moved to
+/// another user's row does not open.
+pub fn totp_aad(user_id: &str) -> String {
+    format!("totp:{user_id}")
+}
+
 impl Sealer {
     /// A sealer under `key`, whose id is `key_id`.
     pub fn new(key: &[u8; 32], key_id: i64) -> Self {

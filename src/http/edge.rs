@@ -148,6 +148,27 @@ impl Edge {
     }
 }
 
+/// The token of an `Authorization: Bearer` header, if there is a non-empty one (the
+/// edge exempts such a request from the cross-site rule; the extractors read it).
+pub fn bearer_token(headers: &HeaderMap) -> Option<&str> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| token.trim())
+        .filter(|t| !t.is_empty())
+}
+
+/// Whether `path` is one of the hosted pages' (which answer refusals with pages, not
+/// JSON, and apply the cross-site rule themselves). Kept here, not in the pages, so that
+/// the edge does not import them.
+fn is_page(path: &str) -> bool {
+    matches!(path, "/" | "/login" | "/logout" | "/register")
+        || path.starts_with("/login/")
+        || path == "/account"
+        || path.starts_with("/account/")
+}
+
 /// The edge of every request, as one layer: determines the client IP (put in the
 /// request's extensions), refuses cross-site requests without a Bearer token (403,
 /// nothing done), drops the cookies of a request with one, bounds
@@ -156,7 +177,7 @@ pub async fn guard(State(edge): State<Arc<Edge>>, mut req: Request, next: Next) 
     let path = req.uri().path();
     let cacheable = path == "/.well-known/jwks.json" || path.starts_with("/assets/");
     // The pages apply the cross-site rule themselves, answering with a page.
-    let page = super::pages::is_page(path);
+    let page = is_page(path);
     let mut from_trusted_proxy = false;
     if let Some(ConnectInfo(peer)) = req.extensions().get::<ConnectInfo<SocketAddr>>().copied() {
         from_trusted_proxy = edge.is_trusted(peer.ip());
@@ -170,7 +191,7 @@ pub async fn guard(State(edge): State<Arc<Edge>>, mut req: Request, next: Next) 
     // Only a Bearer token exempts a request from the cross-site rule: a browser never
     // adds one by itself (it does add Basic credentials it remembers). A request that
     // sends one is judged by it alone: its cookies are not read by anything after this.
-    let bearer = !page && super::extract::bearer_token(req.headers()).is_some();
+    let bearer = !page && bearer_token(req.headers()).is_some();
     if bearer {
         req.headers_mut().remove(header::COOKIE);
     }

@@ -9,6 +9,7 @@ use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, StatusCode};
 use serde::de::DeserializeOwned;
 
+pub use super::edge::bearer_token;
 use super::edge::ClientIp;
 use super::error::ApiError;
 use crate::crypto::jwt::Claims;
@@ -131,16 +132,6 @@ impl FromRequestParts<AppState> for Auth {
             .map(Auth)
             .map_err(ApiError::from)
     }
-}
-
-/// The token of an `Authorization: Bearer` header, if there is a non-empty one.
-pub fn bearer_token(headers: &HeaderMap) -> Option<&str> {
-    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
-    let (scheme, token) = value.split_once(' ')?;
-    scheme
-        .eq_ignore_ascii_case("bearer")
-        .then(|| token.trim())
-        .filter(|t| !t.is_empty())
 }
 
 /// The value of cookie `name`, if the request carries it.

@@ -122,7 +122,7 @@ async fn password_login(
             // A trusted browser (FACTORS.md): the MFA step is skipped; the trust moves to
             // the device token this login issues. `trusted` marks that no factor was
             // proven in this session: it is no proof for step-up or the admin API.
-            let amr = ["pwd", "mfa", super::stepup::TRUSTED];
+            let amr = ["pwd", "mfa", super::recent::TRUSTED];
             let mut login = NewLogin::new(state, meta, &user.id, &user.roles, &amr);
             login.device.trust = Some(trust);
             let audit = state.event(
@@ -141,7 +141,7 @@ async fn password_login(
         let (challenge_token, expires_in) =
             super::mfa::start_challenge(state, meta, &user.id, refund).await?;
         let methods = if user.passkeys > 0 {
-            super::stepup::methods(state, &user.id).await?
+            super::recent::methods(state, &user.id).await?
         } else {
             Vec::new()
         };
@@ -178,7 +178,7 @@ pub async fn change_password(
     claims: &Claims,
     change: PasswordChange,
 ) -> Result<()> {
-    super::stepup::require_recent(state, claims).await?;
+    super::recent::require_recent(state, claims).await?;
     let user = state
         .store
         .user_by_id(&claims.sub)

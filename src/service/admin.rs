@@ -61,7 +61,7 @@ pub async fn authorize(state: &AppState, claims: &Claims, meta: &RequestMeta) ->
         Some(u) if has_admin_role(&u.roles) && u.disabled_at.is_none() => {}
         _ => return Err(Error::AdminRequired),
     }
-    super::stepup::require_recent(state, claims).await?;
+    super::recent::require_recent(state, claims).await?;
     Ok(Actor::Admin {
         user_id: claims.sub.clone(),
         meta: meta.clone(),
@@ -376,7 +376,10 @@ pub async fn import_totp(state: &AppState, actor: &Actor, line: &str) -> Result<
         factor_id: String::new(),
         user_id: user_id.clone(),
         key_id: sealer.key_id(),
-        sealed_secret: sealer.seal(&imported.secret, mfa::secret_aad(&user_id).as_bytes()),
+        sealed_secret: sealer.seal(
+            &imported.secret,
+            crate::crypto::seal::totp_aad(&user_id).as_bytes(),
+        ),
         device_name: Some("imported".into()),
         created_at: now,
         expires_at: i64::MAX,

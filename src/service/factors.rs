@@ -6,13 +6,14 @@ use serde_json::json;
 use zeroize::Zeroizing;
 
 use super::attempts::ensure_open;
+use super::enrollment::{added_event, open_secret, pending_record, present, Setup};
 use super::error::{Error, Result};
-use super::mfa::{open_secret, pending_record, present, Setup, SETUP};
 use super::proof::{finish, require, totp_proof};
+use super::purpose::SETUP;
 use super::{AppState, RequestMeta};
 use crate::crypto::jwt::Claims;
 use crate::domain::codes::{self, TotpCode};
-use crate::store::{AuditEvent, FactorDeleted, FactorRecord, MfaEffect};
+use crate::store::{FactorDeleted, FactorRecord, MfaEffect};
 
 /// A factor as shown to its owner.
 #[derive(Debug, Clone)]
@@ -41,22 +42,6 @@ impl From<FactorRecord> for Factor {
 pub struct PendingTotp {
     pub factor_id: String,
     pub setup: Setup,
-}
-
-/// `auth.mfa.factor.added` (and its webhook).
-pub(super) fn added_event(
-    state: &AppState,
-    meta: &RequestMeta,
-    user_id: &str,
-    factor_id: &str,
-    kind: &str,
-) -> AuditEvent {
-    state.event(
-        "auth.mfa.factor.added",
-        Some(user_id),
-        meta,
-        json!({ "factorId": factor_id, "type": kind }),
-    )
 }
 
 /// The user's factors, oldest first.
@@ -88,7 +73,7 @@ pub async fn add_totp(
     if user.mfa_enabled_at.is_none() {
         return Err(Error::MfaNotEnabled);
     }
-    super::stepup::require_recent(state, caller).await?;
+    super::recent::require_recent(state, caller).await?;
     let max = state.settings.max_factors;
     if state.store.factors(user_id).await?.len() as i64 >= max {
         return Err(Error::TooManyFactors);
@@ -214,7 +199,7 @@ pub async fn rename(
     name: Option<String>,
 ) -> Result<Factor> {
     let user_id = caller.sub.as_str();
-    super::stepup::require_recent(state, caller).await?;
+    super::recent::require_recent(state, caller).await?;
     let audit = state.event(
         "auth.mfa.factor.renamed",
         Some(user_id),
@@ -240,7 +225,7 @@ pub async fn delete(
     id: &str,
 ) -> Result<bool> {
     let user_id = caller.sub.as_str();
-    super::stepup::require_recent(state, caller).await?;
+    super::recent::require_recent(state, caller).await?;
     let audit = state.event(
         "auth.mfa.factor.removed",
         Some(user_id),

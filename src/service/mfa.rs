@@ -7,6 +7,8 @@ use subtle::ConstantTimeEq;
 use zeroize::Zeroizing;
 
 use super::attempts::ensure_open;
+pub use super::enrollment::Setup;
+use super::enrollment::{added_event, open_secret, pending_record, present};
 use super::error::{Error, Result};
 use super::proof::{finish, issue_recovery_codes, mfa_proof, recovery_audit, require, totp_proof};
 use super::sessions::{self, AuthTokens, NewLogin};
@@ -15,25 +17,11 @@ use crate::crypto::jwt::Claims;
 use crate::crypto::token::TokenHasher;
 use crate::domain::codes::{self, MfaCode, TotpCode};
 use crate::domain::lockout::seconds_left;
-use crate::domain::otpauth;
 use crate::store::{ChallengeRecord, MfaEffect, MfaProof, Refund, TotpRecord};
 
-/// Failure counter of `verify-mfa`.
-pub const LOGIN: &str = "login";
-/// Failure counter of `setup/confirm`.
-pub const SETUP: &str = "setup";
-/// Failure counter of `regenerate` and `disable`.
-pub const MANAGE: &str = "manage";
+pub use super::purpose::{LOGIN, MANAGE, SETUP};
 /// Label of challenge-token hashes.
 const CHALLENGE: &str = "challenge";
-
-/// What `setup` returns.
-pub struct Setup {
-    pub secret: Zeroizing<String>,
-    pub otpauth_uri: Zeroizing<String>,
-    pub qr_code: String,
-    pub expires_in: i64,
-}
 
 /// What `status` returns.
 #[derive(Debug, Clone)]
@@ -46,36 +34,6 @@ pub struct Status {
     /// How many factors of each type.
     pub totp_factors: usize,
     pub passkey_factors: usize,
-}
-
-pub(super) fn secret_aad(user_id: &str) -> String {
-    format!("totp:{user_id}")
-}
-
-pub(super) async fn open_secret(
-    state: &AppState,
-    record: &TotpRecord,
-) -> Result<Zeroizing<Vec<u8>>> {
-    let sealers = &state.keys.sealer;
-    if record.key_id > sealers.current().key_id() {
-        // `keys rotate-master` ran: catch up when the key file was rotated too.
-        super::keys::catch_up_master(state).await;
-    }
-    let Some(sealer) = sealers.for_key(record.key_id) else {
-        tracing::error!(
-            row_key_id = record.key_id,
-            our_key_id = sealers.current().key_id(),
-            "a secret is sealed under another master key: restart with the new master key"
-        );
-        return Err(Error::Unavailable);
-    };
-    sealer
-        .open(
-            record.key_id,
-            &record.sealed_secret,
-            secret_aad(&record.user_id).as_bytes(),
-        )
-        .map_err(|e| Error::Internal(e.into()))
 }
 
 /// Starts (or restarts) enrollment: a new pending secret, kept `mfa_setup_ttl` seconds.
@@ -97,7 +55,7 @@ pub async fn setup(
     if user.mfa_enabled_at.is_some() {
         return Err(Error::MfaAlreadyEnabled);
     }
-    super::stepup::require_recent(state, caller).await?;
+    super::recent::require_recent(state, caller).await?;
     let secret = codes::generate_secret();
     let audit = state.event("auth.mfa.setup.started", Some(&user.id), meta, json!({}));
     let mut sealed_under = None;
@@ -122,27 +80,6 @@ pub async fn setup(
     present(state, &user.email, &secret, state.settings.mfa_setup_ttl)
 }
 
-/// A new pending TOTP enrollment of `secret` (sealed under the newest master key, else
-/// 503), with the id its factor will have.
-pub(super) async fn pending_record(
-    state: &AppState,
-    user_id: &str,
-    secret: &[u8],
-    device_name: Option<String>,
-) -> Result<TotpRecord> {
-    let now = state.now();
-    let sealer = super::keys::sealer_for_new_values(state).await?;
-    Ok(TotpRecord {
-        factor_id: uuid::Uuid::new_v4().to_string(),
-        user_id: user_id.to_owned(),
-        key_id: sealer.key_id(),
-        sealed_secret: sealer.seal(secret, secret_aad(user_id).as_bytes()),
-        device_name,
-        created_at: now,
-        expires_at: now + state.settings.mfa_setup_ttl,
-    })
-}
-
 /// The enrollment the hosted page shows: the pending one while it lasts (reloading the
 /// page keeps the QR code already scanned), else a new one as [`setup`] makes it.
 #[tracing::instrument(skip_all, fields(user_id = %caller.sub))]
@@ -161,7 +98,7 @@ pub async fn resume_or_setup(
     if user.mfa_enabled_at.is_some() {
         return Err(Error::MfaAlreadyEnabled);
     }
-    super::stepup::require_recent(state, caller).await?;
+    super::recent::require_recent(state, caller).await?;
     match state.store.pending_totp(user_id).await? {
         Some(pending) if pending.expires_at > now => {
             let secret = open_secret(state, &pending).await?;
@@ -169,25 +106,6 @@ pub async fn resume_or_setup(
         }
         _ => setup(state, meta, caller, None).await,
     }
-}
-
-/// What an enrollment shows of `secret`: base32, the Key Uri and its QR code.
-pub(super) fn present(
-    state: &AppState,
-    email: &str,
-    secret: &[u8],
-    expires_in: i64,
-) -> Result<Setup> {
-    let secret_b32 = codes::secret_to_base32(secret);
-    let otpauth_uri = otpauth::otpauth_uri(&state.settings.issuer, email, &secret_b32);
-    let qr_code = otpauth::qr_svg_data_uri(&otpauth_uri)
-        .map_err(|e| Error::Internal(anyhow::anyhow!("QR encoding failed: {e}")))?;
-    Ok(Setup {
-        secret: secret_b32,
-        otpauth_uri,
-        qr_code,
-        expires_in,
-    })
 }
 
 /// Confirms enrollment with a first code: enables MFA, revokes the caller's other
@@ -240,7 +158,7 @@ pub async fn confirm(
             meta,
             json!({ "deviceName": device_name, "factorId": pending.factor_id, "type": "totp" }),
         ),
-        super::factors::added_event(state, meta, user_id, &pending.factor_id, "totp"),
+        added_event(state, meta, user_id, &pending.factor_id, "totp"),
     ];
     let effect = MfaEffect::Enable {
         credential: TotpRecord {

@@ -1,123 +1,40 @@
-//! The use cases of twofold, on top of the [`Store`]: accounts and sessions, MFA, audit.
+//! The use cases of twofold, on top of the [`Store`](crate::store::Store): accounts and sessions, MFA, audit.
 //! Handlers in `http/` parse input and call these; nothing here knows about HTTP: a use
 //! case fails with an [`error::Error`], which each surface renders its own way.
 
-use std::sync::Arc;
-
-use crate::clock::SharedClock;
-use crate::config::Settings;
-use crate::crypto::argon::Argon;
-use crate::crypto::token::TokenHasher;
-use crate::domain::lockout::LockPolicy;
-use crate::store::{AuditEvent, Store};
+pub use state::{AppState, Keys, RequestMeta};
 
 /// Accounts: registration, password login, password change.
 pub mod accounts;
 /// What operators do: the admin API's and the CLI's use cases.
 pub mod admin;
 mod attempts;
+mod enrollment;
 /// How a use case fails, independent of any surface.
 pub mod error;
 /// TOTP enrollment, MFA login, recovery codes, disabling, lockout of codes.
 pub mod factors;
 mod guard;
+/// The keys an instance holds in memory (sealers, signing key ring).
+pub mod keyring;
 /// Key rotation, backups and imports (the CLI's use cases that touch keys).
 pub mod keys;
 pub mod mfa;
 pub mod passkeys;
 mod proof;
+/// The purposes failure counters are kept for.
+pub mod purpose;
+/// The step-up recency rule: a recent proof for sensitive actions.
+pub mod recent;
 /// Sessions and tokens: issuing, refresh, logout, authentication, listing, revoking.
 pub mod sessions;
+/// What every use case is handed: the store, keys, settings, clock, hashing pool.
+mod state;
 /// Step-up: recent proof for sensitive actions, and proving it again.
 pub mod stepup;
 /// The background sweep of expired state.
 pub mod sweep;
-/// Security notifications: which audit events become webhooks, and their delivery.
+/// Which audit events become which webhook events.
+pub mod webhook_types;
+/// Security notifications: the outbox's delivery.
 pub mod webhooks;
-
-/// The keys of a running instance.
-pub struct Keys {
-    /// Signs and verifies access tokens (reloaded when rotated).
-    pub ring: keys::SigningKeys,
-    /// Seals secrets at rest (the current master key's sealer, and earlier ones).
-    pub sealer: keys::Sealers,
-    /// Hashes refresh and challenge tokens.
-    pub tokens: TokenHasher,
-}
-
-/// Everything a request needs, cloned cheaply into every handler.
-#[derive(Clone)]
-pub struct AppState {
-    /// The database.
-    pub store: Arc<dyn Store>,
-    /// Server keys.
-    pub keys: Arc<Keys>,
-    /// Settings in effect.
-    pub settings: Arc<Settings>,
-    /// The time source.
-    pub clock: SharedClock,
-    /// Argon2id hashing with bounded concurrency.
-    pub argon: Argon,
-    /// The WebAuthn relying party (passkeys).
-    pub webauthn: Arc<webauthn_rs_core::WebauthnCore>,
-}
-
-/// Who is making a request, for the audit trail.
-#[derive(Debug, Clone, Default)]
-pub struct RequestMeta {
-    /// The client's IP address (the TCP peer, or from `X-Forwarded-For` behind a
-    /// trusted proxy).
-    pub ip: Option<String>,
-    /// The `User-Agent` header.
-    pub user_agent: Option<String>,
-}
-
-impl AppState {
-    /// Current Unix time from the application clock.
-    pub fn now(&self) -> i64 {
-        self.clock.now()
-    }
-
-    /// An audit event of `kind` for `user_id`, stamped now, with its webhooks. An event
-    /// without a user (a lock of an email nobody registered) notifies nobody: it queues no
-    /// webhook, so strangers' emails cannot fill the outbox.
-    pub fn event(
-        &self,
-        kind: &'static str,
-        user_id: Option<&str>,
-        meta: &RequestMeta,
-        details: serde_json::Value,
-    ) -> AuditEvent {
-        let webhooks = if self.settings.webhook_url.is_some() && user_id.is_some() {
-            webhooks::types_for(kind, &details)
-        } else {
-            Vec::new()
-        };
-        AuditEvent {
-            user_id: user_id.map(str::to_owned),
-            kind,
-            at: self.now(),
-            ip: meta.ip.clone(),
-            user_agent: meta.user_agent.clone(),
-            details,
-            webhooks,
-        }
-    }
-
-    /// The lock policy for MFA codes.
-    pub fn mfa_policy(&self) -> LockPolicy {
-        LockPolicy {
-            max_failures: self.settings.mfa_max_failures,
-            base_seconds: self.settings.lockout_base_seconds,
-            max_seconds: self.settings.lockout_max_seconds,
-        }
-    }
-
-    /// The lock policy for passwords.
-    pub fn password_policy(&self) -> LockPolicy {
-        LockPolicy {
-            max_failures: self.settings.password_max_failures,
-            ..self.mfa_policy()
-        }
-    }
-}

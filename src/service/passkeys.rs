@@ -16,10 +16,12 @@ use webauthn_rs_core::proto::{
 use webauthn_rs_core::WebauthnCore;
 use zeroize::Zeroizing;
 
+use super::enrollment::added_event;
 use super::error::{Error, Result};
-use super::factors::{added_event, Factor};
-use super::mfa::{complete_login, open_challenge, LOGIN};
-use super::proof::{issue_recovery_codes, require};
+use super::factors::Factor;
+use super::mfa::{complete_login, open_challenge};
+use super::proof::{cloned, issue_recovery_codes, require};
+use super::purpose::LOGIN;
 use super::sessions::{AuthTokens, NewLogin};
 use super::{AppState, RequestMeta};
 use crate::config::Settings;
@@ -181,7 +183,7 @@ pub async fn register_start(
     // A first passkey starts MFA enrollment: like `/mfa/setup`, it needs a recent proof
     // (FACTORS.md's step-up rule; its table names only the case with MFA on), so a stale
     // password-only token cannot enroll a thief's authenticator.
-    super::stepup::require_recent(state, caller).await?;
+    super::recent::require_recent(state, caller).await?;
     let factors = state.store.factors(user_id).await?;
     if factors.len() as i64 >= state.settings.max_factors {
         return Err(Error::TooManyFactors);
@@ -476,29 +478,6 @@ async fn verify(
             credential: serde_json::to_string(&credential).map_err(internal)?,
         },
     })
-}
-
-/// Audits a counter that went back (`auth.mfa.passkey.cloned_suspected`) and counts the
-/// failure for `purpose`; the error to answer with.
-pub(super) async fn cloned(
-    state: &AppState,
-    meta: &RequestMeta,
-    user_id: &str,
-    purpose: &'static str,
-) -> Error {
-    let event = state.event(
-        "auth.mfa.passkey.cloned_suspected",
-        Some(user_id),
-        meta,
-        json!({ "purpose": purpose }),
-    );
-    if let Err(e) = state.store.append_audit(&event).await {
-        tracing::error!(error = %e, "could not audit a suspected passkey clone");
-    }
-    match require(state, meta, user_id, purpose, None, "passkey").await {
-        Err(e) => e,
-        Ok(_) => Error::InvalidCode,
-    }
 }
 
 /// The refusal of an assertion for a known user, counted for `purpose` like a wrong code.

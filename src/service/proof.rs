@@ -6,8 +6,9 @@ use serde_json::json;
 use zeroize::Zeroizing;
 
 use super::attempts::count_failure;
+use super::enrollment::open_secret;
 use super::error::{Error, Result};
-use super::mfa::{open_secret, LOGIN, SETUP};
+use super::purpose::{LOGIN, SETUP};
 use super::{AppState, RequestMeta};
 use crate::domain::codes::{self, MfaCode, RecoveryCode, TotpCode};
 use crate::domain::totp::{self, TotpParams};
@@ -274,9 +275,7 @@ pub(super) async fn finish(
         MfaOutcome::CeremonyGone => {
             Err(failure(state, meta, user_id, purpose, "replayed_assertion").await)
         }
-        MfaOutcome::CounterRegressed => {
-            Err(super::passkeys::cloned(state, meta, user_id, purpose).await)
-        }
+        MfaOutcome::CounterRegressed => Err(cloned(state, meta, user_id, purpose).await),
     }
 }
 
@@ -333,5 +332,28 @@ async fn failure(
     {
         Ok(()) => Error::InvalidCode,
         Err(e) => e,
+    }
+}
+
+/// Audits a counter that went back (`auth.mfa.passkey.cloned_suspected`) and counts the
+/// failure for `purpose`; the error to answer with.
+pub(super) async fn cloned(
+    state: &AppState,
+    meta: &RequestMeta,
+    user_id: &str,
+    purpose: &'static str,
+) -> Error {
+    let event = state.event(
+        "auth.mfa.passkey.cloned_suspected",
+        Some(user_id),
+        meta,
+        json!({ "purpose": purpose }),
+    );
+    if let Err(e) = state.store.append_audit(&event).await {
+        tracing::error!(error = %e, "could not audit a suspected passkey clone");
+    }
+    match require(state, meta, user_id, purpose, None, "passkey").await {
+        Err(e) => e,
+        Ok(_) => Error::InvalidCode,
     }
 }

@@ -322,7 +322,7 @@ pub async fn revoke(
     session_id: &str,
 ) -> Result<()> {
     if session_id != claims.sid {
-        super::stepup::require_recent(state, claims).await?;
+        super::recent::require_recent(state, claims).await?;
     }
     let audit = state.event(
         "auth.session.revoked",
@@ -389,7 +389,7 @@ pub async fn end_device_trust(
     claims: &Claims,
     id: &str,
 ) -> Result<()> {
-    super::stepup::require_recent(state, claims).await?;
+    super::recent::require_recent(state, claims).await?;
     let audit = state.event(
         "auth.device.untrusted",
         Some(&claims.sub),
@@ -410,7 +410,7 @@ pub async fn end_device_trust(
 /// Revokes every session of the caller but the calling one; returns how many.
 #[tracing::instrument(skip_all)]
 pub async fn revoke_others(state: &AppState, meta: &RequestMeta, claims: &Claims) -> Result<u64> {
-    super::stepup::require_recent(state, claims).await?;
+    super::recent::require_recent(state, claims).await?;
     let others = others(state, meta, &claims.sub, &claims.sid, "user_revoked_others");
     Ok(state
         .store

@@ -8,8 +8,8 @@ use serde_json::json;
 use super::attempts::ensure_open;
 use super::error::{Error, Result};
 use super::guard::{self, Attempt};
-use super::mfa::MANAGE;
 use super::proof::{finish, mfa_proof, recovery_audit, require};
+use super::purpose::MANAGE;
 use super::sessions::{new_refresh_token, tokens_for, AuthTokens};
 use super::{AppState, RequestMeta};
 use crate::crypto::jwt::Claims;
@@ -28,45 +28,7 @@ pub enum Proof {
     Passkey(serde_json::Value),
 }
 
-/// The `amr` value of a session a trusted browser started without a code.
-pub const TRUSTED: &str = "trusted";
-
-/// Whether the session proved a factor itself (not a trusted browser's skipped code).
-pub fn proven_in_session(claims: &Claims) -> bool {
-    !claims.amr.iter().any(|a| a == TRUSTED)
-}
-
-/// Ok when the caller's session proved itself within `step_up_seconds`; otherwise
-/// `StepUpRequired` with the methods the person can step up with. A session a trusted
-/// browser started (amr `trusted`) has proven no factor: it always steps up first.
-pub async fn require_recent(state: &AppState, claims: &Claims) -> Result<()> {
-    if proven_in_session(claims) && state.now() - claims.auth_time <= state.settings.step_up_seconds
-    {
-        return Ok(());
-    }
-    Err(Error::StepUpRequired {
-        methods: methods(state, &claims.sub).await?,
-    })
-}
-
-/// How `user_id` proves it: with MFA on, the factors they have (and recovery codes), else
-/// the password.
-pub async fn methods(state: &AppState, user_id: &str) -> Result<Vec<&'static str>> {
-    let status = state.store.mfa_status(user_id).await?;
-    Ok(if status.enabled_at.is_none() {
-        vec!["password"]
-    } else {
-        let mut methods = Vec::new();
-        if status.totp_factors > 0 {
-            methods.push("totp");
-        }
-        if status.passkey_factors > 0 {
-            methods.push("passkey");
-        }
-        methods.push("recovery");
-        methods
-    })
-}
+pub use super::recent::{methods, proven_in_session, require_recent, TRUSTED};
 
 /// Proves the caller's session again: its `auth_time` becomes now, its `amr` the proof's,
 /// its refresh token is replaced; answers with fresh tokens for the same session. A code

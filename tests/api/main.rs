@@ -11,6 +11,7 @@ mod guessing;
 mod hardening;
 mod helpers;
 mod input;
+mod layout;
 mod logs;
 mod mfa;
 mod multi_instance;

@@ -136,14 +136,6 @@ pub fn router(state: &AppState, edge: &Arc<Edge>) -> Router<AppState> {
         .route("/assets/brand.css", get(layout::brand_stylesheet))
 }
 
-/// Whether `path` is one of the pages (which answer refusals with pages, not JSON).
-pub fn is_page(path: &str) -> bool {
-    matches!(path, "/" | "/login" | "/logout" | "/register")
-        || path.starts_with("/login/")
-        || path == "/account"
-        || path.starts_with("/account/")
-}
-
 /// Refuses settings the pages cannot use.
 pub fn check_settings(settings: &Settings) -> anyhow::Result<()> {
     if let Some(color) = &settings.brand_color {
