@@ -8,8 +8,8 @@ use super::error::{ApiError, ApiResult};
 use super::extract::Auth;
 use super::me::rfc3339;
 use super::openapi::{Always, Authed};
+use crate::service::profile::{self, AuditRecord};
 use crate::service::AppState;
-use crate::store::AuditRecord;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -94,7 +94,7 @@ async fn list(
     let Query(params) =
         query.map_err(|_| ApiError::invalid_body("the query string is malformed"))?;
     let (limit, before) = page(params.limit.as_deref(), params.before.as_deref())?;
-    let records = state.store.audit_events(&claims.sub, before, limit).await?;
+    let records = profile::audit(&state, &claims.sub, before, limit).await?;
     let events = records.into_iter().map(|r| Event::new(r, false)).collect();
     Ok(Json(Events { events }))
 }

@@ -7,7 +7,6 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
 use crate::service::error::Error as ServiceError;
-use crate::store::StoreError;
 
 /// One field-level validation problem.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq, utoipa::ToSchema)]
@@ -172,13 +171,6 @@ impl ApiError {
             Self::Unavailable => "service_unavailable",
             Self::Internal(_) => "internal_error",
         }
-    }
-}
-
-/// Any store failure fails closed: nothing was accepted, and the answer is 503.
-impl From<StoreError> for ApiError {
-    fn from(err: StoreError) -> Self {
-        ServiceError::from(err).into()
     }
 }
 

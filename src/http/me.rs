@@ -4,10 +4,10 @@ use axum::extract::State;
 use axum::Json;
 use serde::Serialize;
 
-use super::error::{ApiError, ApiResult};
+use super::error::ApiResult;
 use super::extract::Auth;
 use super::openapi::{Always, Authed};
-use crate::service::AppState;
+use crate::service::{profile, AppState};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -29,16 +29,12 @@ struct MeBody {
 #[utoipa::path(get, path = "/me", tag = "account", security(("bearer" = []), ("cookie" = [])),
     responses((status = 200, description = "The account", body = MeBody), Authed, Always))]
 async fn me(State(state): State<AppState>, Auth(claims): Auth) -> ApiResult<Json<MeBody>> {
-    let user = state
-        .store
-        .user_by_id(&claims.sub)
-        .await?
-        .ok_or(ApiError::Unauthorized)?;
+    let account = profile::account(&state, &claims.sub).await?;
     Ok(Json(MeBody {
-        id: user.id,
-        email: user.email,
-        mfa_enabled: user.mfa_enabled_at.is_some(),
-        created_at: rfc3339(user.created_at),
+        id: account.id,
+        email: account.email,
+        mfa_enabled: account.mfa_enabled,
+        created_at: rfc3339(account.created_at),
     }))
 }
 

@@ -21,6 +21,8 @@ pub mod keyring;
 pub mod keys;
 pub mod mfa;
 pub mod passkeys;
+/// What signed-in people read of their own account: `/me`, the audit trail, the account page.
+pub mod profile;
 mod proof;
 /// The purposes failure counters are kept for.
 pub mod purpose;

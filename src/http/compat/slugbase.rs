@@ -21,7 +21,7 @@ use super::{empty_body, limited, login_cookies, login_request, mfa_step, with_co
 use crate::domain::codes::TotpCode;
 use crate::service::accounts::{self, LoginOutcome};
 use crate::service::sessions::AuthTokens;
-use crate::service::{mfa, AppState};
+use crate::service::{mfa, profile, AppState};
 
 const COOKIE: &str = "slugbase.sid";
 
@@ -81,11 +81,7 @@ async fn signed_in(
     tokens: AuthTokens,
     extra: serde_json::Value,
 ) -> Result<Response, ApiError> {
-    let user = state
-        .store
-        .user_by_id(&tokens.user_id)
-        .await?
-        .ok_or(ApiError::Unauthorized)?;
+    let user = profile::account(state, &tokens.user_id).await?;
     let mut body = json!({ "user": { "id": user.id, "email": user.email } });
     if let (Some(body), Some(extra)) = (body.as_object_mut(), extra.as_object()) {
         body.extend(extra.clone());

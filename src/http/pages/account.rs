@@ -18,7 +18,8 @@ use crate::domain::password::Password;
 use crate::http::extract::{cookie, Meta, DEVICE_COOKIE};
 use crate::service::accounts::{self, PasswordChange};
 use crate::service::error::Error;
-use crate::service::{factors, mfa, sessions, AppState};
+use crate::service::profile::{self, Overview};
+use crate::service::{sessions, AppState};
 
 /// How many events the overview shows.
 const RECENT_EVENTS: i64 = 12;
@@ -55,30 +56,23 @@ pub(super) async fn overview(
     query: Result<Query<Done>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
     let done = query.map(|Query(d)| d).unwrap_or_default();
-    let loaded = async {
-        let user = state.store.user_by_id(&claims.sub).await?;
-        let status = mfa::status(&state, &claims.sub).await?;
-        let sessions = sessions::list(&state, &claims).await?;
-        let trusted = sessions::trusted_devices(&state, &claims).await?;
-        let events = state
-            .store
-            .audit_events(&claims.sub, None, RECENT_EVENTS)
-            .await?;
-        let factors = factors::list(&state, &claims.sub).await?;
-        Ok::<_, Error>((user, status, sessions, trusted, events, factors))
-    };
-    let (user, status, sessions, trusted, events, factors) = match loaded.await {
-        Ok((Some(user), status, sessions, trusted, events, factors)) => {
-            (user, status, sessions, trusted, events, factors)
-        }
-        Ok((None, ..)) => return to_login(None),
+    let Overview {
+        account,
+        mfa: status,
+        sessions,
+        trusted,
+        events,
+        factors,
+    } = match profile::overview(&state, &claims, RECENT_EVENTS).await {
+        Ok(Some(overview)) => overview,
+        Ok(None) => return to_login(None),
         Err(e) => return layout::problem_page(&state, &Problem::from_service(e)),
     };
     let on = status.enabled;
     let body = html! {
         section.card.intro {
             h1 { "Your account" }
-            p.lead { (user.email) }
+            p.lead { (account.email) }
             (notice(done_message(done.done.as_deref())))
         }
         section.card aria-labelledby="mfa-heading" {
@@ -188,7 +182,7 @@ pub(super) async fn overview(
         }
     };
     let header = Header {
-        email: &user.email,
+        email: &account.email,
         csrf_token: &browser.csrf_token,
     };
     layout::respond(
@@ -281,9 +275,9 @@ pub(super) async fn password_form(
 
 /// The signed-in person's email, for headers (empty if it cannot be read now).
 pub(super) async fn email_of(state: &AppState, user_id: &str) -> String {
-    match state.store.user_by_id(user_id).await {
-        Ok(Some(user)) => user.email,
-        _ => String::new(),
+    match profile::account(state, user_id).await {
+        Ok(account) => account.email,
+        Err(_) => String::new(),
     }
 }
 

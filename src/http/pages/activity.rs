@@ -1,6 +1,6 @@
 //! The audit trail in plain sentences, and friendly names for dates and browsers.
 
-use crate::store::AuditRecord;
+use crate::service::profile::AuditRecord;
 
 /// One event of the trail as a person reads it: `None` for events that only repeat
 /// another one (the password step of a two-step login, the code step of a success).

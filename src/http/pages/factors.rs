@@ -24,7 +24,7 @@ use crate::domain::codes::TotpCode;
 use crate::http::extract::Meta;
 use crate::service::error::Error;
 use crate::service::factors::{self, Factor, PendingTotp};
-use crate::service::{passkeys, AppState};
+use crate::service::{passkeys, profile, AppState};
 
 /// A form answered by a passkey: hidden until `pages.js` shows it (when the browser has
 /// WebAuthn); it runs `navigator.credentials.create` (`mode` "create") or `.get` with
@@ -240,24 +240,6 @@ fn start_totp_form(browser: &Browser, secondary: bool) -> Markup {
     }
 }
 
-/// The authenticator app being added, while its enrollment lasts (read only).
-async fn pending_totp(state: &AppState, caller: &Claims) -> Result<Option<PendingTotp>, Error> {
-    let now = state.now();
-    let Some(pending) = state
-        .store
-        .pending_totp(&caller.sub)
-        .await?
-        .filter(|p| p.expires_at > now)
-    else {
-        return Ok(None);
-    };
-    match factors::resume_totp(state, caller, &pending.factor_id).await {
-        Ok(p) => Ok(Some(p)),
-        Err(Error::NoPendingSetup) => Ok(None),
-        Err(e) => Err(e),
-    }
-}
-
 /// The page of an authenticator app being added: its QR code and the code field.
 async fn add_totp_page(
     state: &AppState,
@@ -315,7 +297,7 @@ pub(super) async fn add_totp_form(
     Extension(browser): Extension<Browser>,
     Extension(SignedIn(claims)): Extension<SignedIn>,
 ) -> Response {
-    match pending_totp(&state, &claims).await {
+    match profile::pending_totp(&state, &claims).await {
         Ok(Some(pending)) => add_totp_page(&state, &browser, &claims, Ok(pending), None).await,
         Ok(None) => {
             let body = html! {
