@@ -15,9 +15,9 @@ use crate::config::{redact_url, Settings};
 use crate::crypto::keys::MasterKey;
 use crate::service::admin::{self, Actor};
 use crate::service::error::Error as ServiceError;
-use crate::service::{keys, webhooks, AppState};
+use crate::service::operate::{self, ImportOutcome};
+use crate::service::AppState;
 use crate::startup::{check_settings, open_state, Application, MasterKeySource};
-use crate::store::{self, ImportOutcome};
 
 /// Every setting, for `--help`.
 pub const SETTINGS_HELP: &str = "\
@@ -316,13 +316,7 @@ async fn run(command: Command) -> anyhow::Result<()> {
             match command {
                 KeysCommand::RotateSigning => {
                     let state = open(settings).await?;
-                    let rotation = keys::rotate_signing(
-                        state.store.as_ref(),
-                        &state.keys.sealer.current(),
-                        state.settings.access_token_ttl,
-                        state.now(),
-                    )
-                    .await?;
+                    let rotation = operate::rotate_signing(&state).await?;
                     println!(
                         "new signing key {} is current; the previous one stays in the JWKS for {} s; {} expired key(s) dropped",
                         rotation.new_kid, state.settings.access_token_ttl, rotation.dropped
@@ -342,9 +336,7 @@ async fn run(command: Command) -> anyhow::Result<()> {
                     if key_file {
                         new.write_next(&data_dir)?;
                     }
-                    let rotation =
-                        keys::rotate_master(state.store.as_ref(), &current, &new, state.now())
-                            .await;
+                    let rotation = operate::rotate_master(&state, &current, &new).await;
                     let rotation = match rotation {
                         Ok(rotation) => rotation,
                         Err(e) => {
@@ -375,17 +367,9 @@ async fn run(command: Command) -> anyhow::Result<()> {
         Command::Backup { settings, file } => {
             let settings = settings.load()?;
             let url = settings.effective_database_url();
-            let Some(source) = store::backup::sqlite_file(&url)? else {
-                anyhow::bail!(
-                    "the database is PostgreSQL: back it up with pg_dump (e.g. `pg_dump --format=custom {}`)",
-                    redact_url(&url)
-                );
-            };
-            tokio::task::spawn_blocking(move || {
-                store::backup::backup(&source, &file).map(|()| file)
-            })
-            .await?
-            .map(|file| println!("backup written to {}", file.display()))
+            let file = operate::backup(&url, file).await?;
+            println!("backup written to {}", file.display());
+            Ok(())
         }
         Command::RestoreCheck { settings, file } => restore_check(settings.load()?, &file).await,
         Command::Import { settings, command } => match command {
@@ -413,15 +397,11 @@ async fn check_config(settings: Settings) -> anyhow::Result<()> {
     }
     let url = settings.effective_database_url();
     let state = open(settings).await?;
-    state.store.ping().await?;
+    let backend = operate::database(&state).await?;
     let s = &state.settings;
     println!("settings are valid");
     println!("  listen          {}", s.listen);
-    println!(
-        "  database        {} ({})",
-        redact_url(&url),
-        state.store.backend()
-    );
+    println!("  database        {} ({backend})", redact_url(&url));
     println!("  issuer          {}", s.issuer);
     println!("  audience        {}", s.effective_audience());
     println!(
@@ -462,24 +442,14 @@ async fn restore_check(settings: Settings, file: &Path) -> anyhow::Result<()> {
     settings.database_url = Some(format!("sqlite://{}", copy.display()));
     let result = async {
         let state = open(settings).await?;
-        let values = state.store.sealed_values().await?;
-        let sealer = state.keys.sealer.current();
-        for value in &values {
-            anyhow::ensure!(
-                value.key_id == sealer.key_id(),
-                "a sealed value is under master key id {}, not {}",
-                value.key_id,
-                sealer.key_id()
-            );
-        }
-        let users = state.store.list_users("", None, i64::MAX).await?;
+        let check = operate::restore_check(&state).await?;
         println!(
             "{}: opens with the configured master key (id {}); {} user(s), {} sealed value(s), signing key {}",
             file.display(),
-            sealer.key_id(),
-            users.len(),
-            values.len(),
-            state.keys.ring.current().current_kid()
+            check.master_key_id,
+            check.users,
+            check.sealed_values,
+            check.signing_kid
         );
         Ok(())
     }
@@ -703,13 +673,13 @@ async fn admin_command(state: &AppState, command: AdminCommand) -> anyhow::Resul
         AdminCommand::Webhooks {
             command: WebhooksCommand::Failed { limit },
         } => {
-            for e in state.store.failed_webhooks(limit).await? {
+            for e in operate::failed_webhooks(state, limit).await? {
                 println!(
                     "{}",
                     serde_json::json!({
                         "id": e.id, "type": e.kind, "userId": e.user_id,
                         "createdAt": rfc3339(e.created_at), "attempts": e.attempts,
-                        "lastError": e.last_error, "body": serde_json::from_str::<serde_json::Value>(&webhooks::body(&e)).unwrap_or_default(),
+                        "lastError": e.last_error, "body": serde_json::from_str::<serde_json::Value>(&e.body).unwrap_or_default(),
                     })
                 );
             }

@@ -7,7 +7,7 @@ use serde_json::{json, Value};
 
 use super::error::ApiError;
 use super::error::ErrorBody;
-use crate::service::AppState;
+use crate::service::{operate, AppState};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -29,13 +29,6 @@ async fn healthz() -> Json<Value> {
     responses((status = 200, description = "`{\"status\": \"ready\", \"database\"}`", body = Object),
         (status = 503, description = "`service_unavailable`", body = ErrorBody)))]
 async fn readyz(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
-    match state.store.ping().await {
-        Ok(()) => Ok(Json(
-            json!({ "status": "ready", "database": state.store.backend() }),
-        )),
-        Err(e) => {
-            tracing::warn!(error = %e, "readiness check failed");
-            Err(ApiError::Unavailable)
-        }
-    }
+    let backend = operate::readiness(&state).await?;
+    Ok(Json(json!({ "status": "ready", "database": backend })))
 }

@@ -20,6 +20,8 @@ pub mod keyring;
 /// Key rotation, backups and imports (the CLI's use cases that touch keys).
 pub mod keys;
 pub mod mfa;
+/// What operators run and read: readiness, key rotation, backups, failed webhooks.
+pub mod operate;
 pub mod passkeys;
 /// What signed-in people read of their own account: `/me`, the audit trail, the account page.
 pub mod profile;
