@@ -4,15 +4,16 @@
 use serde_json::json;
 
 use super::error::{Error, Result};
+use super::purpose::Purpose;
 use super::{AppState, RequestMeta};
 use crate::domain::lockout::LockPolicy;
 use crate::store::AuditEvent;
 
 /// 429 if `purpose` is locked for the user (checked again where the proof is spent).
-pub(super) async fn ensure_open(state: &AppState, user_id: &str, purpose: &str) -> Result<()> {
+pub(super) async fn ensure_open(state: &AppState, user_id: &str, purpose: Purpose) -> Result<()> {
     match state
         .store
-        .lock_remaining(user_id, purpose, state.now())
+        .lock_remaining(user_id, purpose.as_str(), state.now())
         .await?
     {
         None => Ok(()),
@@ -27,7 +28,7 @@ pub(super) async fn count_failure(
     state: &AppState,
     meta: &RequestMeta,
     user_id: &str,
-    purpose: &'static str,
+    purpose: Purpose,
     policy: LockPolicy,
     audit: &[AuditEvent],
     lock_event: &'static str,
@@ -35,15 +36,16 @@ pub(super) async fn count_failure(
     let now = state.now();
     let (before, after) = state
         .store
-        .record_failure(user_id, purpose, now, policy, audit)
+        .record_failure(user_id, purpose.as_str(), now, policy, audit)
         .await?;
     if let Some(retry_after) = before.retry_after(now) {
         return Err(Error::Locked { retry_after });
     }
     if after.locked_until > before.locked_until {
-        tracing::warn!(%user_id, purpose, "locked after repeated failures");
-        metrics::counter!("twofold_lockouts_total", "purpose" => purpose).increment(1);
-        let details = json!({ "purpose": purpose, "lockedForSeconds": after.locked_until - now });
+        tracing::warn!(%user_id, %purpose, "locked after repeated failures");
+        metrics::counter!("twofold_lockouts_total", "purpose" => purpose.as_str()).increment(1);
+        let details =
+            json!({ "purpose": purpose.as_str(), "lockedForSeconds": after.locked_until - now });
         state
             .store
             .append_audit(&state.event(lock_event, Some(user_id), meta, details))

@@ -296,7 +296,7 @@ pub(super) async fn start_challenge(
         .create_challenge(
             &state.keys.tokens.hash(CHALLENGE, &token),
             user_id,
-            LOGIN,
+            LOGIN.as_str(),
             now,
             now + ttl,
             Some(&refund),

@@ -21,7 +21,7 @@ use super::error::{Error, Result};
 use super::factors::Factor;
 use super::mfa::{complete_login, open_challenge};
 use super::proof::{cloned, issue_recovery_codes, require};
-use super::purpose::LOGIN;
+use super::purpose::{Purpose, LOGIN};
 use super::sessions::{AuthTokens, NewLogin};
 use super::{AppState, RequestMeta};
 use crate::config::Settings;
@@ -41,7 +41,7 @@ const MFA: &str = "mfa";
 const STEP_UP: &str = "step_up";
 const PASSWORDLESS: &str = "passwordless";
 /// The failure counter of passwordless logins (never locks: nothing there can be guessed).
-const PASSKEY: &str = "passkey";
+const PASSKEY: Purpose = Purpose::Passkey;
 
 /// The relying party of `settings`: its id is the host of `public_url` (or
 /// `webauthn_rp_id`, which must be that host or a parent domain of it), its name the issuer.
@@ -485,7 +485,7 @@ async fn refuse(
     state: &AppState,
     meta: &RequestMeta,
     user_id: &str,
-    purpose: &'static str,
+    purpose: Purpose,
     refused: Refused,
 ) -> Error {
     match refused {
@@ -538,7 +538,7 @@ pub(super) async fn step_up_proof(
     state: &AppState,
     meta: &RequestMeta,
     caller: &Claims,
-    purpose: &'static str,
+    purpose: Purpose,
     passkey: &Value,
 ) -> Result<(MfaProof, String)> {
     let hash = ceremony_hash(state, &format!("step-up:{}", caller.sid));
@@ -603,7 +603,7 @@ pub async fn login(
         .store
         .complete_mfa(
             &user.id,
-            PASSKEY,
+            PASSKEY.as_str(),
             state.now(),
             MfaProof::Passkey(accepted.used),
             login.effect(None, false),

@@ -8,7 +8,7 @@ use zeroize::Zeroizing;
 use super::attempts::count_failure;
 use super::enrollment::open_secret;
 use super::error::{Error, Result};
-use super::purpose::{LOGIN, SETUP};
+use super::purpose::Purpose;
 use super::{AppState, RequestMeta};
 use crate::domain::codes::{self, MfaCode, RecoveryCode, TotpCode};
 use crate::domain::totp::{self, TotpParams};
@@ -118,7 +118,7 @@ pub(super) async fn mfa_proof(
     state: &AppState,
     meta: &RequestMeta,
     user_id: &str,
-    purpose: &'static str,
+    purpose: Purpose,
     factors: &[TotpRecord],
     code: &MfaCode,
 ) -> Result<Option<MfaProof>> {
@@ -138,7 +138,7 @@ async fn recovery_proof(
     state: &AppState,
     meta: &RequestMeta,
     user_id: &str,
-    purpose: &'static str,
+    purpose: Purpose,
     code: &RecoveryCode,
 ) -> Result<Option<MfaProof>> {
     let lookup = recovery_tag(state, user_id, code.as_str());
@@ -151,13 +151,13 @@ async fn recovery_proof(
     let policy = state.mfa_policy();
     if !state
         .store
-        .admit_code(user_id, purpose, now, policy.max_failures)
+        .admit_code(user_id, purpose.as_str(), now, policy.max_failures)
         .await?
     {
         count_verification(purpose, "recovery", "locked");
         let retry_after = state
             .store
-            .lock_remaining(user_id, purpose, now)
+            .lock_remaining(user_id, purpose.as_str(), now)
             .await?
             .unwrap_or_else(|| policy.lock_seconds(0) as u64);
         return Err(Error::Locked { retry_after });
@@ -178,11 +178,12 @@ async fn recovery_proof(
             );
             if state
                 .store
-                .code_failed(user_id, purpose, now, policy, &audit, locked)
+                .code_failed(user_id, purpose.as_str(), now, policy, &audit, locked)
                 .await?
             {
-                tracing::warn!(%user_id, purpose, "locked after repeated failures");
-                metrics::counter!("twofold_lockouts_total", "purpose" => purpose).increment(1);
+                tracing::warn!(%user_id, %purpose, "locked after repeated failures");
+                metrics::counter!("twofold_lockouts_total", "purpose" => purpose.as_str())
+                    .increment(1);
             }
             count_verification(purpose, "recovery", "invalid");
             Err(Error::InvalidCode)
@@ -195,7 +196,7 @@ pub(super) async fn require(
     state: &AppState,
     meta: &RequestMeta,
     user_id: &str,
-    purpose: &'static str,
+    purpose: Purpose,
     proof: Option<MfaProof>,
     method: &'static str,
 ) -> Result<MfaProof> {
@@ -214,10 +215,10 @@ pub(super) async fn require(
 }
 
 /// `twofold_mfa_verifications_total{purpose,method,outcome}`.
-fn count_verification(purpose: &'static str, method: &'static str, outcome: &'static str) {
+fn count_verification(purpose: Purpose, method: &'static str, outcome: &'static str) {
     metrics::counter!(
         "twofold_mfa_verifications_total",
-        "purpose" => purpose, "method" => method, "outcome" => outcome
+        "purpose" => purpose.as_str(), "method" => method, "outcome" => outcome
     )
     .increment(1);
 }
@@ -238,7 +239,7 @@ pub(super) async fn finish(
     state: &AppState,
     meta: &RequestMeta,
     user_id: &str,
-    purpose: &'static str,
+    purpose: Purpose,
     proof: MfaProof,
     effect: MfaEffect,
     audit: &[AuditEvent],
@@ -247,7 +248,7 @@ pub(super) async fn finish(
     let method = method_of(&proof);
     let outcome = state
         .store
-        .complete_mfa(user_id, purpose, now, proof, effect, audit)
+        .complete_mfa(user_id, purpose.as_str(), now, proof, effect, audit)
         .await?;
     let label = match outcome {
         MfaOutcome::Done => Some("ok"),
@@ -284,16 +285,11 @@ fn failure_events(
     state: &AppState,
     meta: &RequestMeta,
     user_id: &str,
-    purpose: &'static str,
+    purpose: Purpose,
     reason: &'static str,
 ) -> Vec<AuditEvent> {
-    let kind = match purpose {
-        LOGIN => "auth.mfa.challenge.failed",
-        SETUP => "auth.mfa.setup.failed",
-        _ => "auth.mfa.manage.failed",
-    };
     let mut audit = vec![state.event(
-        kind,
+        purpose.failure_event(),
         Some(user_id),
         meta,
         json!({ "reason": reason, "purpose": purpose }),
@@ -315,7 +311,7 @@ async fn failure(
     state: &AppState,
     meta: &RequestMeta,
     user_id: &str,
-    purpose: &'static str,
+    purpose: Purpose,
     reason: &'static str,
 ) -> Error {
     let audit = failure_events(state, meta, user_id, purpose, reason);
@@ -341,7 +337,7 @@ pub(super) async fn cloned(
     state: &AppState,
     meta: &RequestMeta,
     user_id: &str,
-    purpose: &'static str,
+    purpose: Purpose,
 ) -> Error {
     let event = state.event(
         "auth.mfa.passkey.cloned_suspected",
