@@ -13,7 +13,7 @@ use super::purpose::SETUP;
 use super::{AppState, RequestMeta};
 use crate::crypto::jwt::Claims;
 use crate::domain::codes::{self, TotpCode};
-use crate::store::{FactorDeleted, FactorRecord, MfaEffect};
+use crate::store::{Enrollment, FactorDeleted, FactorRecord, MfaEffect};
 
 /// A factor as shown to its owner.
 #[derive(Debug, Clone)]
@@ -88,7 +88,7 @@ pub async fn add_totp(
     );
     let mut stored = state
         .store
-        .put_pending_totp(&pending, (1, max - 1), &audit)
+        .put_pending_totp(&pending, Enrollment::Another { max_factors: max }, &audit)
         .await?;
     if !stored {
         // A master-key rotation committed since the secret was sealed: sealed again once,
@@ -100,7 +100,7 @@ pub async fn add_totp(
             pending.factor_id = factor_id;
             stored = state
                 .store
-                .put_pending_totp(&pending, (1, max - 1), &audit)
+                .put_pending_totp(&pending, Enrollment::Another { max_factors: max }, &audit)
                 .await?;
         }
     }

@@ -17,7 +17,7 @@ use crate::crypto::jwt::Claims;
 use crate::crypto::token::TokenHasher;
 use crate::domain::codes::{self, MfaCode, TotpCode};
 use crate::domain::lockout::seconds_left;
-use crate::store::{ChallengeRecord, MfaEffect, MfaProof, Refund, TotpRecord};
+use crate::store::{ChallengeRecord, Enrollment, MfaEffect, MfaProof, Refund, TotpRecord};
 
 pub use super::purpose::{LOGIN, MANAGE, SETUP};
 /// Label of challenge-token hashes.
@@ -63,7 +63,7 @@ pub async fn setup(
         let pending = pending_record(state, &user.id, &secret, device_name.clone()).await?;
         if state
             .store
-            .put_pending_totp(&pending, (0, 0), &audit)
+            .put_pending_totp(&pending, Enrollment::First, &audit)
             .await?
         {
             break;

@@ -812,10 +812,11 @@ macro_rules! impl_store {
             async fn put_pending_totp(
                 &self,
                 p: &TotpRecord,
-                factors: (i64, i64),
+                enrollment: Enrollment,
                 audit: &AuditEvent,
             ) -> StoreResult<bool> {
                 let (p, audit) = (p.clone(), audit.clone());
+                let (fewest, most) = enrollment.factor_bounds();
                 self.write(move |conn| {
                     Box::pin(async move {
                         sqlx::query(LOCK_USER).bind(&p.user_id).execute(&mut *conn).await?;
@@ -827,8 +828,8 @@ macro_rules! impl_store {
                             .bind(p.created_at)
                             .bind(p.expires_at)
                             .bind(&p.factor_id)
-                            .bind(factors.0)
-                            .bind(factors.1)
+                            .bind(fewest)
+                            .bind(most)
                             .execute(&mut *conn)
                             .await?
                             .rows_affected()

@@ -275,6 +275,26 @@ pub struct RecoveryCodeRecord {
     pub lookup: Option<i64>,
 }
 
+/// Which enrollment a pending TOTP setup is: it decides how many factors the user may
+/// have when the setup is stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Enrollment {
+    /// The first factor (`/mfa/setup`): MFA must be off, no factor yet.
+    First,
+    /// Another authenticator: MFA on, and fewer than `max_factors` factors.
+    Another { max_factors: i64 },
+}
+
+impl Enrollment {
+    /// The least and most factors the user may have for it (both included).
+    pub fn factor_bounds(self) -> (i64, i64) {
+        match self {
+            Self::First => (0, 0),
+            Self::Another { max_factors } => (1, max_factors - 1),
+        }
+    }
+}
+
 /// What [`Store::create_session`] did; nothing was written unless `Started`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SessionStart {
@@ -694,12 +714,12 @@ pub trait Store: OperatorStore + Send + Sync + 'static {
     ) -> StoreResult<(AttemptState, AttemptState)>;
 
     /// Stores (replacing any earlier one) the user's pending TOTP setup and writes
-    /// `audit`, while the user has between `factors.0` and `factors.1` factors (else
+    /// `audit`, while the user's factors leave room for it as `enrollment` says (else
     /// false, nothing written).
     async fn put_pending_totp(
         &self,
         pending: &TotpRecord,
-        factors: (i64, i64),
+        enrollment: Enrollment,
         audit: &AuditEvent,
     ) -> StoreResult<bool>;
     /// The user's pending TOTP setup, expired or not.

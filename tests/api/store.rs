@@ -110,7 +110,11 @@ async fn a_totp_step_is_spent_once_and_never_an_earlier_one() {
         expires_at: 1000,
     };
     store
-        .put_pending_totp(&pending, (0, 0), &audit("auth.mfa.setup.started", "u1"))
+        .put_pending_totp(
+            &pending,
+            Enrollment::First,
+            &audit("auth.mfa.setup.started", "u1"),
+        )
         .await
         .unwrap();
     let enable = MfaEffect::Enable {
@@ -426,7 +430,11 @@ async fn a_factor_that_replaces_a_deleted_one_starts_above_its_last_step() {
         let record = pending(id);
         async move {
             assert!(store
-                .put_pending_totp(&record, (0, 0), &audit("auth.mfa.setup.started", "u1"))
+                .put_pending_totp(
+                    &record,
+                    Enrollment::First,
+                    &audit("auth.mfa.setup.started", "u1")
+                )
                 .await
                 .unwrap());
             let enable = MfaEffect::Enable {
