@@ -8,6 +8,7 @@ use super::guard::{self, Attempt};
 use super::sessions::{self, AuthTokens, NewLogin};
 use super::{AppState, RequestMeta};
 use crate::crypto::jwt::Claims;
+use crate::domain::audit::AuditKind;
 use crate::domain::email::Email;
 use crate::domain::password::Password;
 use crate::store::{NewUser, StoreError, UserRecord};
@@ -41,7 +42,7 @@ pub async fn register(
         password_hash,
         created_at: state.now(),
     };
-    let audit = state.event("auth.register", Some(&user.id), meta, json!({}));
+    let audit = state.event(AuditKind::Register, Some(&user.id), meta, json!({}));
     match state.store.create_user(&user, &audit).await {
         Ok(()) => {}
         Err(StoreError::UniqueViolation) => return Err(Error::EmailTaken),
@@ -106,7 +107,7 @@ async fn password_login(
             user: user.as_ref(),
             password: &request.password,
             device_token: request.device_token.as_deref(),
-            failure_event: "auth.login.failed",
+            failure_event: AuditKind::LoginFailed,
         },
     )
     .await?;
@@ -126,7 +127,7 @@ async fn password_login(
             let mut login = NewLogin::new(state, meta, &user.id, &user.roles, &amr);
             login.device.trust = Some(trust);
             let audit = state.event(
-                "auth.login.succeeded",
+                AuditKind::LoginSucceeded,
                 Some(&user.id),
                 meta,
                 json!({ "amr": amr, "sessionId": login.session.id, "trustedDevice": true }),
@@ -153,7 +154,7 @@ async fn password_login(
     }
     let login = NewLogin::new(state, meta, &user.id, &user.roles, &["pwd"]);
     let audit = state.event(
-        "auth.login.succeeded",
+        AuditKind::LoginSucceeded,
         Some(&user.id),
         meta,
         json!({ "amr": ["pwd"], "sessionId": login.session.id }),
@@ -192,14 +193,14 @@ pub async fn change_password(
             user: Some(&user),
             password: &change.current,
             device_token: change.device_token.as_deref(),
-            failure_event: "auth.password.change_failed",
+            failure_event: AuditKind::PasswordChangeFailed,
         },
     )
     .await?;
     state.store.refund(&refund).await?;
     let hash = state.argon.hash_password(change.new.expose()).await?;
     let others = sessions::others(state, meta, &user.id, &claims.sid, "password_changed");
-    let audit = [state.event("auth.password.changed", Some(&user.id), meta, json!({}))];
+    let audit = [state.event(AuditKind::PasswordChanged, Some(&user.id), meta, json!({}))];
     let revoked = state
         .store
         .change_password(&user.id, &hash, &others, state.now(), &audit)

@@ -10,6 +10,7 @@ use super::guard::account_key;
 use super::mfa::{self, Status};
 use super::{AppState, RequestMeta};
 use crate::crypto::jwt::Claims;
+use crate::domain::audit::AuditKind;
 use crate::domain::otpauth;
 use crate::store::{
     AdminUserRecord, AuditEvent, AuditRecord, ImportOutcome, TotpRecord, UserChange,
@@ -169,7 +170,7 @@ pub async fn user_id_by_email(state: &AppState, email: &str) -> Result<String> {
 fn action_events(
     state: &AppState,
     actor: &Actor,
-    kind: &'static str,
+    kind: AuditKind,
     target: &str,
     details: Value,
 ) -> Vec<AuditEvent> {
@@ -182,7 +183,7 @@ fn action_events(
         on_admin["action"] = json!(kind);
         on_admin["actorId"] = json!(user_id);
         on_admin["targetUserId"] = json!(target);
-        events.push(state.event("admin.action", Some(user_id), &meta, on_admin));
+        events.push(state.event(AuditKind::AdminAction, Some(user_id), &meta, on_admin));
     }
     events
 }
@@ -234,14 +235,26 @@ pub async fn reset_mfa(
     user_id: &str,
     why: Option<&str>,
 ) -> Result<()> {
-    let audit = action_events(state, actor, "admin.mfa.reset", user_id, reason(why)?);
+    let audit = action_events(
+        state,
+        actor,
+        AuditKind::AdminMfaReset,
+        user_id,
+        reason(why)?,
+    );
     found(state.store.reset_mfa(user_id, state.now(), &audit).await?)
 }
 
 /// Revokes every live session of the user; returns how many.
 #[tracing::instrument(skip_all, fields(%user_id))]
 pub async fn revoke_sessions(state: &AppState, actor: &Actor, user_id: &str) -> Result<u64> {
-    let audit = action_events(state, actor, "admin.sessions.revoked", user_id, json!({}));
+    let audit = action_events(
+        state,
+        actor,
+        AuditKind::AdminSessionsRevoked,
+        user_id,
+        json!({}),
+    );
     state
         .store
         .revoke_all_sessions(user_id, state.now(), &audit)
@@ -260,9 +273,9 @@ pub async fn set_disabled(
     why: Option<&str>,
 ) -> Result<()> {
     let kind = if disabled {
-        "admin.user.disabled"
+        AuditKind::AdminUserDisabled
     } else {
-        "admin.user.enabled"
+        AuditKind::AdminUserEnabled
     };
     let audit = action_events(state, actor, kind, user_id, reason(why)?);
     let keep = disabled.then_some(ADMIN);
@@ -282,7 +295,13 @@ pub async fn unlock(state: &AppState, actor: &Actor, user_id: &str) -> Result<()
         .user_by_id(user_id)
         .await?
         .ok_or(Error::NotFound)?;
-    let audit = action_events(state, actor, "admin.user.unlocked", user_id, json!({}));
+    let audit = action_events(
+        state,
+        actor,
+        AuditKind::AdminUserUnlocked,
+        user_id,
+        json!({}),
+    );
     let key = account_key(state, &user.email);
     found(state.store.unlock_user(user_id, &key, &audit).await?)
 }
@@ -298,7 +317,7 @@ pub async fn delete(state: &AppState, actor: &Actor, user_id: &str) -> Result<()
     let audit = action_events(
         state,
         actor,
-        "admin.user.deleted",
+        AuditKind::AdminUserDeleted,
         user_id,
         json!({ "email": user.email }),
     );
@@ -328,9 +347,9 @@ pub async fn set_admin(state: &AppState, actor: &Actor, user_id: &str, grant: bo
         roles.push(ADMIN);
     }
     let kind = if grant {
-        "admin.role.granted"
+        AuditKind::AdminRoleGranted
     } else {
-        "admin.role.revoked"
+        AuditKind::AdminRoleRevoked
     };
     let audit = action_events(state, actor, kind, user_id, json!({ "role": ADMIN }));
     found(
@@ -385,7 +404,7 @@ pub async fn import_totp(state: &AppState, actor: &Actor, line: &str) -> Result<
         expires_at: i64::MAX,
     };
     let audit = state.event(
-        "auth.mfa.enabled",
+        AuditKind::MfaEnabled,
         Some(&user_id),
         &actor.meta(),
         json!({ "source": "import", "actorId": actor.id() }),

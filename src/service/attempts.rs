@@ -6,6 +6,7 @@ use serde_json::json;
 use super::error::{Error, Result};
 use super::purpose::Purpose;
 use super::{AppState, RequestMeta};
+use crate::domain::audit::AuditKind;
 use crate::domain::lockout::LockPolicy;
 use crate::store::AuditEvent;
 
@@ -31,7 +32,7 @@ pub(super) async fn count_failure(
     purpose: Purpose,
     policy: LockPolicy,
     audit: &[AuditEvent],
-    lock_event: &'static str,
+    lock_event: AuditKind,
 ) -> Result<()> {
     let now = state.now();
     let (before, after) = state

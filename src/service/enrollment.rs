@@ -10,6 +10,7 @@ use zeroize::Zeroizing;
 use super::error::{Error, Result};
 use super::{AppState, RequestMeta};
 use crate::crypto::seal::totp_aad;
+use crate::domain::audit::AuditKind;
 use crate::domain::codes;
 use crate::domain::otpauth;
 use crate::store::{AuditEvent, TotpRecord};
@@ -99,7 +100,7 @@ pub(super) fn added_event(
     kind: &str,
 ) -> AuditEvent {
     state.event(
-        "auth.mfa.factor.added",
+        AuditKind::MfaFactorAdded,
         Some(user_id),
         meta,
         json!({ "factorId": factor_id, "type": kind }),

@@ -12,6 +12,7 @@ use super::proof::{finish, require, totp_proof};
 use super::purpose::SETUP;
 use super::{AppState, RequestMeta};
 use crate::crypto::jwt::Claims;
+use crate::domain::audit::AuditKind;
 use crate::domain::codes::{self, TotpCode};
 use crate::store::{Enrollment, FactorDeleted, FactorRecord, MfaEffect};
 
@@ -81,7 +82,7 @@ pub async fn add_totp(
     let secret = codes::generate_secret();
     let mut pending = pending_record(state, user_id, &secret, name.clone()).await?;
     let audit = state.event(
-        "auth.mfa.factor.setup_started",
+        AuditKind::MfaFactorSetupStarted,
         Some(user_id),
         meta,
         json!({ "factorId": pending.factor_id, "type": "totp" }),
@@ -201,7 +202,7 @@ pub async fn rename(
     let user_id = caller.sub.as_str();
     super::recent::require_recent(state, caller).await?;
     let audit = state.event(
-        "auth.mfa.factor.renamed",
+        AuditKind::MfaFactorRenamed,
         Some(user_id),
         meta,
         json!({ "factorId": id }),
@@ -227,13 +228,13 @@ pub async fn delete(
     let user_id = caller.sub.as_str();
     super::recent::require_recent(state, caller).await?;
     let audit = state.event(
-        "auth.mfa.factor.removed",
+        AuditKind::MfaFactorRemoved,
         Some(user_id),
         meta,
         json!({ "factorId": id }),
     );
     let off = state.event(
-        "auth.mfa.disabled",
+        AuditKind::MfaDisabled,
         Some(user_id),
         meta,
         json!({ "reason": "last_factor_removed" }),

@@ -11,6 +11,7 @@ use super::error::{Error, Result};
 use super::sessions::DEVICE;
 use super::{AppState, RequestMeta};
 use crate::crypto::token::TokenHasher;
+use crate::domain::audit::AuditKind;
 use crate::domain::lockout::seconds_left;
 use crate::domain::password::Password;
 use crate::store::{Refund, UserRecord};
@@ -39,7 +40,7 @@ pub(super) struct Attempt<'a> {
     pub password: &'a Password,
     pub device_token: Option<&'a str>,
     /// `auth.login.failed` at login.
-    pub failure_event: &'static str,
+    pub failure_event: AuditKind,
 }
 
 /// Admits, checks and settles one password attempt: for the right password of an existing
@@ -69,7 +70,7 @@ pub(super) async fn check(
         (false, Budget::Device(hash)) => {
             let audit = [failure_audit(state, meta, &attempt, "device")];
             let revoked = state.event(
-                "auth.device.revoked",
+                AuditKind::DeviceRevoked,
                 user_id,
                 meta,
                 json!({ "reason": "too_many_failures" }),
@@ -89,7 +90,7 @@ pub(super) async fn check(
         }
         (false, Budget::Account) => {
             let audit = [failure_audit(state, meta, &attempt, "untrusted")];
-            let locked = state.event("auth.login.locked", user_id, meta, json!({}));
+            let locked = state.event(AuditKind::LoginLocked, user_id, meta, json!({}));
             let policy = state.password_policy();
             if state
                 .store

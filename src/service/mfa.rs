@@ -15,6 +15,7 @@ use super::sessions::{self, AuthTokens, NewLogin};
 use super::{AppState, RequestMeta};
 use crate::crypto::jwt::Claims;
 use crate::crypto::token::TokenHasher;
+use crate::domain::audit::AuditKind;
 use crate::domain::codes::{self, MfaCode, TotpCode};
 use crate::domain::lockout::seconds_left;
 use crate::store::{ChallengeRecord, Enrollment, MfaEffect, MfaProof, Refund, TotpRecord};
@@ -57,7 +58,7 @@ pub async fn setup(
     }
     super::recent::require_recent(state, caller).await?;
     let secret = codes::generate_secret();
-    let audit = state.event("auth.mfa.setup.started", Some(&user.id), meta, json!({}));
+    let audit = state.event(AuditKind::MfaSetupStarted, Some(&user.id), meta, json!({}));
     let mut sealed_under = None;
     loop {
         let pending = pending_record(state, &user.id, &secret, device_name.clone()).await?;
@@ -153,7 +154,7 @@ pub async fn confirm(
     // Every factor added is audited (and sent) as such; the first also turns MFA on.
     let audit = [
         state.event(
-            "auth.mfa.enabled",
+            AuditKind::MfaEnabled,
             Some(user_id),
             meta,
             json!({ "deviceName": device_name, "factorId": pending.factor_id, "type": "totp" }),
@@ -202,7 +203,7 @@ pub async fn regenerate(
     let proof = manage_proof(state, meta, user_id, &MfaCode::Totp(code)).await?;
     let (recovery_codes, recovery) = issue_recovery_codes(state, user_id).await?;
     let audit = [state.event(
-        "auth.mfa.recovery_codes.regenerated",
+        AuditKind::MfaRecoveryCodesRegenerated,
         Some(user_id),
         meta,
         json!({}),
@@ -241,7 +242,7 @@ pub async fn disable(
     let user_id = caller.sub.as_str();
     let proof = manage_proof(state, meta, user_id, &code).await?;
     let mut audit = recovery_audit(state, meta, user_id, &proof);
-    audit.push(state.event("auth.mfa.disabled", Some(user_id), meta, json!({})));
+    audit.push(state.event(AuditKind::MfaDisabled, Some(user_id), meta, json!({})));
     finish(
         state,
         meta,
@@ -290,7 +291,7 @@ pub(super) async fn start_challenge(
     let token = TokenHasher::generate();
     let now = state.now();
     let ttl = state.settings.mfa_challenge_ttl;
-    let audit = state.event("auth.login.mfa_required", Some(user_id), meta, json!({}));
+    let audit = state.event(AuditKind::LoginMfaRequired, Some(user_id), meta, json!({}));
     state
         .store
         .create_challenge(
@@ -387,13 +388,13 @@ pub(super) async fn complete_login(
         MfaProof::RecoveryCode { .. } => None,
     };
     audit.push(state.event(
-        "auth.mfa.challenge.succeeded",
+        AuditKind::MfaChallengeSucceeded,
         Some(&user_id),
         meta,
         json!({ "amr": amr, "rememberDevice": login.device.trust.is_some(), "factorId": factor_id }),
     ));
     audit.push(state.event(
-        "auth.login.succeeded",
+        AuditKind::LoginSucceeded,
         Some(&user_id),
         meta,
         json!({ "amr": amr, "sessionId": login.session.id }),

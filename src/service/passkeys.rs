@@ -27,6 +27,7 @@ use super::{AppState, RequestMeta};
 use crate::config::Settings;
 use crate::crypto::jwt::Claims;
 use crate::crypto::token::TokenHasher;
+use crate::domain::audit::AuditKind;
 use crate::store::{
     CeremonyRecord, FactorRecord, MfaOutcome, MfaProof, NewPasskey, PasskeyAdded, PasskeyUse,
 };
@@ -291,7 +292,7 @@ pub async fn register_finish(
     };
     let audit = [added_event(state, meta, user_id, &passkey.id, "passkey")];
     let enabled = [state.event(
-        "auth.mfa.enabled",
+        AuditKind::MfaEnabled,
         Some(user_id),
         meta,
         json!({ "factorId": passkey.id, "type": "passkey" }),
@@ -594,7 +595,7 @@ pub async fn login(
     let amr: &[&str] = &["hwk", "user", "mfa"];
     let login = NewLogin::new(state, meta, &user.id, &user.roles, amr);
     let audit = [state.event(
-        "auth.login.succeeded",
+        AuditKind::LoginSucceeded,
         Some(&user.id),
         meta,
         json!({ "amr": amr, "sessionId": login.session.id, "factorId": accepted.used.factor_id }),

@@ -10,6 +10,7 @@ use super::enrollment::open_secret;
 use super::error::{Error, Result};
 use super::purpose::Purpose;
 use super::{AppState, RequestMeta};
+use crate::domain::audit::AuditKind;
 use crate::domain::codes::{self, MfaCode, RecoveryCode, TotpCode};
 use crate::domain::totp::{self, TotpParams};
 use crate::store::{AuditEvent, MfaEffect, MfaOutcome, MfaProof, RecoveryCodeRecord, TotpRecord};
@@ -25,7 +26,7 @@ pub(super) fn recovery_audit(
 ) -> Vec<AuditEvent> {
     match proof {
         MfaProof::RecoveryCode { id, remaining } => vec![state.event(
-            "auth.mfa.recovery_code.used",
+            AuditKind::MfaRecoveryCodeUsed,
             Some(user_id),
             meta,
             json!({ "recoveryCodeId": id, "remaining": remaining }),
@@ -171,7 +172,7 @@ async fn recovery_proof(
         None => {
             let audit = failure_events(state, meta, user_id, purpose, "wrong_code");
             let locked = state.event(
-                "auth.mfa.locked",
+                AuditKind::MfaLocked,
                 Some(user_id),
                 meta,
                 json!({ "purpose": purpose }),
@@ -296,7 +297,7 @@ fn failure_events(
     )];
     if reason == "replayed_code" {
         audit.push(state.event(
-            "auth.mfa.replay_rejected",
+            AuditKind::MfaReplayRejected,
             Some(user_id),
             meta,
             json!({ "purpose": purpose }),
@@ -322,7 +323,7 @@ async fn failure(
         purpose,
         state.mfa_policy(),
         &audit,
-        "auth.mfa.locked",
+        AuditKind::MfaLocked,
     )
     .await
     {
@@ -340,7 +341,7 @@ pub(super) async fn cloned(
     purpose: Purpose,
 ) -> Error {
     let event = state.event(
-        "auth.mfa.passkey.cloned_suspected",
+        AuditKind::MfaPasskeyClonedSuspected,
         Some(user_id),
         meta,
         json!({ "purpose": purpose }),

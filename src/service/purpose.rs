@@ -1,6 +1,8 @@
 //! The purposes a failure counter (and its lock) is kept for, per user: a leaf that
 //! every module spending a code names, so none of them has to import another for it.
 
+use crate::domain::audit::AuditKind;
+
 /// What a counted failure was for: each purpose has its own counter and lock per user.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Purpose {
@@ -26,11 +28,11 @@ impl Purpose {
     }
 
     /// The audit event of a code of this purpose that did not verify.
-    pub const fn failure_event(self) -> &'static str {
+    pub const fn failure_event(self) -> AuditKind {
         match self {
-            Self::Login => "auth.mfa.challenge.failed",
-            Self::Setup => "auth.mfa.setup.failed",
-            Self::Manage | Self::Passkey => "auth.mfa.manage.failed",
+            Self::Login => AuditKind::MfaChallengeFailed,
+            Self::Setup => AuditKind::MfaSetupFailed,
+            Self::Manage | Self::Passkey => AuditKind::MfaManageFailed,
         }
     }
 }
@@ -65,6 +67,6 @@ mod tests {
             .map(|p| p.as_str())
             .collect();
         assert_eq!(names, ["login", "setup", "manage", "passkey"]);
-        assert_eq!(Purpose::Passkey.failure_event(), "auth.mfa.manage.failed");
+        assert_eq!(Purpose::Passkey.failure_event(), AuditKind::MfaManageFailed);
     }
 }

@@ -8,6 +8,7 @@ use super::error::{Error, Result};
 use super::{AppState, RequestMeta};
 use crate::crypto::jwt::Claims;
 use crate::crypto::token::TokenHasher;
+use crate::domain::audit::AuditKind;
 use crate::store::{
     AuditEvent, DeviceTrust, MfaEffect, NewDeviceToken, NewRefreshToken, OtherSessions, Refund,
     RotateOutcome, SessionRecord, SessionStart, SessionUse, TrustedDevice,
@@ -239,7 +240,7 @@ pub async fn refresh(
         expires_at: now + state.settings.refresh_token_ttl,
     };
     let old_hash = state.keys.tokens.hash(REFRESH, refresh_token);
-    let reuse = state.event("auth.refresh.reuse_detected", None, meta, json!({}));
+    let reuse = state.event(AuditKind::RefreshReuseDetected, None, meta, json!({}));
     let used = SessionUse {
         at: now,
         ip: meta.ip.clone(),
@@ -266,7 +267,7 @@ pub async fn refresh(
 #[tracing::instrument(skip_all)]
 pub async fn logout(state: &AppState, meta: &RequestMeta, claims: &Claims) -> Result<()> {
     let audit = state.event(
-        "auth.logout",
+        AuditKind::Logout,
         Some(&claims.sub),
         meta,
         json!({ "sessionId": claims.sid }),
@@ -325,7 +326,7 @@ pub async fn revoke(
         super::recent::require_recent(state, claims).await?;
     }
     let audit = state.event(
-        "auth.session.revoked",
+        AuditKind::SessionRevoked,
         Some(&claims.sub),
         meta,
         json!({ "reason": "user_revoked", "sessionId": session_id }),
@@ -391,7 +392,7 @@ pub async fn end_device_trust(
 ) -> Result<()> {
     super::recent::require_recent(state, claims).await?;
     let audit = state.event(
-        "auth.device.untrusted",
+        AuditKind::DeviceUntrusted,
         Some(&claims.sub),
         meta,
         json!({ "deviceId": id }),
@@ -429,7 +430,7 @@ pub(super) fn others(
     OtherSessions {
         keep: keep.to_owned(),
         audit: state.event(
-            "auth.session.revoked",
+            AuditKind::SessionRevoked,
             Some(user_id),
             meta,
             json!({ "reason": reason }),

@@ -10,6 +10,7 @@ use crate::clock::SharedClock;
 use crate::config::Settings;
 use crate::crypto::argon::Argon;
 use crate::crypto::token::TokenHasher;
+use crate::domain::audit::AuditKind;
 use crate::domain::lockout::LockPolicy;
 use crate::store::{AuditEvent, Store};
 
@@ -61,7 +62,7 @@ impl AppState {
     /// webhook, so strangers' emails cannot fill the outbox.
     pub fn event(
         &self,
-        kind: &'static str,
+        kind: AuditKind,
         user_id: Option<&str>,
         meta: &RequestMeta,
         details: serde_json::Value,

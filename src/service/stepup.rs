@@ -13,6 +13,7 @@ use super::purpose::MANAGE;
 use super::sessions::{new_refresh_token, tokens_for, AuthTokens};
 use super::{AppState, RequestMeta};
 use crate::crypto::jwt::Claims;
+use crate::domain::audit::AuditKind;
 use crate::domain::codes::MfaCode;
 use crate::domain::password::Password;
 use crate::store::{MfaEffect, StepUp};
@@ -133,7 +134,7 @@ async fn step_up_with_password(
             user: Some(user),
             password: &password,
             device_token: None,
-            failure_event: "auth.step_up.failed",
+            failure_event: AuditKind::StepUpFailed,
         },
     )
     .await?;
@@ -161,7 +162,7 @@ fn stepped_up(
     method: &str,
 ) -> crate::store::AuditEvent {
     state.event(
-        "auth.step_up.succeeded",
+        AuditKind::StepUpSucceeded,
         Some(&claims.sub),
         meta,
         json!({ "method": method, "sessionId": claims.sid }),

@@ -4,24 +4,27 @@
 
 use serde_json::Value;
 
-/// The webhook events an audit event of `kind` causes.
-pub fn types_for(kind: &str, details: &Value) -> Vec<&'static str> {
+use crate::domain::audit::AuditKind;
+
+/// The webhook events an audit event of `kind` causes (every kind named: a new one must
+/// be placed here).
+pub fn types_for(kind: AuditKind, details: &Value) -> Vec<&'static str> {
     let one = match kind {
-        "auth.mfa.enabled" => "mfa.enabled",
-        "auth.mfa.disabled" => "mfa.disabled",
-        "auth.mfa.replay_rejected" => "mfa.replay_rejected",
-        "auth.mfa.locked" => "mfa.locked",
-        "auth.mfa.recovery_codes.regenerated" => "mfa.recovery_codes.regenerated",
-        "auth.password.changed" => "password.changed",
-        "auth.login.locked" => "login.locked",
-        "auth.refresh.reuse_detected" => "session.refresh_reuse_detected",
-        "admin.mfa.reset" => "admin.mfa.reset",
-        "admin.user.disabled" => "account.disabled",
-        "auth.mfa.factor.added" => "mfa.factor.added",
-        "auth.mfa.factor.renamed" => "mfa.factor.renamed",
-        "auth.mfa.factor.removed" => "mfa.factor.removed",
-        "auth.mfa.passkey.cloned_suspected" => "mfa.passkey.cloned_suspected",
-        "auth.mfa.recovery_code.used" => {
+        AuditKind::MfaEnabled => "mfa.enabled",
+        AuditKind::MfaDisabled => "mfa.disabled",
+        AuditKind::MfaReplayRejected => "mfa.replay_rejected",
+        AuditKind::MfaLocked => "mfa.locked",
+        AuditKind::MfaRecoveryCodesRegenerated => "mfa.recovery_codes.regenerated",
+        AuditKind::PasswordChanged => "password.changed",
+        AuditKind::LoginLocked => "login.locked",
+        AuditKind::RefreshReuseDetected => "session.refresh_reuse_detected",
+        AuditKind::AdminMfaReset => "admin.mfa.reset",
+        AuditKind::AdminUserDisabled => "account.disabled",
+        AuditKind::MfaFactorAdded => "mfa.factor.added",
+        AuditKind::MfaFactorRenamed => "mfa.factor.renamed",
+        AuditKind::MfaFactorRemoved => "mfa.factor.removed",
+        AuditKind::MfaPasskeyClonedSuspected => "mfa.passkey.cloned_suspected",
+        AuditKind::MfaRecoveryCodeUsed => {
             let low = details
                 .get("remaining")
                 .and_then(Value::as_u64)
@@ -32,7 +35,30 @@ pub fn types_for(kind: &str, details: &Value) -> Vec<&'static str> {
                 vec!["mfa.recovery_code.used"]
             };
         }
-        _ => return Vec::new(),
+        AuditKind::Register
+        | AuditKind::LoginSucceeded
+        | AuditKind::LoginFailed
+        | AuditKind::LoginMfaRequired
+        | AuditKind::Logout
+        | AuditKind::PasswordChangeFailed
+        | AuditKind::SessionRevoked
+        | AuditKind::DeviceRevoked
+        | AuditKind::DeviceUntrusted
+        | AuditKind::StepUpSucceeded
+        | AuditKind::StepUpFailed
+        | AuditKind::MfaSetupStarted
+        | AuditKind::MfaSetupFailed
+        | AuditKind::MfaChallengeSucceeded
+        | AuditKind::MfaChallengeFailed
+        | AuditKind::MfaManageFailed
+        | AuditKind::MfaFactorSetupStarted
+        | AuditKind::AdminAction
+        | AuditKind::AdminSessionsRevoked
+        | AuditKind::AdminUserEnabled
+        | AuditKind::AdminUserUnlocked
+        | AuditKind::AdminUserDeleted
+        | AuditKind::AdminRoleGranted
+        | AuditKind::AdminRoleRevoked => return Vec::new(),
     };
     vec![one]
 }

@@ -248,6 +248,7 @@ fn without_url(error: &reqwest::Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::audit::AuditKind;
 
     #[test]
     fn backoff_starts_at_5_s_and_doubles_to_10_minutes() {
@@ -269,14 +270,14 @@ mod tests {
     #[test]
     fn recovery_codes_low_comes_with_the_use_of_the_third_last() {
         assert_eq!(
-            types_for("auth.mfa.recovery_code.used", &json!({"remaining": 2})),
+            types_for(AuditKind::MfaRecoveryCodeUsed, &json!({"remaining": 2})),
             ["mfa.recovery_code.used", "mfa.recovery_codes.low"]
         );
         assert_eq!(
-            types_for("auth.mfa.recovery_code.used", &json!({"remaining": 3})),
+            types_for(AuditKind::MfaRecoveryCodeUsed, &json!({"remaining": 3})),
             ["mfa.recovery_code.used"]
         );
-        assert!(types_for("auth.login.succeeded", &json!({})).is_empty());
+        assert!(types_for(AuditKind::LoginSucceeded, &json!({})).is_empty());
         for (audit, webhook) in [
             ("auth.mfa.factor.added", "mfa.factor.added"),
             ("auth.mfa.factor.renamed", "mfa.factor.renamed"),
@@ -286,7 +287,10 @@ mod tests {
                 "mfa.passkey.cloned_suspected",
             ),
         ] {
-            assert_eq!(types_for(audit, &json!({})), [webhook]);
+            assert_eq!(
+                types_for(AuditKind::parse(audit).unwrap(), &json!({})),
+                [webhook]
+            );
         }
     }
 

@@ -67,7 +67,7 @@ macro_rules! impl_store {
             for e in events {
                 query = query
                     .bind(&e.user_id)
-                    .bind(e.kind)
+                    .bind(e.kind.as_str())
                     .bind(e.at)
                     .bind(&e.ip)
                     .bind(&e.user_agent)

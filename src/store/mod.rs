@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
+use crate::domain::audit::AuditKind;
 use crate::domain::lockout::{AttemptState, LockPolicy};
 
 mod backend;
@@ -227,7 +228,7 @@ pub enum RotateOutcome {
 #[derive(Debug, Clone)]
 pub struct AuditEvent {
     pub user_id: Option<String>,
-    pub kind: &'static str,
+    pub kind: AuditKind,
     pub at: i64,
     pub ip: Option<String>,
     pub user_agent: Option<String>,

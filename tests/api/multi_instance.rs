@@ -364,7 +364,7 @@ async fn the_last_admin_rule_waits_for_a_concurrent_disable() {
         };
         let audit = twofold::store::AuditEvent {
             user_id: Some(id.into()),
-            kind: "auth.register",
+            kind: twofold::domain::audit::AuditKind::Register,
             at: 1,
             ip: None,
             user_agent: None,

@@ -344,7 +344,7 @@ async fn outbox_rows(url: &str) -> Vec<(Option<String>, String)> {
 fn webhook_event(user: &str, at: i64, kind: &'static str) -> twofold::store::AuditEvent {
     twofold::store::AuditEvent {
         user_id: Some(user.into()),
-        kind: "test.event",
+        kind: twofold::domain::audit::AuditKind::MfaEnabled,
         at,
         ip: None,
         user_agent: None,

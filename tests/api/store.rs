@@ -31,7 +31,7 @@ async fn store() -> (Arc<dyn Store>, tempfile::TempDir) {
 fn audit(kind: &'static str, user: &str) -> AuditEvent {
     AuditEvent {
         user_id: Some(user.into()),
-        kind,
+        kind: twofold::domain::audit::AuditKind::parse(kind).expect("a known kind"),
         at: 1,
         ip: None,
         user_agent: None,

@@ -1,5 +1,6 @@
 //! The audit trail in plain sentences, and friendly names for dates and browsers.
 
+use crate::domain::audit::AuditKind;
 use crate::service::profile::AuditRecord;
 
 /// One event of the trail as a person reads it: `None` for events that only repeat
@@ -7,9 +8,12 @@ use crate::service::profile::AuditRecord;
 pub fn sentence(event: &AuditRecord) -> Option<String> {
     let details: serde_json::Value = serde_json::from_str(&event.details).unwrap_or_default();
     let text = |s: &str| Some(s.to_owned());
-    match event.kind.as_str() {
-        "auth.register" => text("Account created"),
-        "auth.login.succeeded" => {
+    let Some(kind) = AuditKind::parse(&event.kind) else {
+        return text("Security event");
+    };
+    match kind {
+        AuditKind::Register => text("Account created"),
+        AuditKind::LoginSucceeded => {
             let amr = details["amr"].as_array().cloned().unwrap_or_default();
             let has = |m: &str| amr.iter().any(|v| v == m);
             Some(if details["trustedDevice"] == true {
@@ -26,13 +30,13 @@ pub fn sentence(event: &AuditRecord) -> Option<String> {
                 "Signed in with your password".into()
             })
         }
-        "auth.login.failed" => text("Someone tried to sign in with a wrong password"),
-        "auth.login.locked" => text("Sign-in was paused after too many wrong passwords"),
-        "auth.logout" => text("Signed out"),
-        "auth.refresh.reuse_detected" => {
+        AuditKind::LoginFailed => text("Someone tried to sign in with a wrong password"),
+        AuditKind::LoginLocked => text("Sign-in was paused after too many wrong passwords"),
+        AuditKind::Logout => text("Signed out"),
+        AuditKind::RefreshReuseDetected => {
             text("A copied sign-in token was used, so that session was ended")
         }
-        "auth.session.revoked" => Some(
+        AuditKind::SessionRevoked => Some(
             match details["reason"].as_str().unwrap_or_default() {
                 "user_revoked" => "You ended a session",
                 "user_revoked_others" => "You signed out everywhere else",
@@ -50,54 +54,56 @@ pub fn sentence(event: &AuditRecord) -> Option<String> {
             }
             .into(),
         ),
-        "auth.device.untrusted" => text("You stopped trusting a browser"),
-        "auth.step_up.succeeded" => text("You confirmed it was you for a sensitive change"),
-        "auth.step_up.failed" => text("A wrong password was entered to confirm it was you"),
-        "auth.device.revoked" => text("A browser lost its trusted status after wrong passwords"),
-        "auth.password.changed" => text("Password changed"),
-        "auth.password.change_failed" => {
+        AuditKind::DeviceUntrusted => text("You stopped trusting a browser"),
+        AuditKind::StepUpSucceeded => text("You confirmed it was you for a sensitive change"),
+        AuditKind::StepUpFailed => text("A wrong password was entered to confirm it was you"),
+        AuditKind::DeviceRevoked => text("A browser lost its trusted status after wrong passwords"),
+        AuditKind::PasswordChanged => text("Password changed"),
+        AuditKind::PasswordChangeFailed => {
             text("A password change was refused: the current password was wrong")
         }
-        "auth.mfa.setup.started" => text("Two-factor setup started"),
-        "auth.mfa.setup.failed" => text("A wrong code was entered during two-factor setup"),
-        "auth.mfa.enabled" => Some(match details["deviceName"].as_str() {
+        AuditKind::MfaSetupStarted => text("Two-factor setup started"),
+        AuditKind::MfaSetupFailed => text("A wrong code was entered during two-factor setup"),
+        AuditKind::MfaEnabled => Some(match details["deviceName"].as_str() {
             Some(device) if !device.is_empty() => {
                 format!("Two-factor authentication turned on ({device})")
             }
             _ => "Two-factor authentication turned on".into(),
         }),
-        "auth.mfa.disabled" => text("Two-factor authentication turned off"),
-        "auth.mfa.factor.added" => Some(match details["type"].as_str() {
+        AuditKind::MfaDisabled => text("Two-factor authentication turned off"),
+        AuditKind::MfaFactorAdded => Some(match details["type"].as_str() {
             Some("passkey") => "A passkey was added".into(),
             _ => "An authenticator app was added".into(),
         }),
-        "auth.mfa.factor.setup_started" => text("Adding an authenticator app started"),
-        "auth.mfa.factor.renamed" => text("A sign-in method was renamed"),
-        "auth.mfa.factor.removed" => text("A sign-in method was removed"),
-        "auth.mfa.passkey.cloned_suspected" => {
+        AuditKind::MfaFactorSetupStarted => text("Adding an authenticator app started"),
+        AuditKind::MfaFactorRenamed => text("A sign-in method was renamed"),
+        AuditKind::MfaFactorRemoved => text("A sign-in method was removed"),
+        AuditKind::MfaPasskeyClonedSuspected => {
             text("A copy of one of your passkeys may exist: its use was refused")
         }
-        "auth.mfa.challenge.failed" => text("A wrong code was entered while signing in"),
-        "auth.mfa.manage.failed" => text("A wrong code was entered to change two-factor settings"),
-        "auth.mfa.locked" => text("Codes were paused after too many wrong tries"),
-        "auth.mfa.replay_rejected" => text("A code that was already used was refused"),
-        "auth.mfa.recovery_code.used" => Some(match details["remaining"].as_i64() {
+        AuditKind::MfaChallengeFailed => text("A wrong code was entered while signing in"),
+        AuditKind::MfaManageFailed => {
+            text("A wrong code was entered to change two-factor settings")
+        }
+        AuditKind::MfaLocked => text("Codes were paused after too many wrong tries"),
+        AuditKind::MfaReplayRejected => text("A code that was already used was refused"),
+        AuditKind::MfaRecoveryCodeUsed => Some(match details["remaining"].as_i64() {
             Some(n) => format!("A recovery code was used ({n} left)",),
             None => "A recovery code was used".into(),
         }),
-        "auth.mfa.recovery_codes.regenerated" => {
+        AuditKind::MfaRecoveryCodesRegenerated => {
             text("New recovery codes were made; the old ones no longer work")
         }
-        "admin.mfa.reset" => text("An administrator reset your two-factor authentication"),
-        "admin.sessions.revoked" => text("An administrator signed you out everywhere"),
-        "admin.user.disabled" => text("An administrator disabled your account"),
-        "admin.user.enabled" => text("An administrator enabled your account"),
-        "admin.user.unlocked" => text("An administrator lifted a sign-in pause"),
-        "admin.role.granted" => text("You were made an administrator"),
-        "admin.role.revoked" => text("Your administrator role was removed"),
-        "admin.action" => text("You made a change as an administrator"),
-        "auth.login.mfa_required" | "auth.mfa.challenge.succeeded" => None,
-        _ => text("Security event"),
+        AuditKind::AdminMfaReset => text("An administrator reset your two-factor authentication"),
+        AuditKind::AdminSessionsRevoked => text("An administrator signed you out everywhere"),
+        AuditKind::AdminUserDisabled => text("An administrator disabled your account"),
+        AuditKind::AdminUserEnabled => text("An administrator enabled your account"),
+        AuditKind::AdminUserUnlocked => text("An administrator lifted a sign-in pause"),
+        AuditKind::AdminRoleGranted => text("You were made an administrator"),
+        AuditKind::AdminRoleRevoked => text("Your administrator role was removed"),
+        AuditKind::AdminAction => text("You made a change as an administrator"),
+        AuditKind::LoginMfaRequired | AuditKind::MfaChallengeSucceeded => None,
+        AuditKind::AdminUserDeleted => text("An administrator deleted your account"),
     }
 }
 
