@@ -7,7 +7,7 @@ use std::process::Command;
 
 use serde_json::json;
 
-use crate::helpers::{backend_is_postgres, start_binary};
+use crate::helpers::{sqlite_only, start_binary};
 
 /// The answers and flushes of a trace, in order: `true` for a flush of the database.
 fn events(trace: &str) -> Vec<(bool, String)> {
@@ -37,10 +37,9 @@ fn events(trace: &str) -> Vec<(bool, String)> {
 }
 
 #[tokio::test]
-async fn every_acknowledged_write_is_flushed_before_its_answer() {
-    if backend_is_postgres() {
-        return; // PostgreSQL's flush is the server's (synchronous_commit)
-    }
+async fn sqlite_only_every_acknowledged_write_is_flushed_before_its_answer() {
+    // PostgreSQL's flush is the server's (synchronous_commit).
+    sqlite_only();
     if Command::new("strace").arg("-V").output().is_err() {
         panic!("strace is needed for this test (apt-get install strace)");
     }

@@ -178,10 +178,9 @@ async fn ready(app: &TestApp) -> StatusCode {
 }
 
 #[tokio::test]
-async fn a_dead_writer_makes_readyz_fail_until_it_is_restarted() {
-    if backend_is_postgres() {
-        return; // PostgreSQL has no writer task; its outages are in multi_instance.
-    }
+async fn sqlite_only_a_dead_writer_makes_readyz_fail_until_it_is_restarted() {
+    // PostgreSQL has no writer task; its outages are in multi_instance.
+    sqlite_only();
     let app = TestApp::spawn().await;
     assert_eq!(ready(&app).await, StatusCode::OK);
     app.state.store.crash_writer_for_tests(true).await;
@@ -241,11 +240,9 @@ async fn the_sweep_deletes_what_has_ended_and_keeps_what_lives() {
 
 #[cfg(unix)]
 #[tokio::test]
-async fn the_data_folder_and_database_files_are_private() {
+async fn sqlite_only_the_data_folder_and_database_files_are_private() {
     use std::os::unix::fs::PermissionsExt;
-    if backend_is_postgres() {
-        return;
-    }
+    sqlite_only();
     let parent = tempfile::tempdir().unwrap();
     let data = parent.path().join("data");
     let mut settings = test_settings(&parent);
@@ -277,10 +274,9 @@ async fn the_data_folder_and_database_files_are_private() {
 }
 
 #[tokio::test]
-async fn a_single_use_decision_that_cannot_be_written_fails_closed() {
-    if backend_is_postgres() {
-        return; // the PostgreSQL outage test is multi_instance::unreachable_database_*
-    }
+async fn sqlite_only_a_single_use_decision_that_cannot_be_written_fails_closed() {
+    // The PostgreSQL outage test is multi_instance::unreachable_database_*.
+    sqlite_only();
     let app = TestApp::spawn().await;
     let e = app.enrolled_user().await;
     let challenge = app.challenge(&e.user).await;

@@ -36,6 +36,16 @@ pub fn backend_is_postgres() -> bool {
     std::env::var("TWOFOLD_TEST_BACKEND").is_ok_and(|b| b == "postgres")
 }
 
+/// For a test that exists for SQLite only (its name starts with `sqlite_only_`, which
+/// `scripts/test` filters out of the PostgreSQL run, where nextest reports it skipped):
+/// run on PostgreSQL anyway, it fails instead of passing without testing anything.
+pub fn sqlite_only() {
+    assert!(
+        !backend_is_postgres(),
+        "a SQLite-only test ran on PostgreSQL: scripts/test filters `sqlite_only_` tests out"
+    );
+}
+
 /// Creates an empty database `twofold_test_*` and returns its URL.
 pub async fn fresh_postgres_database() -> String {
     let admin = postgres_url()

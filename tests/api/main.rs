@@ -23,6 +23,7 @@ mod passkeys;
 mod review_core;
 mod review_edge;
 mod review_ops;
+mod rules;
 mod sessions;
 mod stepup;
 mod store;
