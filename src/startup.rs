@@ -145,6 +145,14 @@ pub enum MasterKeySource {
     MustExist,
 }
 
+/// Checks every setting `serve` checks before it creates anything: the edge's (trusted
+/// proxies, rate limit), then [`check_settings`]. `check-config` runs this, so that it
+/// refuses what `serve` would refuse without the command line reaching into the HTTP layer.
+pub fn check_serve_settings(settings: &Settings) -> anyhow::Result<()> {
+    Edge::new(settings, Arc::new(SystemClock))?;
+    check_settings(settings)
+}
+
 /// Checks the settings that are not checked where they are used.
 pub fn check_settings(settings: &Settings) -> anyhow::Result<()> {
     for name in &settings.compat.0 {

@@ -14,5 +14,7 @@ pub mod otpauth;
 pub mod password;
 /// Invisible, bidi-control, private-use and tag characters.
 pub mod text;
+/// Unix seconds as RFC 3339, the one timestamp format of every surface.
+pub mod time;
 /// RFC 6238 TOTP.
 pub mod totp;

@@ -6,8 +6,8 @@ use serde::{Deserialize, Serialize};
 
 use super::error::{ApiError, ApiResult};
 use super::extract::Auth;
-use super::me::rfc3339;
 use super::openapi::{Always, Authed};
+use crate::domain::time::rfc3339;
 use crate::service::profile::{self, AuditRecord};
 use crate::service::AppState;
 use utoipa::ToSchema;

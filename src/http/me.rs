@@ -7,6 +7,7 @@ use serde::Serialize;
 use super::error::ApiResult;
 use super::extract::Auth;
 use super::openapi::{Always, Authed};
+use crate::domain::time::rfc3339;
 use crate::service::{profile, AppState};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -36,15 +37,4 @@ async fn me(State(state): State<AppState>, Auth(claims): Auth) -> ApiResult<Json
         mfa_enabled: account.mfa_enabled,
         created_at: rfc3339(account.created_at),
     }))
-}
-
-/// Unix seconds as RFC 3339 UTC (`2026-11-22T10:00:00Z`).
-pub(crate) fn rfc3339(unix: i64) -> String {
-    time::OffsetDateTime::from_unix_timestamp(unix)
-        .ok()
-        .and_then(|t| {
-            t.format(&time::format_description::well_known::Rfc3339)
-                .ok()
-        })
-        .unwrap_or_default()
 }
