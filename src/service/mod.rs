@@ -9,6 +9,7 @@ pub mod accounts;
 /// What operators do: the admin API's and the CLI's use cases.
 pub mod admin;
 mod attempts;
+mod ceremonies;
 mod enrollment;
 /// How a use case fails, independent of any surface.
 pub mod error;
@@ -22,6 +23,7 @@ pub mod keys;
 pub mod mfa;
 /// What operators run and read: readiness, key rotation, backups, failed webhooks.
 pub mod operate;
+mod passkey_assertions;
 pub mod passkeys;
 /// What signed-in people read of their own account: `/me`, the audit trail, the account page.
 pub mod profile;
