@@ -37,6 +37,8 @@ mod layout;
 mod login;
 mod mfa;
 mod navigation;
+mod register;
+mod second_step;
 mod stepup;
 
 use layout::Problem;
@@ -121,14 +123,14 @@ pub fn router(state: &AppState, edge: &Arc<Edge>) -> Router<AppState> {
     Router::new()
         .route("/", get(|| async { navigation::see_other("/account") }))
         .route("/login", get(login::login_form).post(login::login))
-        .route("/login/mfa", get(login::code_form).post(login::verify_code))
-        .route("/login/mfa/passkey", post(login::verify_passkey))
+        .route("/login/mfa", get(second_step::code_form).post(second_step::verify_code))
+        .route("/login/mfa/passkey", post(second_step::verify_passkey))
         .route("/login/passkey", post(login::passkey_login))
         .route(
             "/login/recovery",
-            get(login::recovery_form).post(login::verify_recovery),
+            get(second_step::recovery_form).post(second_step::verify_recovery),
         )
-        .route("/register", get(login::register_form).post(login::register))
+        .route("/register", get(register::register_form).post(register::register))
         .merge(signed_in)
         .layer(from_fn_with_state(Arc::clone(&pages), browser))
         .route("/assets/pages.css", get(layout::stylesheet))
