@@ -1,8 +1,8 @@
 //! Pure domain logic: no I/O, no async, no database or HTTP types.
 
-/// Codes users type (TOTP, recovery), their normalization, and secret generation.
 /// The kinds of audit event, as one enum.
 pub mod audit;
+/// Codes users type (TOTP, recovery), their normalization, and secret generation.
 pub mod codes;
 /// Validated, normalized email addresses.
 pub mod email;
