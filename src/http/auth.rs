@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use super::error::ErrorBody;
 use super::error::{ApiError, ApiResult};
 use super::extract::{cookie, ApiJson, Auth, Meta, DEVICE_COOKIE};
+use super::failure::Refusal;
 use super::openapi::{Always, Authed};
 use super::AuthBody;
 use super::{access_cookie, auth_response};
@@ -90,9 +91,9 @@ async fn register(
     Meta(meta): Meta,
     ApiJson(body): ApiJson<Credentials>,
 ) -> ApiResult<(StatusCode, Json<UserBody>)> {
-    let email = Email::parse(&body.email).map_err(|m| ApiError::invalid_field("email", m));
+    let email = Email::parse(&body.email).map_err(|m| Refusal::invalid_field("email", m));
     let password =
-        Password::parse(&body.password).map_err(|m| ApiError::invalid_field("password", m));
+        Password::parse(&body.password).map_err(|m| Refusal::invalid_field("password", m));
     let (email, password) = both(email, password)?;
     let user = accounts::register(&state, &meta, email, password).await?;
     Ok((
@@ -105,12 +106,12 @@ async fn register(
 }
 
 /// Both values, or one `invalid_input` carrying the details of every invalid field.
-fn both<A, B>(a: ApiResult<A>, b: ApiResult<B>) -> ApiResult<(A, B)> {
+fn both<A, B>(a: Result<A, Refusal>, b: Result<B, Refusal>) -> Result<(A, B), Refusal> {
     match (a, b) {
         (Ok(a), Ok(b)) => Ok((a, b)),
         (
-            Err(ApiError::InvalidInput { mut details, .. }),
-            Err(ApiError::InvalidInput { details: more, .. }),
+            Err(Refusal::InvalidInput { mut details, .. }),
+            Err(Refusal::InvalidInput { details: more, .. }),
         ) => {
             details.extend(more);
             let message = details
@@ -118,7 +119,7 @@ fn both<A, B>(a: ApiResult<A>, b: ApiResult<B>) -> ApiResult<(A, B)> {
                 .map(|d| format!("{}: {}", d.field, d.message))
                 .collect::<Vec<_>>()
                 .join("; ");
-            Err(ApiError::InvalidInput { message, details })
+            Err(Refusal::InvalidInput { message, details })
         }
         (Err(e), _) | (_, Err(e)) => Err(e),
     }
@@ -150,9 +151,9 @@ async fn login(
     headers: HeaderMap,
     ApiJson(body): ApiJson<LoginBody>,
 ) -> ApiResult<Response> {
-    let email = Email::parse(&body.email).map_err(|m| ApiError::invalid_field("email", m));
+    let email = Email::parse(&body.email).map_err(|m| Refusal::invalid_field("email", m));
     let password =
-        Password::for_login(&body.password).map_err(|m| ApiError::invalid_field("password", m));
+        Password::for_login(&body.password).map_err(|m| Refusal::invalid_field("password", m));
     let (email, password) = both(email, password)?;
     let request = LoginRequest {
         email,
@@ -187,12 +188,12 @@ struct VerifyMfaBody {
     remember_device: Option<bool>,
 }
 
-fn challenge_token(raw: &str) -> ApiResult<&str> {
+fn challenge_token(raw: &str) -> Result<&str, Refusal> {
     let token = raw.trim();
     if TokenHasher::is_well_formed(token) {
         Ok(token)
     } else {
-        Err(ApiError::invalid_field(
+        Err(Refusal::invalid_field(
             "mfaChallengeToken",
             "is not a challenge token",
         ))
@@ -221,16 +222,11 @@ async fn verify_mfa(
             passkeys::verify_login(&state, &meta, token, &passkey, remember).await
         }
         (Some(code), None) => {
-            let code = MfaCode::parse(&code).map_err(|m| ApiError::invalid_field("code", m));
+            let code = MfaCode::parse(&code).map_err(|m| Refusal::invalid_field("code", m));
             let (token, code) = both(token, code)?;
             mfa::verify_login(&state, &meta, token, code, remember).await
         }
-        _ => {
-            return Err(ApiError::invalid_field(
-                "code",
-                "send either `code` or `passkey`",
-            ))
-        }
+        _ => return Err(Refusal::invalid_field("code", "send either `code` or `passkey`").into()),
     }
     .map_err(ApiError::on_login)?;
     Ok(auth_response(&state, tokens, None))
@@ -320,10 +316,11 @@ async fn passkey_login(
 ) -> ApiResult<Response> {
     let token = body.passkey_challenge_token.trim();
     if !TokenHasher::is_well_formed(token) {
-        return Err(ApiError::invalid_field(
+        return Err(Refusal::invalid_field(
             "passkeyChallengeToken",
             "is not a passkey challenge token",
-        ));
+        )
+        .into());
     }
     let tokens = passkeys::login(&state, &meta, token, &body.passkey).await?;
     Ok(auth_response(&state, tokens, None))
@@ -349,7 +346,7 @@ async fn refresh(
     ApiJson(body): ApiJson<RefreshBody>,
 ) -> ApiResult<Response> {
     if body.refresh_token.trim().is_empty() {
-        return Err(ApiError::invalid_field("refreshToken", "must not be empty"));
+        return Err(Refusal::invalid_field("refreshToken", "must not be empty").into());
     }
     let tokens = sessions::refresh(&state, &meta, body.refresh_token.trim()).await?;
     Ok(auth_response(&state, tokens, None))
@@ -380,9 +377,9 @@ async fn change_password(
     ApiJson(body): ApiJson<PasswordBody>,
 ) -> ApiResult<StatusCode> {
     let current = Password::for_login(&body.current_password)
-        .map_err(|m| ApiError::invalid_field("currentPassword", m));
+        .map_err(|m| Refusal::invalid_field("currentPassword", m));
     let new =
-        Password::parse(&body.new_password).map_err(|m| ApiError::invalid_field("newPassword", m));
+        Password::parse(&body.new_password).map_err(|m| Refusal::invalid_field("newPassword", m));
     let (current, new) = both(current, new)?;
     let change = PasswordChange {
         current,
@@ -435,17 +432,18 @@ async fn step_up(
 ) -> ApiResult<Response> {
     let proof = match (body.code.as_deref(), body.password.as_deref(), body.passkey) {
         (Some(code), None, None) => {
-            Proof::Code(MfaCode::parse(code).map_err(|m| ApiError::invalid_field("code", m))?)
+            Proof::Code(MfaCode::parse(code).map_err(|m| Refusal::invalid_field("code", m))?)
         }
         (None, Some(password), None) => Proof::Password(
-            Password::for_login(password).map_err(|m| ApiError::invalid_field("password", m))?,
+            Password::for_login(password).map_err(|m| Refusal::invalid_field("password", m))?,
         ),
         (None, None, Some(passkey)) => Proof::Passkey(passkey),
         _ => {
-            return Err(ApiError::invalid_field(
+            return Err(Refusal::invalid_field(
                 "code",
                 "send one of `code` or `passkey` (with MFA on) or `password`",
-            ))
+            )
+            .into())
         }
     };
     let tokens = stepup::step_up(&state, &meta, &claims, proof)

@@ -20,6 +20,7 @@ use governor::{Quota, RateLimiter};
 use ipnet::IpNet;
 
 use super::error::ApiError;
+use super::failure::Refusal;
 use crate::clock::SharedClock;
 use crate::config::Settings;
 
@@ -196,12 +197,12 @@ pub async fn guard(State(edge): State<Arc<Edge>>, mut req: Request, next: Next) 
         req.headers_mut().remove(header::COOKIE);
     }
     let mut response = if !safe && !bearer && !page && !edge.same_site(req.headers()) {
-        ApiError::CrossSite.into_response()
+        ApiError::from(Refusal::CrossSite).into_response()
     } else {
         let run = tracing::Instrument::instrument(next.run(req), span);
         match tokio::time::timeout(edge.timeout, run).await {
             Ok(response) => response,
-            Err(_) => ApiError::Timeout.into_response(),
+            Err(_) => ApiError::from(Refusal::Timeout).into_response(),
         }
     };
     edge.add_headers(response.headers_mut(), cacheable);
@@ -236,7 +237,7 @@ fn request_id(headers: &HeaderMap, from_trusted_proxy: bool) -> HeaderValue {
 pub async fn rate_limit(State(edge): State<Arc<Edge>>, req: Request, next: Next) -> Response {
     match edge.take_token(&req) {
         Ok(()) => next.run(req).await,
-        Err(retry_after) => ApiError::RateLimited { retry_after }.into_response(),
+        Err(retry_after) => ApiError::from(Refusal::RateLimited { retry_after }).into_response(),
     }
 }
 

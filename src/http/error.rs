@@ -1,249 +1,92 @@
-//! [`ApiError`]: every failure a handler can return, rendered in the contract's shape
-//! `{"error", "message", "status", "details"?, "retryAfter"?}`. Internal causes are logged
-//! with their chain and shown to the client only as `internal_error`.
+//! [`ApiError`]: the native API's rendering of a [`Failure`] (a use case's error or a
+//! refusal of the HTTP layer) in the contract's shape
+//! `{"error", "message", "status", "details"?, "retryAfter"?, "methods"?}`. Internal causes
+//! are logged with their chain and shown to the client only as `internal_error`.
 
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
+use super::failure::{Failure, FieldError, Refusal};
 use crate::service::error::Error as ServiceError;
 
-/// One field-level validation problem.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq, utoipa::ToSchema)]
-pub struct FieldError {
-    /// The JSON field name (camelCase, as the client sent it).
-    pub field: String,
-    /// What is wrong with it.
-    pub message: String,
-}
+/// Everything a native endpoint can fail with, rendered in the contract's shape.
+#[derive(Debug)]
+pub struct ApiError(Failure);
 
-impl FieldError {
-    /// A validation problem on `field`.
-    pub fn new(field: &str, message: impl Into<String>) -> Self {
-        Self {
-            field: field.to_owned(),
-            message: message.into(),
-        }
+impl From<ServiceError> for ApiError {
+    fn from(err: ServiceError) -> Self {
+        Self(Failure::Service(err))
     }
 }
 
-/// Everything an endpoint can fail with.
-#[derive(Debug, thiserror::Error)]
-pub enum ApiError {
-    #[error("{message}")]
-    InvalidInput {
-        message: String,
-        details: Vec<FieldError>,
-    },
-    #[error("the request body is larger than 64 KiB")]
-    PayloadTooLarge,
-    #[error("an account with this email already exists")]
-    EmailTaken,
-    #[error("invalid email or password")]
-    InvalidCredentials,
-    #[error("the access token is missing, invalid, expired or revoked")]
-    Unauthorized,
-    #[error("the refresh token is invalid, expired or revoked")]
-    InvalidToken,
-    #[error("the MFA challenge is invalid, expired or already used")]
-    InvalidChallenge,
-    /// A code that is well formed but does not verify; `status` is 401 on login, 400 elsewhere.
-    #[error("the code is not valid")]
-    InvalidCode { status: StatusCode },
-    #[error("the secret does not match the pending setup")]
-    SecretMismatch,
-    #[error("there is no pending MFA setup, or it has expired")]
-    NoPendingSetup,
-    #[error("MFA is already enabled for this account")]
-    MfaAlreadyEnabled,
-    #[error("MFA is not enabled for this account")]
-    MfaNotEnabled,
-    #[error("too many attempts; try again later")]
-    TooManyAttempts { retry_after: u64 },
-    #[error("too many requests from this address; try again later")]
-    RateLimited { retry_after: u64 },
-    #[error("this account is disabled")]
-    AccountDisabled,
-    #[error("an admin session with two factors is required")]
-    AdminRequired,
-    #[error("this action needs a recent sign-in: step up at POST /auth/step-up")]
-    StepUpRequired { methods: Vec<&'static str> },
-    #[error("cross-site request refused")]
-    CrossSite,
-    #[error("the server is busy; try again shortly")]
-    Overloaded,
-    #[error("the request took too long")]
-    Timeout,
-    #[error("not found")]
-    NotFound,
-    #[error("this is the last admin: grant the admin role to another user first")]
-    LastAdmin,
-    #[error("this account has as many factors as it may have")]
-    TooManyFactors,
-    #[error("the passkey answer is not valid")]
-    InvalidCredential,
-    #[error("method not allowed")]
-    MethodNotAllowed,
-    #[error("the service is temporarily unavailable")]
-    Unavailable,
-    #[error("internal error")]
-    Internal(#[source] anyhow::Error),
+impl From<Refusal> for ApiError {
+    fn from(refusal: Refusal) -> Self {
+        Self(Failure::Refused(refusal))
+    }
 }
 
 impl ApiError {
     /// A 400 `invalid_input` with one field detail.
     pub fn invalid_field(field: &str, message: impl Into<String>) -> Self {
-        let message = message.into();
-        Self::InvalidInput {
-            message: format!("{field}: {message}"),
-            details: vec![FieldError::new(field, message)],
-        }
+        Refusal::invalid_field(field, message).into()
     }
 
-    /// A 400 `invalid_input` without field details (e.g. a body that is not JSON).
+    /// A 400 `invalid_input` without field details (e.g. a query that does not parse).
     pub fn invalid_body(message: impl Into<String>) -> Self {
-        Self::InvalidInput {
-            message: message.into(),
-            details: Vec::new(),
-        }
+        Refusal::invalid_body(message).into()
     }
 
-    /// The HTTP status of this error.
-    pub fn status(&self) -> StatusCode {
-        match self {
-            Self::InvalidInput { .. }
-            | Self::SecretMismatch
-            | Self::NoPendingSetup
-            | Self::MfaNotEnabled
-            | Self::InvalidCredential => StatusCode::BAD_REQUEST,
-            Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
-            Self::EmailTaken | Self::MfaAlreadyEnabled | Self::TooManyFactors | Self::LastAdmin => {
-                StatusCode::CONFLICT
-            }
-            Self::InvalidCredentials
-            | Self::Unauthorized
-            | Self::InvalidToken
-            | Self::InvalidChallenge => StatusCode::UNAUTHORIZED,
-            Self::InvalidCode { status } => *status,
-            Self::TooManyAttempts { .. } | Self::RateLimited { .. } => {
-                StatusCode::TOO_MANY_REQUESTS
-            }
-            Self::AccountDisabled
-            | Self::CrossSite
-            | Self::AdminRequired
-            | Self::StepUpRequired { .. } => StatusCode::FORBIDDEN,
-            Self::Overloaded | Self::Timeout => StatusCode::SERVICE_UNAVAILABLE,
-            Self::NotFound => StatusCode::NOT_FOUND,
-            Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
-            Self::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
-            Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
-        }
-    }
-
-    /// The stable snake_case error code of the contract.
-    pub fn code(&self) -> &'static str {
-        match self {
-            Self::InvalidInput { .. } => "invalid_input",
-            Self::PayloadTooLarge => "payload_too_large",
-            Self::EmailTaken => "email_taken",
-            Self::InvalidCredentials => "invalid_credentials",
-            Self::Unauthorized => "unauthorized",
-            Self::InvalidToken => "invalid_token",
-            Self::InvalidChallenge => "invalid_challenge",
-            Self::InvalidCode { .. } => "invalid_code",
-            Self::SecretMismatch => "secret_mismatch",
-            Self::NoPendingSetup => "no_pending_setup",
-            Self::MfaAlreadyEnabled => "mfa_already_enabled",
-            Self::MfaNotEnabled => "mfa_not_enabled",
-            Self::TooManyAttempts { .. } => "too_many_attempts",
-            Self::RateLimited { .. } => "rate_limited",
-            Self::AccountDisabled => "account_disabled",
-            Self::AdminRequired => "admin_required",
-            Self::StepUpRequired { .. } => "step_up_required",
-            Self::CrossSite => "cross_site_request",
-            Self::Overloaded => "overloaded",
-            Self::Timeout => "timeout",
-            Self::NotFound => "not_found",
-            Self::LastAdmin => "last_admin",
-            Self::TooManyFactors => "too_many_factors",
-            Self::InvalidCredential => "invalid_credential",
-            Self::MethodNotAllowed => "method_not_allowed",
-            Self::Unavailable => "service_unavailable",
-            Self::Internal(_) => "internal_error",
-        }
-    }
-}
-
-/// The native API's rendering of a use case's failure. A code that does not verify is
-/// 400 here; `verify-mfa` answers 401 instead (see [`ApiError::on_login`]).
-impl From<ServiceError> for ApiError {
-    fn from(err: ServiceError) -> Self {
-        match err {
-            ServiceError::EmailTaken => Self::EmailTaken,
-            ServiceError::InvalidCredentials => Self::InvalidCredentials,
-            ServiceError::Unauthorized => Self::Unauthorized,
-            ServiceError::InvalidToken => Self::InvalidToken,
-            ServiceError::InvalidChallenge => Self::InvalidChallenge,
-            ServiceError::InvalidCode => Self::InvalidCode {
-                status: StatusCode::BAD_REQUEST,
-            },
-            ServiceError::SecretMismatch => Self::SecretMismatch,
-            ServiceError::NoPendingSetup => Self::NoPendingSetup,
-            ServiceError::MfaAlreadyEnabled => Self::MfaAlreadyEnabled,
-            ServiceError::MfaNotEnabled => Self::MfaNotEnabled,
-            ServiceError::Locked { retry_after } => Self::TooManyAttempts { retry_after },
-            ServiceError::AccountDisabled => Self::AccountDisabled,
-            ServiceError::AdminRequired => Self::AdminRequired,
-            ServiceError::StepUpRequired { methods } => Self::StepUpRequired { methods },
-            ServiceError::InvalidInput { field, message } => Self::invalid_field(field, message),
-            ServiceError::NotFound => Self::NotFound,
-            ServiceError::LastAdmin => Self::LastAdmin,
-            ServiceError::TooManyFactors => Self::TooManyFactors,
-            ServiceError::InvalidCredential => Self::InvalidCredential,
-            ServiceError::Overloaded => Self::Overloaded,
-            ServiceError::Unavailable => Self::Unavailable,
-            ServiceError::Internal(e) => Self::Internal(e),
-        }
-    }
-}
-
-impl ApiError {
-    /// The seconds a client should wait before trying again, for the errors that say so.
-    pub fn retry_after(&self) -> Option<u64> {
-        match self {
-            Self::TooManyAttempts { retry_after } | Self::RateLimited { retry_after } => {
-                Some((*retry_after).max(1))
-            }
-            Self::Overloaded | Self::Timeout => Some(1),
-            _ => None,
-        }
-    }
-
-    /// Adds the `Retry-After` header this error calls for to `response`.
-    pub fn with_retry_after(&self, mut response: Response) -> Response {
-        if let Some(secs) = self.retry_after() {
-            response
-                .headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from(secs));
-        }
-        response
-    }
-
-    /// On the login's second step a code that does not verify is 401, not 400.
+    /// On a sign-in step (the login's second step, a step-up) a code that does not verify
+    /// is 401, not 400.
     pub fn on_login(err: ServiceError) -> Self {
-        match err {
-            ServiceError::InvalidCode => Self::InvalidCode {
-                status: StatusCode::UNAUTHORIZED,
-            },
-            other => other.into(),
-        }
+        Self(Failure::SignIn(err))
     }
 }
 
-/// Store, hashing-queue and other failures are classified once, by the service error.
-impl From<anyhow::Error> for ApiError {
-    fn from(err: anyhow::Error) -> Self {
-        ServiceError::from(err).into()
+/// The native status and code of a use case's failure: the one place each service error
+/// gets its contract shape. A code that does not verify is 400 here; on a sign-in step it
+/// is 401 (see [`ApiError::on_login`]).
+fn native(e: &ServiceError) -> (StatusCode, &'static str) {
+    use ServiceError as E;
+    use StatusCode as S;
+    match e {
+        E::EmailTaken => (S::CONFLICT, "email_taken"),
+        E::InvalidCredentials => (S::UNAUTHORIZED, "invalid_credentials"),
+        E::Unauthorized => (S::UNAUTHORIZED, "unauthorized"),
+        E::InvalidToken => (S::UNAUTHORIZED, "invalid_token"),
+        E::InvalidChallenge => (S::UNAUTHORIZED, "invalid_challenge"),
+        E::InvalidCode => (S::BAD_REQUEST, "invalid_code"),
+        E::SecretMismatch => (S::BAD_REQUEST, "secret_mismatch"),
+        E::NoPendingSetup => (S::BAD_REQUEST, "no_pending_setup"),
+        E::MfaAlreadyEnabled => (S::CONFLICT, "mfa_already_enabled"),
+        E::MfaNotEnabled => (S::BAD_REQUEST, "mfa_not_enabled"),
+        E::Locked { .. } => (S::TOO_MANY_REQUESTS, "too_many_attempts"),
+        E::AccountDisabled => (S::FORBIDDEN, "account_disabled"),
+        E::AdminRequired => (S::FORBIDDEN, "admin_required"),
+        E::StepUpRequired { .. } => (S::FORBIDDEN, "step_up_required"),
+        E::InvalidInput { .. } => (S::BAD_REQUEST, "invalid_input"),
+        E::NotFound => (S::NOT_FOUND, "not_found"),
+        E::LastAdmin => (S::CONFLICT, "last_admin"),
+        E::TooManyFactors => (S::CONFLICT, "too_many_factors"),
+        E::InvalidCredential => (S::BAD_REQUEST, "invalid_credential"),
+        E::Overloaded => (S::SERVICE_UNAVAILABLE, "overloaded"),
+        E::Unavailable => (S::SERVICE_UNAVAILABLE, "service_unavailable"),
+        E::Internal(_) => (S::INTERNAL_SERVER_ERROR, "internal_error"),
+    }
+}
+
+/// The native status and code of a refusal.
+fn refused(r: &Refusal) -> (StatusCode, &'static str) {
+    use StatusCode as S;
+    match r {
+        Refusal::InvalidInput { .. } => (S::BAD_REQUEST, "invalid_input"),
+        Refusal::PayloadTooLarge => (S::PAYLOAD_TOO_LARGE, "payload_too_large"),
+        Refusal::RateLimited { .. } => (S::TOO_MANY_REQUESTS, "rate_limited"),
+        Refusal::CrossSite => (S::FORBIDDEN, "cross_site_request"),
+        Refusal::Timeout => (S::SERVICE_UNAVAILABLE, "timeout"),
+        Refusal::NoRoute => (S::NOT_FOUND, "not_found"),
+        Refusal::MethodNotAllowed => (S::METHOD_NOT_ALLOWED, "method_not_allowed"),
     }
 }
 
@@ -269,29 +112,31 @@ pub(crate) struct ErrorBody<'a> {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        if let Self::Internal(cause) = &self {
-            tracing::error!(error = ?cause, "internal error");
-        }
-        let status = self.status();
-        let details = match &self {
-            Self::InvalidInput { details, .. } if !details.is_empty() => Some(details.as_slice()),
-            _ => None,
+        let failure = self.0;
+        failure.log_internal();
+        let (status, code) = match &failure {
+            Failure::SignIn(ServiceError::InvalidCode) => {
+                (StatusCode::UNAUTHORIZED, "invalid_code")
+            }
+            Failure::Service(e) | Failure::SignIn(e) => native(e),
+            Failure::Refused(r) => refused(r),
         };
-        let retry_after = self.retry_after();
-        let methods = match &self {
-            Self::StepUpRequired { methods } => Some(methods.as_slice()),
+        let details = failure.details();
+        let methods = match &failure {
+            Failure::Service(ServiceError::StepUpRequired { methods })
+            | Failure::SignIn(ServiceError::StepUpRequired { methods }) => Some(methods.as_slice()),
             _ => None,
         };
         let body = ErrorBody {
             methods,
-            error: self.code(),
-            message: self.to_string(),
+            error: code,
+            message: failure.message(),
             status: status.as_u16(),
-            details,
-            retry_after,
+            details: (!details.is_empty()).then_some(details.as_slice()),
+            retry_after: failure.retry_after(),
         };
         let response = (status, axum::Json(body)).into_response();
-        self.with_retry_after(response)
+        failure.with_retry_after(response)
     }
 }
 

@@ -12,7 +12,9 @@ use serde::de::DeserializeOwned;
 pub use super::edge::bearer_token;
 use super::edge::ClientIp;
 use super::error::ApiError;
+use super::failure::Refusal;
 use crate::crypto::jwt::Claims;
+use crate::service::error::{Error as ServiceError, Result as ServiceResult};
 use crate::service::{sessions, AppState, RequestMeta};
 
 /// Name of the access-token cookie.
@@ -29,20 +31,22 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        read_json(Bytes::from_request(req, state).await).map(ApiJson)
+        read_json(Bytes::from_request(req, state).await)
+            .map(ApiJson)
+            .map_err(ApiError::from)
     }
 }
 
-/// A request body as a JSON object of `T`, or the native error (the compatibility
-/// surfaces translate it into their own shapes).
+/// A request body as a JSON object of `T`, or the refusal that each surface renders in
+/// its own shape.
 pub fn read_json<T: DeserializeOwned>(
     body: Result<Bytes, axum::extract::rejection::BytesRejection>,
-) -> Result<T, ApiError> {
+) -> Result<T, Refusal> {
     let bytes = body.map_err(|rejection| {
         if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            ApiError::PayloadTooLarge
+            Refusal::PayloadTooLarge
         } else {
-            ApiError::invalid_body("the request body could not be read")
+            Refusal::invalid_body("the request body could not be read")
         }
     })?;
     // An empty body reads as `{}`: endpoints whose fields are all optional accept it,
@@ -53,9 +57,9 @@ pub fn read_json<T: DeserializeOwned>(
         bytes
     };
     let value: serde_json::Value = serde_json::from_slice(&bytes)
-        .map_err(|_| ApiError::invalid_body("the request body is not valid JSON"))?;
+        .map_err(|_| Refusal::invalid_body("the request body is not valid JSON"))?;
     if !value.is_object() {
-        return Err(ApiError::invalid_body(
+        return Err(Refusal::invalid_body(
             "the request body must be a JSON object",
         ));
     }
@@ -65,7 +69,7 @@ pub fn read_json<T: DeserializeOwned>(
             Some(rest) => rest.trim_end_matches('`').to_owned(),
             None => e.path().to_string(),
         };
-        ApiError::invalid_field(&field, first_clause(&message))
+        Refusal::invalid_field(&field, first_clause(&message))
     })
 }
 
@@ -106,11 +110,11 @@ pub async fn authenticate(
     state: &AppState,
     headers: &HeaderMap,
     cookie_name: &str,
-) -> Result<Claims, ApiError> {
+) -> ServiceResult<Claims> {
     let token = bearer_token(headers)
         .or_else(|| cookie(headers, cookie_name))
-        .ok_or(ApiError::Unauthorized)?;
-    Ok(sessions::authenticate(state, token).await?)
+        .ok_or(ServiceError::Unauthorized)?;
+    sessions::authenticate(state, token).await
 }
 
 /// An authenticated caller: a valid access token (Bearer header first, else the cookie)
@@ -126,7 +130,7 @@ impl FromRequestParts<AppState> for Auth {
     ) -> Result<Self, Self::Rejection> {
         let token = bearer_token(&parts.headers)
             .or_else(|| cookie(&parts.headers, ACCESS_COOKIE))
-            .ok_or(ApiError::Unauthorized)?;
+            .ok_or(ServiceError::Unauthorized)?;
         sessions::authenticate(state, token)
             .await
             .map(Auth)

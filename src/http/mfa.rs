@@ -9,6 +9,7 @@ use zeroize::Zeroizing;
 use super::error::ErrorBody;
 use super::error::{ApiError, ApiResult};
 use super::extract::{ApiJson, Auth, Meta};
+use super::failure::Refusal;
 use super::openapi::{Always, Authed};
 use crate::domain::codes::{MfaCode, TotpCode};
 use crate::domain::text::factor_name;
@@ -34,13 +35,13 @@ pub fn hashing_router() -> OpenApiRouter<AppState> {
 }
 
 /// A trimmed device name of at most 64 printable characters; blank means none.
-pub(super) fn device_name(raw: Option<String>) -> ApiResult<Option<String>> {
+pub(super) fn device_name(raw: Option<String>) -> Result<Option<String>, Refusal> {
     name_field(raw, "deviceName")
 }
 
 /// A name (of a device or factor) in `field`, by the one rule of [`factor_name`].
-pub(super) fn name_field(raw: Option<String>, field: &str) -> ApiResult<Option<String>> {
-    factor_name(raw.as_deref().unwrap_or_default()).map_err(|m| ApiError::invalid_field(field, m))
+pub(super) fn name_field(raw: Option<String>, field: &str) -> Result<Option<String>, Refusal> {
+    factor_name(raw.as_deref().unwrap_or_default()).map_err(|m| Refusal::invalid_field(field, m))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -99,8 +100,8 @@ fn codes_response(codes: Vec<Zeroizing<String>>) -> Json<RecoveryCodesResponse> 
     })
 }
 
-pub(super) fn totp_code(raw: &str) -> ApiResult<TotpCode> {
-    TotpCode::parse(raw).map_err(|m| ApiError::invalid_field("code", m))
+pub(super) fn totp_code(raw: &str) -> Result<TotpCode, Refusal> {
+    TotpCode::parse(raw).map_err(|m| Refusal::invalid_field("code", m))
 }
 
 /// Confirms enrollment with a current code: MFA is on, and the recovery codes are shown once.

@@ -16,6 +16,7 @@ use utoipa_axum::router::OpenApiRouter;
 use crate::service::sessions::AuthTokens;
 use crate::service::AppState;
 use error::ApiError;
+use failure::Refusal;
 
 mod admin;
 mod audit;
@@ -30,6 +31,8 @@ pub mod error;
 pub mod extract;
 /// The hosted pages for people (PAGES.md).
 mod factors;
+/// What a request fails with before a surface renders it: a service error or a refusal.
+pub mod failure;
 mod health;
 mod jwks;
 pub(crate) mod me;
@@ -85,8 +88,8 @@ pub fn router(state: AppState, edge: Arc<edge::Edge>) -> Router {
         .merge(pages::router(&state, &edge))
         // Also at the root, for load balancers (documented under /api/v1).
         .merge(Router::from(health::router()))
-        .fallback(|| async { ApiError::NotFound })
-        .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed });
+        .fallback(|| async { ApiError::from(Refusal::NoRoute) })
+        .method_not_allowed_fallback(|| async { ApiError::from(Refusal::MethodNotAllowed) });
     // Requests are counted and timed only when someone can scrape the figures.
     let router = if state.settings.metrics_listen.is_some() {
         router.layer(axum::middleware::from_fn(metrics::track))

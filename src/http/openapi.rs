@@ -12,8 +12,9 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
 use utoipa::openapi::OpenApi as Document;
 use utoipa::{Modify, OpenApi};
 
-use super::error::{ErrorBody, FieldError};
+use super::error::ErrorBody;
 use super::extract::ACCESS_COOKIE;
+use super::failure::FieldError;
 use crate::service::AppState;
 
 /// The document's fixed parts; the paths come from the routers.

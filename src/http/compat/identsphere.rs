@@ -15,11 +15,12 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::super::edge::Edge;
-use super::super::error::ApiError;
 use super::super::extract::{authenticate, read_json, Meta};
+use super::super::failure::{Failure, Refusal};
 use super::{empty_body, limited, login_cookies, login_request, mfa_step, with_cookies, EdgeState};
 use crate::domain::codes::TotpCode;
 use crate::service::accounts::{self, LoginOutcome};
+use crate::service::error::Error as ServiceError;
 use crate::service::sessions::AuthTokens;
 use crate::service::{mfa, AppState};
 
@@ -43,44 +44,46 @@ async fn limit(State(edge): EdgeState, req: Request, next: Next) -> Response {
 }
 
 /// IdentSphere's error: `{"error": <code>, "message"}`; 429 carries `Retry-After`.
-fn error(e: ApiError) -> Response {
+fn error(e: Failure) -> Response {
+    use ServiceError as E;
+    use StatusCode as S;
+    e.log_internal();
     let (status, code) = match &e {
-        ApiError::InvalidInput { .. } | ApiError::SecretMismatch | ApiError::NoPendingSetup => {
-            (StatusCode::BAD_REQUEST, "invalid_input")
-        }
-        ApiError::MfaNotEnabled | ApiError::InvalidCredential => {
-            (StatusCode::BAD_REQUEST, "invalid_input")
-        }
-        ApiError::PayloadTooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "invalid_input"),
-        ApiError::InvalidCredentials
-        | ApiError::Unauthorized
-        | ApiError::InvalidToken
-        | ApiError::InvalidChallenge
-        | ApiError::InvalidCode { .. } => (StatusCode::UNAUTHORIZED, "authentication_required"),
-        ApiError::AccountDisabled
-        | ApiError::CrossSite
-        | ApiError::AdminRequired
-        | ApiError::StepUpRequired { .. } => (StatusCode::FORBIDDEN, "forbidden"),
-        ApiError::NotFound => (StatusCode::NOT_FOUND, "not_found"),
-        ApiError::EmailTaken
-        | ApiError::MfaAlreadyEnabled
-        | ApiError::TooManyFactors
-        | ApiError::LastAdmin => (StatusCode::CONFLICT, "conflict"),
-        ApiError::TooManyAttempts { .. } | ApiError::RateLimited { .. } => {
-            (StatusCode::TOO_MANY_REQUESTS, "rate_limited")
-        }
-        ApiError::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
-        ApiError::Overloaded | ApiError::Timeout | ApiError::Unavailable => {
-            (StatusCode::SERVICE_UNAVAILABLE, "service_unavailable")
-        }
-        ApiError::Internal(cause) => {
-            tracing::error!(error = ?cause, "internal error");
-            (StatusCode::INTERNAL_SERVER_ERROR, "internal_error")
-        }
+        Failure::Service(s) | Failure::SignIn(s) => match s {
+            E::InvalidInput { .. }
+            | E::SecretMismatch
+            | E::NoPendingSetup
+            | E::MfaNotEnabled
+            | E::InvalidCredential => (S::BAD_REQUEST, "invalid_input"),
+            E::InvalidCredentials
+            | E::Unauthorized
+            | E::InvalidToken
+            | E::InvalidChallenge
+            | E::InvalidCode => (S::UNAUTHORIZED, "authentication_required"),
+            E::AccountDisabled | E::AdminRequired | E::StepUpRequired { .. } => {
+                (S::FORBIDDEN, "forbidden")
+            }
+            E::NotFound => (S::NOT_FOUND, "not_found"),
+            E::EmailTaken | E::MfaAlreadyEnabled | E::TooManyFactors | E::LastAdmin => {
+                (S::CONFLICT, "conflict")
+            }
+            E::Locked { .. } => (S::TOO_MANY_REQUESTS, "rate_limited"),
+            E::Overloaded | E::Unavailable => (S::SERVICE_UNAVAILABLE, "service_unavailable"),
+            E::Internal(_) => (S::INTERNAL_SERVER_ERROR, "internal_error"),
+        },
+        Failure::Refused(r) => match r {
+            Refusal::InvalidInput { .. } => (S::BAD_REQUEST, "invalid_input"),
+            Refusal::PayloadTooLarge => (S::PAYLOAD_TOO_LARGE, "invalid_input"),
+            Refusal::CrossSite => (S::FORBIDDEN, "forbidden"),
+            Refusal::NoRoute => (S::NOT_FOUND, "not_found"),
+            Refusal::RateLimited { .. } => (S::TOO_MANY_REQUESTS, "rate_limited"),
+            Refusal::MethodNotAllowed => (S::METHOD_NOT_ALLOWED, "method_not_allowed"),
+            Refusal::Timeout => (S::SERVICE_UNAVAILABLE, "service_unavailable"),
+        },
     };
     let response = (
         status,
-        Json(json!({ "error": code, "message": e.to_string() })),
+        Json(json!({ "error": code, "message": e.message() })),
     )
         .into_response();
     e.with_retry_after(response)
@@ -109,7 +112,7 @@ async fn login(
 ) -> Response {
     let result = async {
         let request = login_request(body, &headers)?;
-        Ok::<_, ApiError>(accounts::login(&state, &meta, request).await?)
+        Ok::<_, Failure>(accounts::login(&state, &meta, request).await?)
     };
     match result.await {
         Ok(LoginOutcome::Session(tokens)) => signed_in(&state, tokens),
@@ -151,7 +154,7 @@ async fn setup(
     let result = async {
         let claims = authenticate(&state, &headers, COOKIE).await?;
         empty_body(body)?;
-        Ok::<_, ApiError>(mfa::setup(&state, &meta, &claims, None).await?)
+        Ok::<_, Failure>(mfa::setup(&state, &meta, &claims, None).await?)
     };
     match result.await {
         Ok(setup) => Json(json!({
@@ -170,14 +173,14 @@ struct EnableBody {
 }
 
 /// IdentSphere's codes are 6 to 8 characters; only a 6-digit one can be a TOTP code.
-fn enable_code(raw: &str) -> Result<Option<TotpCode>, ApiError> {
+fn enable_code(raw: &str) -> Result<Option<TotpCode>, Refusal> {
     let normalized: String = raw
         .chars()
         .filter(|c| !c.is_whitespace() && *c != '-')
         .collect();
     let len = normalized.chars().count();
     if !(6..=8).contains(&len) {
-        return Err(ApiError::invalid_field("code", "must be 6 to 8 characters"));
+        return Err(Refusal::invalid_field("code", "must be 6 to 8 characters"));
     }
     Ok(TotpCode::parse(&normalized).ok())
 }
@@ -192,7 +195,7 @@ async fn enable(
         let claims = authenticate(&state, &headers, COOKIE).await?;
         let body: EnableBody = read_json(body)?;
         let code = enable_code(&body.code)?;
-        Ok::<_, ApiError>(mfa::confirm(&state, &meta, &claims, code, None, None).await?)
+        Ok::<_, Failure>(mfa::confirm(&state, &meta, &claims, code, None, None).await?)
     };
     match result.await {
         Ok(codes) => {
@@ -206,7 +209,7 @@ async fn enable(
 async fn status(State(state): State<AppState>, headers: HeaderMap) -> Response {
     let result = async {
         let claims = authenticate(&state, &headers, COOKIE).await?;
-        Ok::<_, ApiError>(mfa::status(&state, &claims.sub).await?)
+        Ok::<_, Failure>(mfa::status(&state, &claims.sub).await?)
     };
     match result.await {
         Ok(s) => Json(json!({

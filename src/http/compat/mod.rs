@@ -1,6 +1,7 @@
 //! The compatibility surfaces of COMPAT.md: IdentSphere, SlugBase and RiverGen served on
 //! their own paths. Each file is a router of translations over the same services as the
 //! native API (paths, field names, cookies, envelopes, error codes); no rule lives here.
+//! Each surface renders a [`Failure`] (a service error or a refusal) in one `fn error`.
 
 use std::sync::Arc;
 
@@ -14,8 +15,8 @@ use axum::Router;
 use serde::Deserialize;
 
 use super::edge::Edge;
-use super::error::ApiError;
 use super::extract::{self, read_json, DEVICE_COOKIE};
+use super::failure::{Failure, Refusal};
 use crate::config::Settings;
 use crate::crypto::token::TokenHasher;
 use crate::domain::codes::MfaCode;
@@ -51,11 +52,11 @@ async fn limited(
     edge: &Edge,
     req: Request,
     next: Next,
-    render: fn(ApiError) -> Response,
+    render: fn(Failure) -> Response,
 ) -> Response {
     match edge.take_token(&req) {
         Ok(()) => next.run(req).await,
-        Err(retry_after) => render(ApiError::RateLimited { retry_after }),
+        Err(retry_after) => render(Refusal::RateLimited { retry_after }.into()),
     }
 }
 
@@ -98,16 +99,16 @@ type EdgeState = State<Arc<Edge>>;
 fn login_request(
     body: Result<Bytes, BytesRejection>,
     headers: &HeaderMap,
-) -> Result<LoginRequest, ApiError> {
+) -> Result<LoginRequest, Refusal> {
     #[derive(Deserialize)]
     struct Credentials {
         email: String,
         password: String,
     }
     let body: Credentials = read_json(body)?;
-    let email = Email::parse(&body.email).map_err(|m| ApiError::invalid_field("email", m));
+    let email = Email::parse(&body.email).map_err(|m| Refusal::invalid_field("email", m));
     let password =
-        Password::for_login(&body.password).map_err(|m| ApiError::invalid_field("password", m));
+        Password::for_login(&body.password).map_err(|m| Refusal::invalid_field("password", m));
     Ok(LoginRequest {
         email: email?,
         password: password?,
@@ -116,7 +117,7 @@ fn login_request(
 }
 
 /// A second-step body `{mfa_token, code}` of IdentSphere or SlugBase.
-fn mfa_step(body: Result<Bytes, BytesRejection>) -> Result<(String, MfaCode), ApiError> {
+fn mfa_step(body: Result<Bytes, BytesRejection>) -> Result<(String, MfaCode), Refusal> {
     #[derive(Deserialize)]
     struct Step {
         mfa_token: String,
@@ -125,13 +126,13 @@ fn mfa_step(body: Result<Bytes, BytesRejection>) -> Result<(String, MfaCode), Ap
     let body: Step = read_json(body)?;
     let token = body.mfa_token.trim().to_owned();
     if !TokenHasher::is_well_formed(&token) {
-        return Err(ApiError::invalid_field("mfa_token", "is not an MFA token"));
+        return Err(Refusal::invalid_field("mfa_token", "is not an MFA token"));
     }
-    let code = MfaCode::parse(&body.code).map_err(|m| ApiError::invalid_field("code", m))?;
+    let code = MfaCode::parse(&body.code).map_err(|m| Refusal::invalid_field("code", m))?;
     Ok((token, code))
 }
 
 /// An empty body `{}` (any JSON object is accepted).
-fn empty_body(body: Result<Bytes, BytesRejection>) -> Result<(), ApiError> {
+fn empty_body(body: Result<Bytes, BytesRejection>) -> Result<(), Refusal> {
     read_json::<serde_json::Value>(body).map(|_| ())
 }

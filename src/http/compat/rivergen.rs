@@ -18,11 +18,12 @@ use axum::extract::Request;
 use axum::middleware::{from_fn_with_state, Next};
 
 use super::super::edge::Edge;
-use super::super::error::ApiError;
 use super::super::extract::{bearer_token, read_json, Meta};
-use super::super::mfa::device_name;
+use super::super::failure::{Failure, Refusal};
+use super::super::mfa::name_field;
 use super::{limited, EdgeState};
 use crate::domain::codes::TotpCode;
+use crate::service::error::Error as ServiceError;
 use crate::service::{mfa, sessions, AppState};
 
 pub fn router(edge: Arc<Edge>) -> Router<AppState> {
@@ -45,43 +46,43 @@ fn success(data: Value, message: &str) -> Response {
 }
 
 /// RiverGen's failure envelope; a malformed request is 422 `VALIDATION_ERROR`.
-fn error(e: ApiError) -> Response {
+fn error(e: Failure) -> Response {
+    use ServiceError as E;
+    use StatusCode as S;
+    e.log_internal();
     let (status, code) = match &e {
-        ApiError::InvalidInput { .. } | ApiError::PayloadTooLarge => {
-            (StatusCode::UNPROCESSABLE_ENTITY, "VALIDATION_ERROR")
-        }
-        ApiError::InvalidCode { .. } | ApiError::SecretMismatch => {
-            (StatusCode::BAD_REQUEST, "INVALID_CODE")
-        }
-        ApiError::NoPendingSetup => (StatusCode::BAD_REQUEST, "NO_PENDING_SETUP"),
-        ApiError::MfaNotEnabled => (StatusCode::BAD_REQUEST, "MFA_NOT_ENABLED"),
-        ApiError::InvalidCredential => (StatusCode::BAD_REQUEST, "INVALID_CREDENTIAL"),
-        ApiError::TooManyFactors => (StatusCode::CONFLICT, "TOO_MANY_FACTORS"),
-        ApiError::LastAdmin => (StatusCode::CONFLICT, "LAST_ADMIN"),
-        ApiError::Unauthorized | ApiError::InvalidToken | ApiError::InvalidCredentials => {
-            (StatusCode::UNAUTHORIZED, "UNAUTHORIZED")
-        }
-        ApiError::InvalidChallenge => (StatusCode::UNAUTHORIZED, "UNAUTHORIZED"),
-        ApiError::MfaAlreadyEnabled | ApiError::EmailTaken => {
-            (StatusCode::CONFLICT, "MFA_ALREADY_ENABLED")
-        }
-        ApiError::TooManyAttempts { .. } => (StatusCode::TOO_MANY_REQUESTS, "TOO_MANY_ATTEMPTS"),
-        ApiError::RateLimited { .. } => (StatusCode::TOO_MANY_REQUESTS, "RATE_LIMITED"),
-        ApiError::AccountDisabled
-        | ApiError::CrossSite
-        | ApiError::AdminRequired
-        | ApiError::StepUpRequired { .. } => (StatusCode::FORBIDDEN, "FORBIDDEN"),
-        ApiError::NotFound => (StatusCode::NOT_FOUND, "NOT_FOUND"),
-        ApiError::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, "METHOD_NOT_ALLOWED"),
-        ApiError::Overloaded | ApiError::Timeout | ApiError::Unavailable => {
-            (StatusCode::SERVICE_UNAVAILABLE, "SERVICE_UNAVAILABLE")
-        }
-        ApiError::Internal(cause) => {
-            tracing::error!(error = ?cause, "internal error");
-            (StatusCode::INTERNAL_SERVER_ERROR, "INTERNAL_ERROR")
-        }
+        Failure::Service(s) | Failure::SignIn(s) => match s {
+            E::InvalidInput { .. } => (S::UNPROCESSABLE_ENTITY, "VALIDATION_ERROR"),
+            E::InvalidCode | E::SecretMismatch => (S::BAD_REQUEST, "INVALID_CODE"),
+            E::NoPendingSetup => (S::BAD_REQUEST, "NO_PENDING_SETUP"),
+            E::MfaNotEnabled => (S::BAD_REQUEST, "MFA_NOT_ENABLED"),
+            E::InvalidCredential => (S::BAD_REQUEST, "INVALID_CREDENTIAL"),
+            E::TooManyFactors => (S::CONFLICT, "TOO_MANY_FACTORS"),
+            E::LastAdmin => (S::CONFLICT, "LAST_ADMIN"),
+            E::Unauthorized | E::InvalidToken | E::InvalidCredentials | E::InvalidChallenge => {
+                (S::UNAUTHORIZED, "UNAUTHORIZED")
+            }
+            E::MfaAlreadyEnabled | E::EmailTaken => (S::CONFLICT, "MFA_ALREADY_ENABLED"),
+            E::Locked { .. } => (S::TOO_MANY_REQUESTS, "TOO_MANY_ATTEMPTS"),
+            E::AccountDisabled | E::AdminRequired | E::StepUpRequired { .. } => {
+                (S::FORBIDDEN, "FORBIDDEN")
+            }
+            E::NotFound => (S::NOT_FOUND, "NOT_FOUND"),
+            E::Overloaded | E::Unavailable => (S::SERVICE_UNAVAILABLE, "SERVICE_UNAVAILABLE"),
+            E::Internal(_) => (S::INTERNAL_SERVER_ERROR, "INTERNAL_ERROR"),
+        },
+        Failure::Refused(r) => match r {
+            Refusal::InvalidInput { .. } | Refusal::PayloadTooLarge => {
+                (S::UNPROCESSABLE_ENTITY, "VALIDATION_ERROR")
+            }
+            Refusal::RateLimited { .. } => (S::TOO_MANY_REQUESTS, "RATE_LIMITED"),
+            Refusal::CrossSite => (S::FORBIDDEN, "FORBIDDEN"),
+            Refusal::NoRoute => (S::NOT_FOUND, "NOT_FOUND"),
+            Refusal::MethodNotAllowed => (S::METHOD_NOT_ALLOWED, "METHOD_NOT_ALLOWED"),
+            Refusal::Timeout => (S::SERVICE_UNAVAILABLE, "SERVICE_UNAVAILABLE"),
+        },
     };
-    let message = e.to_string();
+    let message = e.message();
     let response = (
         status,
         Json(json!({
@@ -98,9 +99,9 @@ fn error(e: ApiError) -> Response {
 async fn caller(
     state: &AppState,
     headers: &HeaderMap,
-) -> Result<crate::crypto::jwt::Claims, ApiError> {
-    let token = bearer_token(headers).ok_or(ApiError::Unauthorized)?;
-    Ok(sessions::authenticate(state, token).await?)
+) -> Result<crate::crypto::jwt::Claims, ServiceError> {
+    let token = bearer_token(headers).ok_or(ServiceError::Unauthorized)?;
+    sessions::authenticate(state, token).await
 }
 
 /// A backup code in RiverGen's form: upper case, `XXXX-XXXX`.
@@ -126,9 +127,9 @@ async fn setup(
     let result = async {
         let claims = caller(&state, &headers).await?;
         let body: SetupBody = read_json(body)?;
-        let name = device_name(body.device_name).map_err(rename_device_field)?;
+        let name = name_field(body.device_name, "device_name")?;
         let s = mfa::setup(&state, &meta, &claims, name).await?;
-        Ok::<_, ApiError>(success(
+        Ok::<_, Failure>(success(
             json!({
                 "secret": s.secret.as_str(),
                 "otpauth_url": s.otpauth_uri.as_str(),
@@ -139,17 +140,6 @@ async fn setup(
         ))
     };
     result.await.unwrap_or_else(error)
-}
-
-/// The native validation names the field `deviceName`; here it is `device_name`.
-fn rename_device_field(e: ApiError) -> ApiError {
-    match e {
-        ApiError::InvalidInput { details, .. } => match details.first() {
-            Some(d) => ApiError::invalid_field("device_name", d.message.clone()),
-            None => ApiError::invalid_body("invalid device_name"),
-        },
-        other => other,
-    }
 }
 
 #[derive(Deserialize)]
@@ -167,12 +157,12 @@ async fn verify(
     let result = async {
         let claims = caller(&state, &headers).await?;
         let body: VerifyBody = read_json(body)?;
-        let code = TotpCode::parse(&body.code).map_err(|m| ApiError::invalid_field("code", m))?;
-        let name = device_name(body.device_name).map_err(rename_device_field)?;
+        let code = TotpCode::parse(&body.code).map_err(|m| Refusal::invalid_field("code", m))?;
+        let name = name_field(body.device_name, "device_name")?;
         let codes = mfa::confirm(&state, &meta, &claims, Some(code), None, name).await?;
         let codes: Vec<String> = codes.iter().map(|c| river_form(c)).collect();
         let message = "TOTP MFA enabled successfully";
-        Ok::<_, ApiError>(success(
+        Ok::<_, Failure>(success(
             json!({ "success": true, "backup_codes": codes, "message": message }),
             message,
         ))
@@ -184,7 +174,7 @@ async fn status(State(state): State<AppState>, headers: HeaderMap) -> Response {
     let result = async {
         let claims = caller(&state, &headers).await?;
         let s = mfa::status(&state, &claims.sub).await?;
-        Ok::<_, ApiError>(success(
+        Ok::<_, Failure>(success(
             json!({
                 "enabled": s.enabled,
                 "device_name": s.device_name,

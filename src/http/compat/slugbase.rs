@@ -15,11 +15,12 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::super::edge::Edge;
-use super::super::error::ApiError;
 use super::super::extract::{authenticate, read_json, Meta};
+use super::super::failure::{Failure, Refusal};
 use super::{empty_body, limited, login_cookies, login_request, mfa_step, with_cookies, EdgeState};
 use crate::domain::codes::TotpCode;
 use crate::service::accounts::{self, LoginOutcome};
+use crate::service::error::Error as ServiceError;
 use crate::service::sessions::AuthTokens;
 use crate::service::{mfa, profile, AppState};
 
@@ -42,33 +43,57 @@ async fn limit(State(edge): EdgeState, req: Request, next: Next) -> Response {
 }
 
 /// SlugBase's error shape. On a 400 of invalid fields (the code at confirm included), the
-/// fields are listed; a 409 says "Resource already exists".
-fn error(e: ApiError) -> Response {
+/// fields are listed; a 409 says "Resource already exists". A code that does not verify is
+/// 401 at the login's second step, 400 at enrollment.
+fn error(e: Failure) -> Response {
+    use ServiceError as E;
+    use StatusCode as S;
+    e.log_internal();
     let status = match &e {
-        ApiError::SecretMismatch | ApiError::NoPendingSetup => StatusCode::BAD_REQUEST,
-        ApiError::InvalidChallenge | ApiError::InvalidCredentials | ApiError::InvalidToken => {
-            StatusCode::UNAUTHORIZED
-        }
-        other => other.status(),
+        Failure::SignIn(E::InvalidCode) => S::UNAUTHORIZED,
+        Failure::Service(s) | Failure::SignIn(s) => match s {
+            E::InvalidInput { .. }
+            | E::InvalidCode
+            | E::SecretMismatch
+            | E::NoPendingSetup
+            | E::MfaNotEnabled
+            | E::InvalidCredential => S::BAD_REQUEST,
+            E::InvalidCredentials | E::Unauthorized | E::InvalidToken | E::InvalidChallenge => {
+                S::UNAUTHORIZED
+            }
+            E::AccountDisabled | E::AdminRequired | E::StepUpRequired { .. } => S::FORBIDDEN,
+            E::NotFound => S::NOT_FOUND,
+            E::EmailTaken | E::MfaAlreadyEnabled | E::TooManyFactors | E::LastAdmin => S::CONFLICT,
+            E::Locked { .. } => S::TOO_MANY_REQUESTS,
+            E::Overloaded | E::Unavailable => S::SERVICE_UNAVAILABLE,
+            E::Internal(_) => S::INTERNAL_SERVER_ERROR,
+        },
+        Failure::Refused(r) => match r {
+            Refusal::InvalidInput { .. } => S::BAD_REQUEST,
+            Refusal::PayloadTooLarge => S::PAYLOAD_TOO_LARGE,
+            Refusal::RateLimited { .. } => S::TOO_MANY_REQUESTS,
+            Refusal::CrossSite => S::FORBIDDEN,
+            Refusal::Timeout => S::SERVICE_UNAVAILABLE,
+            Refusal::NoRoute => S::NOT_FOUND,
+            Refusal::MethodNotAllowed => S::METHOD_NOT_ALLOWED,
+        },
     };
-    if let ApiError::Internal(cause) = &e {
-        tracing::error!(error = ?cause, "internal error");
-    }
+    let message = e.message();
     let mut body = json!({
         "error": status.canonical_reason().unwrap_or("Error"),
-        "message": e.to_string(),
+        "message": message,
         "code": status.as_u16(),
     });
+    let details = e.details();
     match &e {
-        ApiError::InvalidInput { details, .. } if !details.is_empty() => {
-            body["details"] = json!(details);
-        }
-        ApiError::InvalidCode { .. } | ApiError::NoPendingSetup
-            if status == StatusCode::BAD_REQUEST =>
+        _ if !details.is_empty() => body["details"] = json!(details),
+        Failure::Service(E::InvalidCode | E::NoPendingSetup)
+        | Failure::SignIn(E::InvalidCode | E::NoPendingSetup)
+            if status == S::BAD_REQUEST =>
         {
-            body["details"] = json!([{ "field": "code", "message": e.to_string() }]);
+            body["details"] = json!([{ "field": "code", "message": message }]);
         }
-        _ if status == StatusCode::CONFLICT => body["details"] = json!("Resource already exists"),
+        _ if status == S::CONFLICT => body["details"] = json!("Resource already exists"),
         _ => {}
     }
     let response = (status, Json(body)).into_response();
@@ -80,7 +105,7 @@ async fn signed_in(
     state: &AppState,
     tokens: AuthTokens,
     extra: serde_json::Value,
-) -> Result<Response, ApiError> {
+) -> Result<Response, Failure> {
     let user = profile::account(state, &tokens.user_id).await?;
     let mut body = json!({ "user": { "id": user.id, "email": user.email } });
     if let (Some(body), Some(extra)) = (body.as_object_mut(), extra.as_object()) {
@@ -121,7 +146,7 @@ async fn verify(
         let (token, code) = mfa_step(body)?;
         let tokens = mfa::verify_login(&state, &meta, &token, code, false)
             .await
-            .map_err(ApiError::on_login)?;
+            .map_err(Failure::SignIn)?;
         signed_in(&state, tokens, json!({})).await
     };
     result.await.unwrap_or_else(error)
@@ -137,7 +162,7 @@ async fn enroll(
         let claims = authenticate(&state, &headers, COOKIE).await?;
         empty_body(body)?;
         let setup = mfa::setup(&state, &meta, &claims, None).await?;
-        Ok::<_, ApiError>(
+        Ok::<_, Failure>(
             Json(json!({
                 "secret": setup.secret.as_str(),
                 "otpauth_url": setup.otpauth_uri.as_str(),
@@ -163,10 +188,10 @@ async fn confirm(
     let result = async {
         let claims = authenticate(&state, &headers, COOKIE).await?;
         let body: ConfirmBody = read_json(body)?;
-        let code = TotpCode::parse(&body.code).map_err(|m| ApiError::invalid_field("code", m))?;
+        let code = TotpCode::parse(&body.code).map_err(|m| Refusal::invalid_field("code", m))?;
         let codes = mfa::confirm(&state, &meta, &claims, Some(code), None, None).await?;
         let codes: Vec<&str> = codes.iter().map(|c| c.as_str()).collect();
-        Ok::<_, ApiError>(Json(json!({ "backup_codes": codes })).into_response())
+        Ok::<_, Failure>(Json(json!({ "backup_codes": codes })).into_response())
     };
     result.await.unwrap_or_else(error)
 }

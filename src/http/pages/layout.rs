@@ -292,7 +292,8 @@ impl Problem {
         )
     }
 
-    /// The plain-words version of a service error that no page handles specially.
+    /// The plain-words version of a service error that no page handles specially: the one
+    /// place the pages translate each service error.
     pub fn from_service(e: Error) -> Self {
         use StatusCode as S;
         match e {
@@ -347,7 +348,21 @@ impl Problem {
                     "Nothing was changed. Try again in a moment.",
                 )
             }
-            other => Self::new(S::BAD_REQUEST, "That didn't work.", other.to_string()),
+            other @ (Error::Unauthorized
+            | Error::InvalidToken
+            | Error::InvalidChallenge
+            | Error::SecretMismatch
+            | Error::NoPendingSetup
+            | Error::MfaAlreadyEnabled
+            | Error::MfaNotEnabled
+            | Error::AdminRequired
+            | Error::StepUpRequired { .. }
+            | Error::NotFound
+            | Error::LastAdmin
+            | Error::TooManyFactors
+            | Error::InvalidCredential) => {
+                Self::new(S::BAD_REQUEST, "That didn't work.", other.to_string())
+            }
         }
     }
 }
