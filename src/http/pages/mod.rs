@@ -123,14 +123,20 @@ pub fn router(state: &AppState, edge: &Arc<Edge>) -> Router<AppState> {
     Router::new()
         .route("/", get(|| async { navigation::see_other("/account") }))
         .route("/login", get(login::login_form).post(login::login))
-        .route("/login/mfa", get(second_step::code_form).post(second_step::verify_code))
+        .route(
+            "/login/mfa",
+            get(second_step::code_form).post(second_step::verify_code),
+        )
         .route("/login/mfa/passkey", post(second_step::verify_passkey))
         .route("/login/passkey", post(login::passkey_login))
         .route(
             "/login/recovery",
             get(second_step::recovery_form).post(second_step::verify_recovery),
         )
-        .route("/register", get(register::register_form).post(register::register))
+        .route(
+            "/register",
+            get(register::register_form).post(register::register),
+        )
         .merge(signed_in)
         .layer(from_fn_with_state(Arc::clone(&pages), browser))
         .route("/assets/pages.css", get(layout::stylesheet))
