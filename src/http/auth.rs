@@ -1,4 +1,5 @@
-//! `/auth/*`: register, login, verify-mfa, refresh, password change, logout.
+//! `/auth/*`: register, login, verify-mfa, refresh, password change, logout (passkey
+//! sign-in in `passkey_auth.rs`, step-up in `stepup.rs`).
 
 use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
@@ -18,7 +19,6 @@ use crate::domain::codes::MfaCode;
 use crate::domain::email::Email;
 use crate::domain::password::Password;
 use crate::service::accounts::{self, LoginOutcome, LoginRequest, PasswordChange};
-use crate::service::stepup::{self, Proof};
 use crate::service::{mfa, passkeys, sessions, AppState};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -30,13 +30,8 @@ pub fn hashing_router() -> OpenApiRouter<AppState> {
         .routes(routes!(register))
         .routes(routes!(login))
         .routes(routes!(verify_mfa))
-        .routes(routes!(verify_mfa_passkey_options))
-        .routes(routes!(passkey_options))
-        .routes(routes!(passkey_login))
         .routes(routes!(refresh))
         .routes(routes!(change_password))
-        .routes(routes!(step_up))
-        .routes(routes!(step_up_passkey_options))
 }
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -188,7 +183,7 @@ struct VerifyMfaBody {
     remember_device: Option<bool>,
 }
 
-fn challenge_token(raw: &str) -> Result<&str, Refusal> {
+pub(super) fn challenge_token(raw: &str) -> Result<&str, Refusal> {
     let token = raw.trim();
     if TokenHasher::is_well_formed(token) {
         Ok(token)
@@ -229,100 +224,6 @@ async fn verify_mfa(
         _ => return Err(Refusal::invalid_field("code", "send either `code` or `passkey`").into()),
     }
     .map_err(ApiError::on_login)?;
-    Ok(auth_response(&state, tokens, None))
-}
-
-#[derive(Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-struct ChallengeBody {
-    mfa_challenge_token: String,
-}
-
-#[derive(Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-struct PasskeyOptionsBody {
-    /// PublicKeyCredentialRequestOptions in JSON form (WebAuthn Level 3
-    /// `parseRequestOptionsFromJSON`).
-    public_key: serde_json::Value,
-}
-
-/// Request options for the challenge's user's passkeys (the second factor).
-#[utoipa::path(post, path = "/auth/verify-mfa/passkey/options", tag = "auth", request_body = ChallengeBody,
-    responses(
-        (status = 200, description = "The request options", body = PasskeyOptionsBody),
-        (status = 400, description = "`invalid_input` (no passkey)", body = ErrorBody),
-        (status = 401, description = "`invalid_challenge`", body = ErrorBody),
-        (status = 429, description = "`too_many_attempts` or `rate_limited`", body = ErrorBody),
-        Always))]
-async fn verify_mfa_passkey_options(
-    State(state): State<AppState>,
-    ApiJson(body): ApiJson<ChallengeBody>,
-) -> ApiResult<Json<PasskeyOptionsBody>> {
-    let token = challenge_token(&body.mfa_challenge_token)?;
-    let public_key = passkeys::mfa_options(&state, token)
-        .await
-        .map_err(ApiError::on_login)?;
-    Ok(Json(PasskeyOptionsBody { public_key }))
-}
-
-#[derive(Deserialize, ToSchema)]
-struct EmptyBody {}
-
-#[derive(Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-struct PasswordlessOptionsBody {
-    /// PublicKeyCredentialRequestOptions in JSON form, for discoverable credentials.
-    public_key: serde_json::Value,
-    passkey_challenge_token: String,
-}
-
-/// Starts a passwordless login with a discoverable passkey.
-#[utoipa::path(post, path = "/auth/passkey/options", tag = "auth", request_body = EmptyBody,
-    responses(
-        (status = 200, description = "The request options and the ceremony's token", body = PasswordlessOptionsBody),
-        (status = 429, description = "`rate_limited`", body = ErrorBody),
-        Always))]
-async fn passkey_options(
-    State(state): State<AppState>,
-    ApiJson(_empty): ApiJson<EmptyBody>,
-) -> ApiResult<Json<PasswordlessOptionsBody>> {
-    let ceremony = passkeys::passwordless_options(&state).await?;
-    Ok(Json(PasswordlessOptionsBody {
-        public_key: ceremony.public_key,
-        passkey_challenge_token: ceremony.token,
-    }))
-}
-
-#[derive(Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-struct PasskeyLoginBody {
-    passkey_challenge_token: String,
-    /// AuthenticationResponseJSON.
-    passkey: serde_json::Value,
-}
-
-/// Logs in with a passkey alone (`amr: ["hwk","user","mfa"]`).
-#[utoipa::path(post, path = "/auth/passkey/login", tag = "auth", request_body = PasskeyLoginBody,
-    responses(
-        (status = 200, description = "An `AuthResponse`", body = AuthBody),
-        (status = 401, description = "`invalid_credentials`", body = ErrorBody),
-        (status = 403, description = "`account_disabled`, or `cross_site_request`", body = ErrorBody),
-        (status = 429, description = "`rate_limited`", body = ErrorBody),
-        Always))]
-async fn passkey_login(
-    State(state): State<AppState>,
-    Meta(meta): Meta,
-    ApiJson(body): ApiJson<PasskeyLoginBody>,
-) -> ApiResult<Response> {
-    let token = body.passkey_challenge_token.trim();
-    if !TokenHasher::is_well_formed(token) {
-        return Err(Refusal::invalid_field(
-            "passkeyChallengeToken",
-            "is not a passkey challenge token",
-        )
-        .into());
-    }
-    let tokens = passkeys::login(&state, &meta, token, &body.passkey).await?;
     Ok(auth_response(&state, tokens, None))
 }
 
@@ -402,67 +303,4 @@ async fn logout(
     sessions::logout(&state, &meta, &claims).await?;
     let clear = access_cookie(&state, "", 0);
     Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, clear)]).into_response())
-}
-
-#[derive(Deserialize, ToSchema)]
-struct StepUpBody {
-    /// A code from the authenticator app or a recovery code (users with MFA).
-    code: Option<String>,
-    /// The password (users without MFA).
-    password: Option<String>,
-    /// An AuthenticationResponseJSON answering `POST /auth/step-up/passkey/options`.
-    passkey: Option<serde_json::Value>,
-}
-
-/// Proves the session again (a code with MFA on, else the password): fresh tokens for the
-/// same session, whose `auth_time` is now.
-#[utoipa::path(post, path = "/auth/step-up", tag = "auth", request_body = StepUpBody,
-    security(("bearer" = []), ("cookie" = [])),
-    responses(
-        (status = 200, description = "An `AuthResponse` for the same session", body = AuthBody),
-        (status = 401, description = "`unauthorized`, `invalid_code` or `invalid_credentials`", body = ErrorBody),
-        (status = 403, description = "`cross_site_request`", body = ErrorBody),
-        (status = 429, description = "`too_many_attempts` or `rate_limited`", body = ErrorBody),
-        Always))]
-async fn step_up(
-    State(state): State<AppState>,
-    Meta(meta): Meta,
-    Auth(claims): Auth,
-    ApiJson(body): ApiJson<StepUpBody>,
-) -> ApiResult<Response> {
-    let proof = match (body.code.as_deref(), body.password.as_deref(), body.passkey) {
-        (Some(code), None, None) => {
-            Proof::Code(MfaCode::parse(code).map_err(|m| Refusal::invalid_field("code", m))?)
-        }
-        (None, Some(password), None) => Proof::Password(
-            Password::for_login(password).map_err(|m| Refusal::invalid_field("password", m))?,
-        ),
-        (None, None, Some(passkey)) => Proof::Passkey(passkey),
-        _ => {
-            return Err(Refusal::invalid_field(
-                "code",
-                "send one of `code` or `passkey` (with MFA on) or `password`",
-            )
-            .into())
-        }
-    };
-    let tokens = stepup::step_up(&state, &meta, &claims, proof)
-        .await
-        .map_err(ApiError::on_login)?;
-    Ok(auth_response(&state, tokens, None))
-}
-
-/// Request options for the caller's passkeys, to step up with (bound to the session).
-#[utoipa::path(post, path = "/auth/step-up/passkey/options", tag = "auth",
-    security(("bearer" = []), ("cookie" = [])),
-    responses(
-        (status = 200, description = "The request options", body = PasskeyOptionsBody),
-        (status = 400, description = "`invalid_input` (no passkey)", body = ErrorBody),
-        Authed, Always))]
-async fn step_up_passkey_options(
-    State(state): State<AppState>,
-    Auth(claims): Auth,
-) -> ApiResult<Json<PasskeyOptionsBody>> {
-    let public_key = passkeys::step_up_options(&state, &claims).await?;
-    Ok(Json(PasskeyOptionsBody { public_key }))
 }

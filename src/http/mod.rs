@@ -42,9 +42,11 @@ mod mfa;
 /// The OpenAPI document and the `/docs` page.
 pub mod openapi;
 pub mod pages;
+mod passkey_auth;
 /// The HTTP server: connections, header timeout, graceful shutdown.
 pub mod serve;
 mod sessions;
+mod stepup;
 
 /// Largest request body accepted.
 pub const BODY_LIMIT: usize = 64 * 1024;
@@ -54,6 +56,8 @@ pub const BODY_LIMIT: usize = 64 * 1024;
 /// run a passkey ceremony.
 fn native(edge: Option<&Arc<edge::Edge>>) -> OpenApiRouter<AppState> {
     let mut hashing = auth::hashing_router()
+        .merge(passkey_auth::hashing_router())
+        .merge(stepup::hashing_router())
         .merge(mfa::hashing_router())
         .merge(factors::passkey_router());
     if let Some(edge) = edge {
