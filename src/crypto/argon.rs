@@ -110,9 +110,12 @@ impl Ticket {
                 }
                 running.fetch_add(1, Ordering::SeqCst);
                 let started = std::time::Instant::now();
-                let _ = reply.send(f(worker));
+                let answer = f(worker);
                 metrics::histogram!("twofold_argon2_duration_seconds").record(started.elapsed());
+                // Counted as done before the answer goes out: whoever reads the load after
+                // receiving it sees this job finished.
                 running.fetch_sub(1, Ordering::SeqCst);
+                let _ = reply.send(answer);
             }))
             .map_err(|_| {
                 self.argon.waiting.fetch_sub(1, Ordering::SeqCst);
