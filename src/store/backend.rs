@@ -1459,10 +1459,12 @@ macro_rules! impl_store {
                 Ok(total)
             }
 
+            #[cfg(feature = "test-hooks")]
             async fn crash_writer_for_tests(&self, keep_down: bool) {
                 self.crash_writer(keep_down).await
             }
 
+            #[cfg(feature = "test-hooks")]
             fn release_writer_for_tests(&self) {
                 self.release_writer()
             }

@@ -658,10 +658,10 @@ pub trait Store: OperatorStore + Send + Sync + 'static {
     /// Test hook: makes the write path fail as if its connection died (SQLite: the
     /// group-commit writer panics; with `keep_down` it cannot be restarted until
     /// [`Store::release_writer_for_tests`]). Other backends ignore it.
-    #[doc(hidden)]
+    #[cfg(feature = "test-hooks")]
     async fn crash_writer_for_tests(&self, _keep_down: bool) {}
     /// Test hook: lets a writer crashed with `keep_down` restart.
-    #[doc(hidden)]
+    #[cfg(feature = "test-hooks")]
     fn release_writer_for_tests(&self) {}
 
     /// Appends one audit event on its own.

@@ -75,8 +75,10 @@ impl PgStore {
     }
 
     /// PostgreSQL has no writer task to crash.
+    #[cfg(feature = "test-hooks")]
     async fn crash_writer(&self, _keep_down: bool) {}
 
+    #[cfg(feature = "test-hooks")]
     fn release_writer(&self) {}
 
     /// Applies the embedded migrations (sqlx serializes concurrent migrators with an

@@ -135,7 +135,8 @@ impl SqliteStore {
     }
 
     /// Makes the running writer panic mid-batch; with `keep_down` it is not restarted
-    /// until [`Self::release_writer`].
+    /// until [`Self::release_writer`]. A test hook.
+    #[cfg(feature = "test-hooks")]
     async fn crash_writer(&self, keep_down: bool) {
         self.health.held_down.store(keep_down, Ordering::SeqCst);
         let crash =
@@ -147,6 +148,7 @@ impl SqliteStore {
         }
     }
 
+    #[cfg(feature = "test-hooks")]
     fn release_writer(&self) {
         self.health.held_down.store(false, Ordering::SeqCst);
     }
