@@ -13,7 +13,7 @@ use crate::crypto::seal::totp_aad;
 use crate::domain::audit::AuditKind;
 use crate::domain::codes;
 use crate::domain::otpauth;
-use crate::store::{AuditEvent, TotpRecord};
+use crate::store::{AuditEvent, Enrollment, TotpRecord};
 
 /// What `setup` returns.
 pub struct Setup {
@@ -70,6 +70,36 @@ pub(super) async fn pending_record(
         created_at: now,
         expires_at: now + state.settings.mfa_setup_ttl,
     })
+}
+
+/// Stores `pending` (the sealed `secret`) as the user's pending enrollment of kind
+/// `enrollment`, with `audit`. When the store refuses it because a master-key rotation
+/// committed since it was sealed, it is sealed again once under the newest key (503 when
+/// this instance cannot). `false`: refused for the user's factors (the caller says why).
+pub(super) async fn store_pending(
+    state: &AppState,
+    mut pending: TotpRecord,
+    secret: &[u8],
+    enrollment: Enrollment,
+    audit: &AuditEvent,
+) -> Result<bool> {
+    if state
+        .store
+        .put_pending_totp(&pending, enrollment, audit)
+        .await?
+    {
+        return Ok(true);
+    }
+    let newest = super::keys::sealer_for_new_values(state).await?;
+    if newest.key_id() == pending.key_id {
+        return Ok(false);
+    }
+    pending.key_id = newest.key_id();
+    pending.sealed_secret = newest.seal(secret, totp_aad(&pending.user_id).as_bytes());
+    Ok(state
+        .store
+        .put_pending_totp(&pending, enrollment, audit)
+        .await?)
 }
 
 /// What an enrollment shows of `secret`: base32, the Key Uri and its QR code.

@@ -6,7 +6,7 @@ use serde_json::json;
 use zeroize::Zeroizing;
 
 use super::attempts::ensure_open;
-use super::enrollment::{added_event, open_secret, pending_record, present, Setup};
+use super::enrollment::{added_event, open_secret, pending_record, present, store_pending, Setup};
 use super::error::{Error, Result};
 use super::proof::{finish, require, totp_proof};
 use super::purpose::SETUP;
@@ -80,32 +80,16 @@ pub async fn add_totp(
         return Err(Error::TooManyFactors);
     }
     let secret = codes::generate_secret();
-    let mut pending = pending_record(state, user_id, &secret, name.clone()).await?;
+    let pending = pending_record(state, user_id, &secret, name).await?;
+    let factor_id = pending.factor_id.clone();
     let audit = state.event(
         AuditKind::MfaFactorSetupStarted,
         Some(user_id),
         meta,
-        json!({ "factorId": pending.factor_id, "type": "totp" }),
+        json!({ "factorId": factor_id, "type": "totp" }),
     );
-    let mut stored = state
-        .store
-        .put_pending_totp(&pending, Enrollment::Another { max_factors: max }, &audit)
-        .await?;
-    if !stored {
-        // A master-key rotation committed since the secret was sealed: sealed again once,
-        // under the newest key (or 503).
-        let newest = super::keys::sealer_for_new_values(state).await?.key_id();
-        if newest != pending.key_id {
-            let factor_id = pending.factor_id.clone();
-            pending = pending_record(state, user_id, &secret, name).await?;
-            pending.factor_id = factor_id;
-            stored = state
-                .store
-                .put_pending_totp(&pending, Enrollment::Another { max_factors: max }, &audit)
-                .await?;
-        }
-    }
-    if !stored {
+    let enrollment = Enrollment::Another { max_factors: max };
+    if !store_pending(state, pending, &secret, enrollment, &audit).await? {
         // MFA went off, or the last free place was taken, meanwhile.
         return Err(match state.store.user_by_id(user_id).await? {
             Some(u) if u.mfa_enabled_at.is_some() => Error::TooManyFactors,
@@ -113,10 +97,7 @@ pub async fn add_totp(
         });
     }
     let setup = present(state, &user.email, &secret, state.settings.mfa_setup_ttl)?;
-    Ok(PendingTotp {
-        factor_id: pending.factor_id,
-        setup,
-    })
+    Ok(PendingTotp { factor_id, setup })
 }
 
 /// The pending TOTP factor `factor_id` again, while it lasts (a page shown again keeps

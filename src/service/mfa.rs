@@ -8,7 +8,7 @@ use zeroize::Zeroizing;
 
 use super::attempts::ensure_open;
 pub use super::enrollment::Setup;
-use super::enrollment::{added_event, open_secret, pending_record, present};
+use super::enrollment::{added_event, open_secret, pending_record, present, store_pending};
 use super::error::{Error, Result};
 use super::proof::{finish, issue_recovery_codes, mfa_proof, recovery_audit, require, totp_proof};
 use super::sessions::{self, AuthTokens, NewLogin};
@@ -59,24 +59,10 @@ pub async fn setup(
     super::recent::require_recent(state, caller).await?;
     let secret = codes::generate_secret();
     let audit = state.event(AuditKind::MfaSetupStarted, Some(&user.id), meta, json!({}));
-    let mut sealed_under = None;
-    loop {
-        let pending = pending_record(state, &user.id, &secret, device_name.clone()).await?;
-        if state
-            .store
-            .put_pending_totp(&pending, Enrollment::First, &audit)
-            .await?
-        {
-            break;
-        }
-        // MFA enabled meanwhile (the store decides, in the same statement), or a master-key
-        // rotation committed since the secret was sealed: sealed again once, under the
-        // newest key, or 503.
-        let newest = super::keys::sealer_for_new_values(state).await?.key_id();
-        if newest == pending.key_id || sealed_under == Some(newest) {
-            return Err(Error::MfaAlreadyEnabled);
-        }
-        sealed_under = Some(newest);
+    let pending = pending_record(state, &user.id, &secret, device_name).await?;
+    if !store_pending(state, pending, &secret, Enrollment::First, &audit).await? {
+        // MFA was enabled meanwhile (the store decides, in the same statement).
+        return Err(Error::MfaAlreadyEnabled);
     }
     present(state, &user.email, &secret, state.settings.mfa_setup_ttl)
 }
