@@ -43,8 +43,7 @@ pub(super) async fn count_failure(
         return Err(Error::Locked { retry_after });
     }
     if after.locked_until > before.locked_until {
-        tracing::warn!(%user_id, %purpose, "locked after repeated failures");
-        metrics::counter!("twofold_lockouts_total", "purpose" => purpose.as_str()).increment(1);
+        lock_started(user_id, purpose);
         let details =
             json!({ "purpose": purpose.as_str(), "lockedForSeconds": after.locked_until - now });
         state
@@ -53,4 +52,58 @@ pub(super) async fn count_failure(
             .await?;
     }
     Ok(())
+}
+
+/// Admits (counts) one attempt of `purpose` before costly work, in one statement; 429
+/// when the purpose is locked or its budget is taken by attempts still being checked.
+pub(super) async fn admit(state: &AppState, user_id: &str, purpose: Purpose) -> Result<()> {
+    let now = state.now();
+    let policy = state.mfa_policy();
+    if state
+        .store
+        .admit_code(user_id, purpose.as_str(), now, policy.max_failures)
+        .await?
+    {
+        return Ok(());
+    }
+    let retry_after = state
+        .store
+        .lock_remaining(user_id, purpose.as_str(), now)
+        .await?
+        .unwrap_or_else(|| policy.lock_seconds(0) as u64);
+    Err(Error::Locked { retry_after })
+}
+
+/// Settles a wrong attempt that [`admit`] already counted: writes `audit`, and starts the
+/// lock (audited as `lock_event`) when the budget is spent.
+pub(super) async fn admitted_failure(
+    state: &AppState,
+    meta: &RequestMeta,
+    user_id: &str,
+    purpose: Purpose,
+    audit: &[AuditEvent],
+    lock_event: AuditKind,
+) -> Result<()> {
+    let locked = state.event(
+        lock_event,
+        Some(user_id),
+        meta,
+        json!({ "purpose": purpose.as_str() }),
+    );
+    let now = state.now();
+    let policy = state.mfa_policy();
+    if state
+        .store
+        .code_failed(user_id, purpose.as_str(), now, policy, audit, locked)
+        .await?
+    {
+        lock_started(user_id, purpose);
+    }
+    Ok(())
+}
+
+/// A lock of `purpose` started for `user_id`: logged and counted.
+fn lock_started(user_id: &str, purpose: Purpose) {
+    tracing::warn!(%user_id, %purpose, "locked after repeated failures");
+    metrics::counter!("twofold_lockouts_total", "purpose" => purpose.as_str()).increment(1);
 }

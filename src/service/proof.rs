@@ -5,7 +5,7 @@
 use serde_json::json;
 use zeroize::Zeroizing;
 
-use super::attempts::count_failure;
+use super::attempts::{admit, admitted_failure, count_failure};
 use super::enrollment::open_secret;
 use super::error::{Error, Result};
 use super::purpose::Purpose;
@@ -148,20 +148,9 @@ async fn recovery_proof(
         return Ok(None);
     }
     let ticket = state.argon.reserve()?;
-    let now = state.now();
-    let policy = state.mfa_policy();
-    if !state
-        .store
-        .admit_code(user_id, purpose.as_str(), now, policy.max_failures)
-        .await?
-    {
+    if let Err(locked) = admit(state, user_id, purpose).await {
         count_verification(purpose, "recovery", "locked");
-        let retry_after = state
-            .store
-            .lock_remaining(user_id, purpose.as_str(), now)
-            .await?
-            .unwrap_or_else(|| policy.lock_seconds(0) as u64);
-        return Err(Error::Locked { retry_after });
+        return Err(locked);
     }
     let hashes = candidates.iter().map(|c| c.code_hash.clone()).collect();
     match ticket.find_recovery_code(code.as_str(), hashes).await? {
@@ -171,21 +160,7 @@ async fn recovery_proof(
         })),
         None => {
             let audit = failure_events(state, meta, user_id, purpose, "wrong_code");
-            let locked = state.event(
-                AuditKind::MfaLocked,
-                Some(user_id),
-                meta,
-                json!({ "purpose": purpose }),
-            );
-            if state
-                .store
-                .code_failed(user_id, purpose.as_str(), now, policy, &audit, locked)
-                .await?
-            {
-                tracing::warn!(%user_id, %purpose, "locked after repeated failures");
-                metrics::counter!("twofold_lockouts_total", "purpose" => purpose.as_str())
-                    .increment(1);
-            }
+            admitted_failure(state, meta, user_id, purpose, &audit, AuditKind::MfaLocked).await?;
             count_verification(purpose, "recovery", "invalid");
             Err(Error::InvalidCode)
         }
