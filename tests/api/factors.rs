@@ -279,22 +279,7 @@ async fn rename_and_delete_down_to_mfa_off_ending_every_trust() {
     .await;
 
     // A trusted browser...
-    app.next_step();
-    let challenge = app.challenge(&e.user).await;
-    let code = oathtool(&e.secret, now(&app));
-    let answer = json_of(
-        assert_status(
-            app.post(
-                "/auth/verify-mfa",
-                json!({ "mfaChallengeToken": challenge, "code": code, "rememberDevice": true }),
-                None,
-            )
-            .await,
-            StatusCode::OK,
-        )
-        .await,
-    )
-    .await;
+    let answer = app.remembered_login(&e, true).await;
     let device = answer["deviceToken"].as_str().unwrap().to_owned();
     let skipped = json_of(
         app.login_with_device(&e.user.email, &e.user.password, &device)

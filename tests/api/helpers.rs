@@ -423,6 +423,23 @@ impl TestApp {
         body["mfaChallengeToken"].as_str().unwrap().to_owned()
     }
 
+    /// A login of `e` with a fresh code that asks (or not) to trust this browser: its answer.
+    pub async fn remembered_login(&self, e: &Enrolled, remember: bool) -> Value {
+        self.next_step();
+        let challenge = self.challenge(&e.user).await;
+        let code = oathtool(&e.secret, now(self));
+        let body =
+            json!({ "mfaChallengeToken": challenge, "code": code, "rememberDevice": remember });
+        json_of(
+            assert_status(
+                self.post("/auth/verify-mfa", body, None).await,
+                StatusCode::OK,
+            )
+            .await,
+        )
+        .await
+    }
+
     pub async fn verify_mfa(&self, challenge: &str, code: &str) -> Response {
         self.post(
             "/auth/verify-mfa",

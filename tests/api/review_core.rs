@@ -213,22 +213,7 @@ async fn a_trusted_browser_login_is_no_proof_for_step_up_or_the_admin_api() {
     let bin = |args: &[&str]| crate::operate::cli(&app, args);
     crate::operate::exits(&bin(&["admin", "grant", &e.user.email]), 0);
     // A code login that trusts this browser, then a password login presenting it.
-    app.next_step();
-    let challenge = app.challenge(&e.user).await;
-    let code = oathtool(&e.secret, now(&app));
-    let first = json_of(
-        assert_status(
-            app.post(
-                "/auth/verify-mfa",
-                json!({ "mfaChallengeToken": challenge, "code": code, "rememberDevice": true }),
-                None,
-            )
-            .await,
-            StatusCode::OK,
-        )
-        .await,
-    )
-    .await;
+    let first = app.remembered_login(&e, true).await;
     let device = first["deviceToken"].as_str().unwrap();
     let trusted = json_of(
         assert_status(
@@ -565,22 +550,7 @@ async fn a_device_token_costs_known_and_unknown_emails_the_same_writes() {
 async fn parallel_logins_with_one_trusted_browser_come_out_trusted_once() {
     let app = TestApp::spawn_with(|s| s.remember_device_days = 30).await;
     let e = app.enrolled_user().await;
-    app.next_step();
-    let challenge = app.challenge(&e.user).await;
-    let code = oathtool(&e.secret, now(&app));
-    let first = json_of(
-        assert_status(
-            app.post(
-                "/auth/verify-mfa",
-                json!({ "mfaChallengeToken": challenge, "code": code, "rememberDevice": true }),
-                None,
-            )
-            .await,
-            StatusCode::OK,
-        )
-        .await,
-    )
-    .await;
+    let first = app.remembered_login(&e, true).await;
     let device = first["deviceToken"].as_str().unwrap();
     let requests = (0..8)
         .map(|_| {

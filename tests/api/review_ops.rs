@@ -261,22 +261,7 @@ async fn signing_another_session_out_or_untrusting_a_browser_needs_a_recent_sign
 
     // DELETE /devices/{id}: the same rule.
     let e = app.enrolled_user().await;
-    app.next_step();
-    let challenge = app.challenge(&e.user).await;
-    let code = oathtool(&e.secret, now(&app));
-    let remembered = json_of(
-        assert_status(
-            app.post(
-                "/auth/verify-mfa",
-                json!({ "mfaChallengeToken": challenge, "code": code, "rememberDevice": true }),
-                None,
-            )
-            .await,
-            StatusCode::OK,
-        )
-        .await,
-    )
-    .await;
+    let remembered = app.remembered_login(&e, true).await;
     let token = remembered["accessToken"].as_str().unwrap().to_owned();
     let sessions = json_of(app.get("/sessions", Some(&token)).await).await;
     let device = sessions["trustedDevices"][0]["id"].as_str().unwrap();

@@ -13,22 +13,6 @@ async fn app_remembering(days: i64) -> TestApp {
     TestApp::spawn_with(|s| s.remember_device_days = days).await
 }
 
-/// An MFA login that asks to be remembered: its answer.
-async fn remembered_login(app: &TestApp, e: &Enrolled, remember: bool) -> Value {
-    app.next_step();
-    let challenge = app.challenge(&e.user).await;
-    let code = oathtool(&e.secret, now(app));
-    let body = json!({ "mfaChallengeToken": challenge, "code": code, "rememberDevice": remember });
-    json_of(
-        assert_status(
-            app.post("/auth/verify-mfa", body, None).await,
-            StatusCode::OK,
-        )
-        .await,
-    )
-    .await
-}
-
 /// A password login presenting `device`: its answer.
 async fn login_with(app: &TestApp, e: &Enrolled, device: &str) -> Value {
     json_of(
@@ -50,7 +34,7 @@ fn device_of(answer: &Value) -> String {
 async fn a_remembered_browser_skips_the_code_and_carries_its_trust() {
     let app = app_remembering(30).await;
     let e = app.enrolled_user().await;
-    let first = remembered_login(&app, &e, true).await;
+    let first = app.remembered_login(&e, true).await;
     let trusted = device_of(&first);
 
     let second = login_with(&app, &e, &trusted).await;
@@ -77,16 +61,16 @@ async fn a_remembered_browser_skips_the_code_and_carries_its_trust() {
 async fn no_trust_without_the_setting_or_the_request() {
     let app = app_remembering(0).await;
     let e = app.enrolled_user().await;
-    let device = device_of(&remembered_login(&app, &e, true).await);
+    let device = device_of(&app.remembered_login(&e, true).await);
     assert_eq!(login_with(&app, &e, &device).await["mfaRequired"], true);
 
     let app = app_remembering(30).await;
     let e = app.enrolled_user().await;
-    let device = device_of(&remembered_login(&app, &e, false).await);
+    let device = device_of(&app.remembered_login(&e, false).await);
     assert_eq!(login_with(&app, &e, &device).await["mfaRequired"], true);
     // Another user's trusted device token does not skip this user's code.
     let other = app.enrolled_user().await;
-    let theirs = device_of(&remembered_login(&app, &other, true).await);
+    let theirs = device_of(&app.remembered_login(&other, true).await);
     assert_eq!(login_with(&app, &e, &theirs).await["mfaRequired"], true);
 }
 
@@ -96,7 +80,7 @@ async fn trust_ends_with_mfa_off_a_password_change_a_delete_and_time() {
 
     // Turning MFA off (and on again) ends it.
     let e = app.enrolled_user().await;
-    let answer = remembered_login(&app, &e, true).await;
+    let answer = app.remembered_login(&e, true).await;
     let device = device_of(&answer);
     let token = answer["accessToken"].as_str().unwrap();
     app.next_step();
@@ -119,7 +103,7 @@ async fn trust_ends_with_mfa_off_a_password_change_a_delete_and_time() {
 
     // A password change ends it.
     let e = app.enrolled_user().await;
-    let answer = remembered_login(&app, &e, true).await;
+    let answer = app.remembered_login(&e, true).await;
     let device = device_of(&answer);
     let token = answer["accessToken"].as_str().unwrap();
     assert_status(
@@ -139,7 +123,7 @@ async fn trust_ends_with_mfa_off_a_password_change_a_delete_and_time() {
 
     // DELETE /devices/{id} ends it (once).
     let e = app.enrolled_user().await;
-    let answer = remembered_login(&app, &e, true).await;
+    let answer = app.remembered_login(&e, true).await;
     let device = device_of(&answer);
     let token = answer["accessToken"].as_str().unwrap();
     let sessions = json_of(app.get("/sessions", Some(token)).await).await;
@@ -165,7 +149,7 @@ async fn trust_ends_with_mfa_off_a_password_change_a_delete_and_time() {
 
     // Time ends it.
     let e = app.enrolled_user().await;
-    let device = device_of(&remembered_login(&app, &e, true).await);
+    let device = device_of(&app.remembered_login(&e, true).await);
     app.clock.advance(30 * 86_400 + 1);
     assert_eq!(login_with(&app, &e, &device).await["mfaRequired"], true);
 }
