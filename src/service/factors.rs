@@ -10,11 +10,12 @@ use super::enrollment::{added_event, open_secret, pending_record, present, store
 use super::error::{Error, Result};
 use super::proof::{finish, require, totp_proof};
 use super::purpose::SETUP;
+use super::spend::Effect;
 use super::{AppState, RequestMeta};
 use crate::crypto::jwt::Claims;
 use crate::domain::audit::AuditKind;
 use crate::domain::codes::{self, TotpCode};
-use crate::store::{Enrollment, FactorDeleted, FactorRecord, MfaEffect};
+use crate::store::{Enrollment, FactorDeleted, FactorRecord};
 
 /// A factor as shown to its owner.
 #[derive(Debug, Clone)]
@@ -148,7 +149,7 @@ pub async fn confirm_totp(
     let proof = totp_proof(&secret, &code, now);
     let proof = require(state, meta, user_id, SETUP, proof, "totp").await?;
     let audit = [added_event(state, meta, user_id, factor_id, "totp")];
-    let effect = MfaEffect::AddTotp {
+    let effect = Effect::AddTotp {
         credential: crate::store::TotpRecord {
             created_at: now,
             expires_at: i64::MAX,

@@ -38,7 +38,7 @@ pub struct Unsealed {
 
 /// Opens the database's keys with `master`: records it as the first master key of a new
 /// (or pre-rotation) database, or checks that it is the current one.
-pub async fn unseal(store: &dyn Store, master: &MasterKey, now: i64) -> anyhow::Result<Unsealed> {
+pub async fn unseal(store: &Store, master: &MasterKey, now: i64) -> anyhow::Result<Unsealed> {
     let derived = master.derive();
     let mut keys = store.master_keys().await?;
     if keys.is_empty() {
@@ -187,7 +187,7 @@ pub async fn sealer_for_new_values(state: &AppState) -> Result<Arc<Sealer>, Erro
 /// Loads the signing keys (creating the first one if the database has none; several
 /// instances starting at once race on a fixed id, so exactly one is created).
 pub async fn load_ring(
-    store: &dyn Store,
+    store: &Store,
     sealer: &Sealer,
     issuer: &str,
     audience: &str,
@@ -291,7 +291,7 @@ pub struct SigningRotation {
 /// `twofold keys rotate-signing`: a new key becomes current; the previous one is retired
 /// (kept for verification and in the JWKS for one access-token lifetime).
 pub async fn rotate_signing(
-    store: &dyn Store,
+    store: &Store,
     sealer: &Sealer,
     access_token_ttl: i64,
     now: i64,
@@ -319,7 +319,7 @@ pub struct MasterRotation {
 /// new key recorded, in one transaction. If anything cannot be opened, or the new key is
 /// the current one, nothing changes.
 pub async fn rotate_master(
-    store: &dyn Store,
+    store: &Store,
     current: &MasterKey,
     new: &MasterKey,
     now: i64,

@@ -1,6 +1,6 @@
 //! TOTP enrollment (setup, confirm), the MFA step of login, recovery codes, disabling, and
 //! the per-user, per-purpose lockout of wrong codes. Every success is one store transaction
-//! ([`Store::complete_mfa`](crate::store::Store::complete_mfa)) that spends the proof.
+//! ([`spend`](super::spend::spend)) that spends the proof.
 
 use serde_json::json;
 use subtle::ConstantTimeEq;
@@ -12,13 +12,14 @@ use super::enrollment::{added_event, open_secret, pending_record, present, store
 use super::error::{Error, Result};
 use super::proof::{finish, issue_recovery_codes, mfa_proof, recovery_audit, require, totp_proof};
 use super::sessions::{self, AuthTokens, NewLogin};
+use super::spend::{Effect, MfaProof};
 use super::{AppState, RequestMeta};
 use crate::crypto::jwt::Claims;
 use crate::crypto::token::TokenHasher;
 use crate::domain::audit::AuditKind;
 use crate::domain::codes::{self, MfaCode, TotpCode};
 use crate::domain::lockout::seconds_left;
-use crate::store::{ChallengeRecord, Enrollment, MfaEffect, MfaProof, Refund, TotpRecord};
+use crate::store::{ChallengeRecord, Enrollment, Refund, TotpRecord};
 
 pub use super::purpose::{LOGIN, MANAGE, SETUP};
 /// Label of challenge-token hashes.
@@ -147,7 +148,7 @@ pub async fn confirm(
         ),
         added_event(state, meta, user_id, &pending.factor_id, "totp"),
     ];
-    let effect = MfaEffect::Enable {
+    let effect = Effect::Enable {
         credential: TotpRecord {
             device_name,
             created_at: now,
@@ -200,7 +201,7 @@ pub async fn regenerate(
         user_id,
         MANAGE,
         proof,
-        MfaEffect::Regenerate {
+        Effect::Regenerate {
             recovery,
             others: sessions::others(
                 state,
@@ -235,7 +236,7 @@ pub async fn disable(
         user_id,
         MANAGE,
         proof,
-        MfaEffect::Disable {
+        Effect::Disable {
             others: sessions::others(state, meta, user_id, &caller.sid, "mfa_disabled"),
         },
         &audit,

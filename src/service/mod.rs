@@ -34,11 +34,13 @@ pub mod purpose;
 pub mod recent;
 /// Sessions and tokens: issuing, refresh, logout, authentication, listing, revoking.
 pub mod sessions;
+/// The background sweep of expired state.
+/// Spending a second-factor proof: the one unit of work of every MFA effect.
+pub mod spend;
 /// What every use case is handed: the store, keys, settings, clock, hashing pool.
 mod state;
 /// Step-up: recent proof for sensitive actions, and proving it again.
 pub mod stepup;
-/// The background sweep of expired state.
 pub mod sweep;
 /// Which audit events become which webhook events.
 pub mod webhook_types;

@@ -12,11 +12,11 @@ use super::mfa::{complete_login, open_challenge};
 use super::proof::{cloned, require};
 use super::purpose::{Purpose, LOGIN};
 use super::sessions::{AuthTokens, NewLogin};
+use super::spend::{spend, MfaProof, PasskeyUse, Refused as NotSpent};
 use super::{AppState, RequestMeta};
 use crate::crypto::jwt::Claims;
 use crate::crypto::token::TokenHasher;
 use crate::domain::audit::AuditKind;
-use crate::store::{MfaOutcome, MfaProof, PasskeyUse};
 
 use super::ceremonies::*;
 
@@ -294,24 +294,24 @@ pub async fn login(
         meta,
         json!({ "amr": amr, "sessionId": login.session.id, "factorId": accepted.used.factor_id }),
     )];
-    let outcome = state
-        .store
-        .complete_mfa(
-            &user.id,
-            PASSKEY.as_str(),
-            state.now(),
-            MfaProof::Passkey(accepted.used),
-            login.effect(None, false),
-            &audit,
-        )
-        .await?;
-    match outcome {
-        MfaOutcome::Done => login.tokens(state),
-        MfaOutcome::CounterRegressed => {
+    let proof = MfaProof::Passkey(accepted.used);
+    let purpose = PASSKEY.as_str();
+    let spent = spend(
+        &state.store,
+        &user.id,
+        purpose,
+        state.now(),
+        proof,
+        login.effect(None, false),
+        &audit,
+    );
+    match spent.await? {
+        Ok(()) => login.tokens(state),
+        Err(NotSpent::CounterRegressed) => {
             cloned(state, meta, &user.id, PASSKEY).await;
             Err(Error::InvalidCredentials)
         }
-        MfaOutcome::Locked(retry_after) => Err(Error::Locked { retry_after }),
-        _ => Err(Error::InvalidCredentials),
+        Err(NotSpent::Locked(retry_after)) => Err(Error::Locked { retry_after }),
+        Err(_) => Err(Error::InvalidCredentials),
     }
 }

@@ -21,7 +21,10 @@ use super::{AppState, RequestMeta};
 use crate::crypto::jwt::Claims;
 use crate::crypto::token::TokenHasher;
 use crate::domain::audit::AuditKind;
-use crate::store::{NewPasskey, PasskeyAdded};
+use crate::store::{
+    audit, ceremonies, factors, users, AuditEvent, NewPasskey, OtherSessions, RecoveryCodeRecord,
+    Store,
+};
 use zeroize::Zeroizing;
 
 use super::ceremonies::*;
@@ -166,31 +169,79 @@ pub async fn register_finish(
         meta,
         json!({ "factorId": passkey.id, "type": "passkey" }),
     )];
-    let added = state
-        .store
-        .add_passkey(
-            &hash,
-            &passkey,
-            state.settings.max_factors,
-            &recovery,
-            now,
-            &audit,
-            &enabled,
-            &super::sessions::others(state, meta, user_id, &caller.sid, "mfa_enabled"),
-        )
-        .await?;
-    match added {
-        PasskeyAdded::Added { first } => Ok(Registered {
-            factor: Factor {
-                id: passkey.id,
-                kind: "passkey".into(),
-                name: passkey.name,
-                created_at: now,
-                last_used_at: None,
-            },
-            recovery_codes: if first { recovery_codes } else { None },
-        }),
-        PasskeyAdded::CeremonyGone | PasskeyAdded::Duplicate => Err(Error::InvalidCredential),
-        PasskeyAdded::TooManyFactors => Err(Error::TooManyFactors),
-    }
+    let others = super::sessions::others(state, meta, user_id, &caller.sid, "mfa_enabled");
+    let max = state.settings.max_factors;
+    let unit = Addition {
+        hash,
+        passkey: passkey.clone(),
+        recovery,
+        others,
+        now,
+        max,
+    };
+    let first = add(&state.store, unit, &audit, &enabled).await??;
+    Ok(Registered {
+        factor: Factor {
+            id: passkey.id,
+            kind: "passkey".into(),
+            name: passkey.name,
+            created_at: now,
+            last_used_at: None,
+        },
+        recovery_codes: if first { recovery_codes } else { None },
+    })
+}
+
+/// What adding a passkey writes.
+struct Addition {
+    hash: Vec<u8>,
+    passkey: NewPasskey,
+    recovery: Vec<RecoveryCodeRecord>,
+    others: OtherSessions,
+    now: i64,
+    max: i64,
+}
+
+/// In one transaction: spends the claimed registration ceremony and adds the passkey (at
+/// most `max` factors); for the user's first factor MFA turns on with its recovery codes.
+/// Writes `audit`, and `first_audit` too when MFA turned on. Whether it was the first.
+async fn add(
+    store: &Store,
+    unit: Addition,
+    audit: &[AuditEvent],
+    first_audit: &[AuditEvent],
+) -> crate::store::StoreResult<Result<bool>> {
+    let (audit, first_audit) = (audit.to_vec(), first_audit.to_vec());
+    store
+        .write(Vec::new(), move |conn| {
+            Box::pin(async move {
+                let Addition {
+                    hash,
+                    passkey: p,
+                    recovery,
+                    others,
+                    now,
+                    max,
+                } = unit;
+                users::lock_user(conn, &p.user_id).await?;
+                if !ceremonies::take_claimed_registration(conn, &hash, now, &p.user_id).await? {
+                    return Ok((false, Err(Error::InvalidCredential)));
+                }
+                let count = factors::count_factors(conn, &p.user_id).await?;
+                if count >= max {
+                    return Ok((false, Err(Error::TooManyFactors)));
+                }
+                if !factors::insert_passkey(conn, &p).await? {
+                    return Ok((false, Err(Error::InvalidCredential)));
+                }
+                let first = count == 0;
+                if first {
+                    factors::mfa_on(conn, &p.user_id, &recovery, &others, now).await?;
+                    audit::insert_audits(conn, &first_audit).await?;
+                }
+                audit::insert_audits(conn, &audit).await?;
+                Ok((true, Ok(first)))
+            })
+        })
+        .await
 }

@@ -9,11 +9,12 @@ use super::attempts::{admit, admitted_failure, count_failure};
 use super::enrollment::open_secret;
 use super::error::{Error, Result};
 use super::purpose::Purpose;
+use super::spend::{spend, Effect, MfaProof, Refused};
 use super::{AppState, RequestMeta};
 use crate::domain::audit::AuditKind;
 use crate::domain::codes::{self, MfaCode, RecoveryCode, TotpCode};
 use crate::domain::totp::{self, TotpParams};
-use crate::store::{AuditEvent, MfaEffect, MfaOutcome, MfaProof, RecoveryCodeRecord, TotpRecord};
+use crate::store::{AuditEvent, RecoveryCodeRecord, TotpRecord};
 
 /// Steps accepted on either side of the current one.
 const WINDOW: u64 = 1;
@@ -217,43 +218,45 @@ pub(super) async fn finish(
     user_id: &str,
     purpose: Purpose,
     proof: MfaProof,
-    effect: MfaEffect,
+    effect: Effect,
     audit: &[AuditEvent],
 ) -> Result<()> {
     let now = state.now();
     let method = method_of(&proof);
-    let outcome = state
-        .store
-        .complete_mfa(user_id, purpose.as_str(), now, proof, effect, audit)
-        .await?;
-    let label = match outcome {
-        MfaOutcome::Done => Some("ok"),
-        MfaOutcome::Locked(_) => Some("locked"),
-        MfaOutcome::Replayed => Some("replay"),
-        MfaOutcome::CodeUsed => Some("invalid"),
+    let refused = match spend(
+        &state.store,
+        user_id,
+        purpose.as_str(),
+        now,
+        proof,
+        effect,
+        audit,
+    )
+    .await?
+    {
+        Ok(()) => {
+            count_verification(purpose, method, "ok");
+            return Ok(());
+        }
+        Err(refused) => refused,
+    };
+    let label = match refused {
+        Refused::Locked(_) => Some("locked"),
+        Refused::Replayed => Some("replay"),
+        Refused::CodeUsed => Some("invalid"),
         _ => None,
     };
     if let Some(label) = label {
         count_verification(purpose, method, label);
     }
-    match outcome {
-        MfaOutcome::Done => Ok(()),
-        MfaOutcome::Locked(retry_after) => Err(Error::Locked { retry_after }),
-        MfaOutcome::Replayed => Err(failure(state, meta, user_id, purpose, "replayed_code").await),
-        MfaOutcome::CodeUsed => {
-            Err(failure(state, meta, user_id, purpose, "used_recovery_code").await)
-        }
-        MfaOutcome::ChallengeGone => Err(Error::InvalidChallenge),
-        MfaOutcome::NoPendingSetup => Err(Error::NoPendingSetup),
-        MfaOutcome::AlreadyEnabled => Err(Error::MfaAlreadyEnabled),
-        MfaOutcome::NotEnabled => Err(Error::MfaNotEnabled),
-        MfaOutcome::SessionGone => Err(Error::Unauthorized),
-        MfaOutcome::TooManyFactors => Err(Error::TooManyFactors),
-        MfaOutcome::CeremonyGone => {
-            Err(failure(state, meta, user_id, purpose, "replayed_assertion").await)
-        }
-        MfaOutcome::CounterRegressed => Err(cloned(state, meta, user_id, purpose).await),
-    }
+    Err(match refused {
+        Refused::Locked(retry_after) => Error::Locked { retry_after },
+        Refused::Replayed => failure(state, meta, user_id, purpose, "replayed_code").await,
+        Refused::CodeUsed => failure(state, meta, user_id, purpose, "used_recovery_code").await,
+        Refused::CeremonyGone => failure(state, meta, user_id, purpose, "replayed_assertion").await,
+        Refused::CounterRegressed => cloned(state, meta, user_id, purpose).await,
+        Refused::Because(error) => error,
+    })
 }
 
 /// The audit events of a code of `purpose` that did not verify, for `reason`.

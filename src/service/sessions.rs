@@ -5,13 +5,14 @@
 use serde_json::json;
 
 use super::error::{Error, Result};
+use super::spend::Effect;
 use super::{AppState, RequestMeta};
 use crate::crypto::jwt::Claims;
 use crate::crypto::token::TokenHasher;
 use crate::domain::audit::AuditKind;
 use crate::store::{
-    AuditEvent, DeviceTrust, MfaEffect, NewDeviceToken, NewRefreshToken, OtherSessions, Refund,
-    RotateOutcome, SessionRecord, SessionStart, SessionUse, TrustedDevice,
+    AuditEvent, DeviceTrust, NewDeviceToken, NewRefreshToken, OtherSessions, Refund, RotateOutcome,
+    SessionRecord, SessionStart, SessionUse, TrustedDevice,
 };
 
 /// Label of refresh-token hashes.
@@ -115,8 +116,8 @@ impl NewLogin {
     }
 
     /// The store effect that starts this login, consuming `challenge_hash` when given.
-    pub fn effect(&self, challenge_hash: Option<Vec<u8>>, reset_counter: bool) -> MfaEffect {
-        MfaEffect::Login {
+    pub fn effect(&self, challenge_hash: Option<Vec<u8>>, reset_counter: bool) -> Effect {
+        Effect::Login {
             challenge_hash,
             session: self.session.clone(),
             refresh: self.refresh.clone(),

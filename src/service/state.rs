@@ -28,7 +28,7 @@ pub struct Keys {
 #[derive(Clone)]
 pub struct AppState {
     /// The database.
-    pub store: Arc<dyn Store>,
+    pub store: Arc<Store>,
     /// Server keys.
     pub keys: Arc<Keys>,
     /// Settings in effect.

@@ -11,12 +11,13 @@ use super::guard::{self, Attempt};
 use super::proof::{finish, mfa_proof, recovery_audit, require};
 use super::purpose::MANAGE;
 use super::sessions::{new_refresh_token, tokens_for, AuthTokens};
+use super::spend::Effect;
 use super::{AppState, RequestMeta};
 use crate::crypto::jwt::Claims;
 use crate::domain::audit::AuditKind;
 use crate::domain::codes::MfaCode;
 use crate::domain::password::Password;
-use crate::store::{MfaEffect, StepUp};
+use crate::store::StepUp;
 
 /// What a step-up presents.
 pub enum Proof {
@@ -93,7 +94,7 @@ pub async fn step_up(
             user_id,
             MANAGE,
             proof,
-            MfaEffect::StepUp(step),
+            Effect::StepUp(step),
             &audit,
         )
         .await?;

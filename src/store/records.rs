@@ -1,11 +1,11 @@
 //! What the store reads and writes: the records of each aggregate (users, sessions and
 //! tokens, guards, factors and ceremonies, audit events), the outcomes of its single-use
-//! decisions, and the MFA effects a proof is spent with. Plain data, no SQL.
+//! decisions. Plain data, no SQL.
 
 use crate::domain::audit::AuditKind;
 
 /// A user as stored.
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone)]
 pub struct UserRecord {
     pub id: String,
     pub email: String,
@@ -31,7 +31,7 @@ pub struct NewUser {
 }
 
 /// A signing key as stored: its private seed sealed under the master key.
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone)]
 pub struct SigningKeyRecord {
     pub id: i64,
     pub kid: String,
@@ -43,7 +43,7 @@ pub struct SigningKeyRecord {
 }
 
 /// A session (one login) as stored.
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone)]
 pub struct SessionRecord {
     pub id: String,
     pub user_id: String,
@@ -59,7 +59,6 @@ pub struct SessionRecord {
     /// The `User-Agent` of its creation or last refresh.
     pub user_agent: Option<String>,
     /// The user's roles, space separated, when read with the session (for its tokens).
-    #[sqlx(default)]
     pub roles: String,
     /// When the session last proved who the person is: its login, or a step-up.
     pub auth_time: i64,
@@ -120,7 +119,7 @@ impl std::fmt::Debug for DeviceTrust {
 }
 
 /// A trusted browser of a user, as `GET /sessions` lists it.
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone)]
 pub struct TrustedDevice {
     pub id: String,
     pub created_at: i64,
@@ -169,11 +168,10 @@ pub struct AuditEvent {
 }
 
 /// One audit event as stored.
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone)]
 pub struct AuditRecord {
     pub id: i64,
     pub user_id: Option<String>,
-    #[sqlx(rename = "type")]
     pub kind: String,
     pub at: i64,
     pub ip: Option<String>,
@@ -182,7 +180,7 @@ pub struct AuditRecord {
 }
 
 /// An active TOTP factor, or a pending (unconfirmed) one.
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone)]
 pub struct TotpRecord {
     /// The factor's id (pending: the id it will have; empty for a setup started before
     /// factors had ids).
@@ -200,7 +198,7 @@ pub struct TotpRecord {
 
 /// A recovery code as stored: a peppered Argon2id PHC string, and its lookup tag (16 bits
 /// of a keyed hash of the user and the code; `None` for codes issued before tags).
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone)]
 pub struct RecoveryCodeRecord {
     pub id: String,
     pub code_hash: String,
@@ -238,7 +236,7 @@ pub enum SessionStart {
 }
 
 /// An unused recovery code a typed code may be, and how many unused codes the user has.
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone)]
 pub struct RecoveryCandidate {
     pub id: String,
     pub code_hash: String,
@@ -246,7 +244,7 @@ pub struct RecoveryCandidate {
 }
 
 /// Everything `GET /mfa/status` shows, read in one query.
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone)]
 pub struct MfaStatusRecord {
     pub enabled_at: Option<i64>,
     /// The name of the oldest TOTP factor.
@@ -259,7 +257,7 @@ pub struct MfaStatusRecord {
 
 /// An MFA challenge as stored, read together with what answering it needs: the user's
 /// `login` lock and TOTP credential (one query on the hot path of `verify-mfa`).
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone)]
 pub struct ChallengeRecord {
     pub user_id: String,
     pub expires_at: i64,
@@ -277,12 +275,11 @@ pub struct ChallengeRecord {
     /// The user's roles, space separated.
     pub roles: Option<String>,
     /// The user's TOTP factors.
-    #[sqlx(skip)]
     pub totp: Vec<TotpRecord>,
 }
 
 /// A factor as listed (`GET /mfa/factors`); a passkey's with its stored credential.
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone)]
 pub struct FactorRecord {
     pub id: String,
     /// `totp` or `passkey`.
@@ -295,7 +292,6 @@ pub struct FactorRecord {
     /// A passkey's last accepted signature counter.
     pub sign_count: i64,
     /// The owner (read when a passkey is looked up by its credential id).
-    #[sqlx(default)]
     pub user_id: String,
 }
 
@@ -313,23 +309,13 @@ pub struct NewPasskey {
 }
 
 /// A WebAuthn ceremony in progress: the library's state, kept server side.
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone)]
 pub struct CeremonyRecord {
     pub user_id: Option<String>,
     pub purpose: String,
     pub name: Option<String>,
     pub state: String,
     pub expires_at: i64,
-}
-
-/// An accepted passkey assertion, spent with its ceremony in the transaction of its effect.
-#[derive(Debug, Clone)]
-pub struct PasskeyUse {
-    pub ceremony_hash: Vec<u8>,
-    pub purpose: &'static str,
-    pub factor_id: String,
-    pub sign_count: i64,
-    pub credential: String,
 }
 
 /// What deleting a factor did.
@@ -342,68 +328,6 @@ pub enum FactorDeleted {
     },
 }
 
-/// What finishing a passkey registration did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PasskeyAdded {
-    Added {
-        first: bool,
-    },
-    /// The registration was spent, expired or another user's.
-    CeremonyGone,
-    /// The credential is registered already (to anyone).
-    Duplicate,
-    TooManyFactors,
-}
-
-/// What proves the user holds the second factor, consumed in the same transaction as
-/// the effect: a TOTP step (must be above every step accepted before) or a recovery code.
-#[derive(Debug, Clone)]
-pub enum MfaProof {
-    /// A step of TOTP factor `factor` (`None`: the pending enrollment's secret, checked
-    /// against the user's floor).
-    TotpStep { factor: Option<String>, step: i64 },
-    /// A passkey assertion (its ceremony spent, its counter moved forward).
-    Passkey(PasskeyUse),
-    RecoveryCode {
-        id: String,
-        /// Unused codes left once this one is spent (as read before spending it).
-        remaining: usize,
-    },
-}
-
-/// What a verified MFA operation changes.
-#[derive(Debug, Clone)]
-pub enum MfaEffect {
-    /// `verify-mfa`: consume the challenge, start a session, remember the device. The
-    /// lock is checked by the statement that spends the proof; `reset_counter` says
-    /// whether the counter had anything to reset when the challenge was read.
-    Login {
-        /// The MFA challenge to consume (`None`: a passwordless passkey login).
-        challenge_hash: Option<Vec<u8>>,
-        session: SessionRecord,
-        refresh: NewRefreshToken,
-        device: NewDeviceToken,
-        reset_counter: bool,
-    },
-    /// `setup/confirm`: the pending secret becomes the credential; a new batch of codes.
-    Enable {
-        credential: TotpRecord,
-        recovery: Vec<RecoveryCodeRecord>,
-        others: OtherSessions,
-    },
-    /// `factors/totp/confirm`: the pending secret becomes another factor (at most `max`).
-    AddTotp { credential: TotpRecord, max: i64 },
-    /// Replace the batch of recovery codes.
-    Regenerate {
-        recovery: Vec<RecoveryCodeRecord>,
-        others: OtherSessions,
-    },
-    /// Remove the credential, its codes, any pending setup and every open challenge.
-    Disable { others: OtherSessions },
-    /// A step-up of the live session `session` ([`StepUp`]).
-    StepUp(StepUp),
-}
-
 /// A step-up: the session proved itself again at `at` with `amr`; its unused refresh
 /// tokens are spent and `refresh` becomes its refresh token.
 #[derive(Debug, Clone)]
@@ -412,29 +336,4 @@ pub struct StepUp {
     pub amr: String,
     pub at: i64,
     pub refresh: NewRefreshToken,
-}
-
-/// How a [`Store::complete_mfa`](super::Store::complete_mfa) ended. Anything but `Done` changed nothing.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum MfaOutcome {
-    Done,
-    /// The purpose is locked for this many seconds.
-    Locked(u64),
-    /// The TOTP step is not above the last accepted one.
-    Replayed,
-    /// The recovery code was used (by a concurrent request).
-    CodeUsed,
-    /// The challenge was consumed or expired meanwhile.
-    ChallengeGone,
-    NoPendingSetup,
-    AlreadyEnabled,
-    NotEnabled,
-    /// The session of a step-up was revoked or expired meanwhile.
-    SessionGone,
-    /// `max_factors` reached.
-    TooManyFactors,
-    /// The WebAuthn ceremony was spent or expired meanwhile.
-    CeremonyGone,
-    /// The passkey's counter did not move forward: a cloned authenticator, or a race.
-    CounterRegressed,
 }

@@ -360,15 +360,6 @@ pub(super) const SWEEP_OUTBOX: &str = "DELETE FROM webhook_outbox WHERE seq IN \
          AND NOT EXISTS (SELECT 1 FROM users u WHERE u.id = o.user_id)) \
      ORDER BY seq LIMIT $2)";
 
-/// The parts of a `verify-mfa` success (see `apply_login`).
-pub(super) struct LoginEffect {
-    pub challenge_hash: Option<Vec<u8>>,
-    pub session: super::SessionRecord,
-    pub refresh: super::NewRefreshToken,
-    pub device: super::NewDeviceToken,
-    pub reset_counter: bool,
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

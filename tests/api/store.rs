@@ -4,11 +4,13 @@
 use std::sync::Arc;
 
 use twofold::domain::lockout::LockPolicy;
+use twofold::service::error::Error;
+use twofold::service::spend::{spend, Effect, MfaProof, Refused};
 use twofold::store::*;
 
 use crate::helpers::*;
 
-async fn store() -> (Arc<dyn Store>, tempfile::TempDir) {
+async fn store() -> (Arc<Store>, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
     let url = if backend_is_postgres() {
         fresh_postgres_database().await
@@ -54,7 +56,7 @@ fn used_at(at: i64) -> SessionUse {
     }
 }
 
-async fn user(store: &dyn Store, id: &str) {
+async fn user(store: &Store, id: &str) {
     let u = NewUser {
         id: id.into(),
         email: format!("{id}@example.com"),
@@ -89,6 +91,27 @@ async fn duplicate_email_is_a_unique_violation_and_writes_nothing() {
 }
 
 /// A TOTP proof: a step of factor `factor`, or of the pending enrollment.
+/// Spends a proof through the service's unit of work; how it ended, by name.
+async fn complete_mfa(
+    store: &Store,
+    user_id: &str,
+    purpose: &'static str,
+    now: i64,
+    proof: MfaProof,
+    effect: Effect,
+    audit: &[AuditEvent],
+) -> StoreResult<String> {
+    let ended = spend(store, user_id, purpose, now, proof, effect, audit).await?;
+    Ok(match ended {
+        Ok(()) => "done".into(),
+        Err(Refused::Locked(s)) => format!("locked {s}"),
+        Err(Refused::Replayed) => "replayed".into(),
+        Err(Refused::Because(Error::MfaNotEnabled)) => "not enabled".into(),
+        Err(Refused::Because(Error::NoPendingSetup)) => "no pending setup".into(),
+        Err(other) => format!("{other:?}"),
+    })
+}
+
 fn step(factor: Option<&str>, step: i64) -> MfaProof {
     MfaProof::TotpStep {
         factor: factor.map(str::to_owned),
@@ -117,17 +140,24 @@ async fn a_totp_step_is_spent_once_and_never_an_earlier_one() {
         )
         .await
         .unwrap();
-    let enable = MfaEffect::Enable {
+    let enable = Effect::Enable {
         credential: pending.clone(),
         recovery: vec![],
         others: others("u1"),
     };
-    let done = store
-        .complete_mfa("u1", "setup", 10, step(None, 50), enable.clone(), &[])
-        .await
-        .unwrap();
-    assert_eq!(done, MfaOutcome::Done);
-    let regen = MfaEffect::Regenerate {
+    let done = complete_mfa(
+        &store,
+        "u1",
+        "setup",
+        10,
+        step(None, 50),
+        enable.clone(),
+        &[],
+    )
+    .await
+    .unwrap();
+    assert_eq!(done, "done");
+    let regen = Effect::Regenerate {
         recovery: vec![RecoveryCodeRecord {
             id: "c1".into(),
             code_hash: "h".into(),
@@ -136,11 +166,18 @@ async fn a_totp_step_is_spent_once_and_never_an_earlier_one() {
         others: others("u1"),
     };
     for n in [50, 49] {
-        let again = store
-            .complete_mfa("u1", "manage", 10, step(Some("f1"), n), regen.clone(), &[])
-            .await
-            .unwrap();
-        assert_eq!(again, MfaOutcome::Replayed);
+        let again = complete_mfa(
+            &store,
+            "u1",
+            "manage",
+            10,
+            step(Some("f1"), n),
+            regen.clone(),
+            &[],
+        )
+        .await
+        .unwrap();
+        assert_eq!(again, "replayed");
     }
     assert!(
         store
@@ -150,47 +187,53 @@ async fn a_totp_step_is_spent_once_and_never_an_earlier_one() {
             .is_empty(),
         "a refused proof changes nothing"
     );
-    let ok = store
-        .complete_mfa("u1", "manage", 10, step(Some("f1"), 51), regen.clone(), &[])
+    let ok = complete_mfa(
+        &store,
+        "u1",
+        "manage",
+        10,
+        step(Some("f1"), 51),
+        regen.clone(),
+        &[],
+    )
+    .await
+    .unwrap();
+    assert_eq!(ok, "done");
+    let used = complete_mfa(
+        &store,
+        "u1",
+        "manage",
+        10,
+        MfaProof::RecoveryCode {
+            id: "c1".into(),
+            remaining: 0,
+        },
+        Effect::Disable {
+            others: others("u1"),
+        },
+        &[],
+    )
+    .await
+    .unwrap();
+    assert_eq!(used, "done");
+    let twice = complete_mfa(
+        &store,
+        "u1",
+        "manage",
+        10,
+        step(Some("f1"), 52),
+        Effect::Disable {
+            others: others("u1"),
+        },
+        &[],
+    )
+    .await
+    .unwrap();
+    assert_eq!(twice, "not enabled");
+    let no_pending = complete_mfa(&store, "u1", "setup", 10, step(None, 53), enable, &[])
         .await
         .unwrap();
-    assert_eq!(ok, MfaOutcome::Done);
-    let used = store
-        .complete_mfa(
-            "u1",
-            "manage",
-            10,
-            MfaProof::RecoveryCode {
-                id: "c1".into(),
-                remaining: 0,
-            },
-            MfaEffect::Disable {
-                others: others("u1"),
-            },
-            &[],
-        )
-        .await
-        .unwrap();
-    assert_eq!(used, MfaOutcome::Done);
-    let twice = store
-        .complete_mfa(
-            "u1",
-            "manage",
-            10,
-            step(Some("f1"), 52),
-            MfaEffect::Disable {
-                others: others("u1"),
-            },
-            &[],
-        )
-        .await
-        .unwrap();
-    assert_eq!(twice, MfaOutcome::NotEnabled);
-    let no_pending = store
-        .complete_mfa("u1", "setup", 10, step(None, 53), enable, &[])
-        .await
-        .unwrap();
-    assert_eq!(no_pending, MfaOutcome::NoPendingSetup);
+    assert_eq!(no_pending, "no pending setup");
 }
 
 #[tokio::test]
@@ -231,20 +274,20 @@ async fn failures_lock_and_double_and_a_lock_refuses_success() {
         Some(40),
         "a failure while locked is not counted"
     );
-    let outcome = store
-        .complete_mfa(
-            "u1",
-            "login",
-            150,
-            step(Some("f1"), 5),
-            MfaEffect::Disable {
-                others: others("u1"),
-            },
-            &[],
-        )
-        .await
-        .unwrap();
-    assert_eq!(outcome, MfaOutcome::Locked(10));
+    let outcome = complete_mfa(
+        &store,
+        "u1",
+        "login",
+        150,
+        step(Some("f1"), 5),
+        Effect::Disable {
+            others: others("u1"),
+        },
+        &[],
+    )
+    .await
+    .unwrap();
+    assert_eq!(outcome, "locked 10");
     for _ in 0..3 {
         store
             .record_failure("u1", "login", 200, policy, &[])
@@ -437,28 +480,26 @@ async fn a_factor_that_replaces_a_deleted_one_starts_above_its_last_step() {
                 )
                 .await
                 .unwrap());
-            let enable = MfaEffect::Enable {
+            let enable = Effect::Enable {
                 credential: record,
                 recovery: vec![],
                 others: others("u1"),
             };
-            store
-                .complete_mfa("u1", "setup", 10, step(None, at), enable, &[])
+            complete_mfa(&store, "u1", "setup", 10, step(None, at), enable, &[])
                 .await
                 .unwrap()
         }
     };
-    assert_eq!(enroll("f1", 50).await, MfaOutcome::Done);
+    assert_eq!(enroll("f1", 50).await, "done");
     // The factor accepts step 60 at login, then is deleted (MFA goes off).
-    let regen = MfaEffect::Regenerate {
+    let regen = Effect::Regenerate {
         recovery: vec![],
         others: others("u1"),
     };
-    let used = store
-        .complete_mfa("u1", "manage", 10, step(Some("f1"), 60), regen, &[])
+    let used = complete_mfa(&store, "u1", "manage", 10, step(Some("f1"), 60), regen, &[])
         .await
         .unwrap();
-    assert_eq!(used, MfaOutcome::Done);
+    assert_eq!(used, "done");
     assert_eq!(
         store
             .delete_factor("u1", "f1", &[], &[], &others("u1"), 61)
@@ -467,6 +508,6 @@ async fn a_factor_that_replaces_a_deleted_one_starts_above_its_last_step() {
         FactorDeleted::Deleted { mfa_off: true }
     );
     // An enrollment whose code is at or below step 60 is a code that may have been seen.
-    assert_eq!(enroll("f2", 60).await, MfaOutcome::Replayed);
-    assert_eq!(enroll("f2", 61).await, MfaOutcome::Done);
+    assert_eq!(enroll("f2", 60).await, "replayed");
+    assert_eq!(enroll("f2", 61).await, "done");
 }
