@@ -4,6 +4,7 @@
 //! users by the email the operator types; what is printed (lines, tables, JSON lines) is
 //! decided here.
 
+use super::failure::explain;
 use std::io::Write;
 
 use clap::Subcommand;
@@ -90,19 +91,23 @@ pub(super) async fn run(state: &AppState, command: AdminCommand) -> anyhow::Resu
         }
         AdminCommand::Grant { email } => {
             let id = user_id(state, &email).await?;
-            admin::set_admin(state, &cli, &id, true).await?;
+            admin::set_admin(state, &cli, &id, true)
+                .await
+                .map_err(explain)?;
             println!("{email}: is an admin (from its next login)");
             Ok(())
         }
         AdminCommand::Revoke { email } => {
             let id = user_id(state, &email).await?;
-            admin::set_admin(state, &cli, &id, false).await?;
+            admin::set_admin(state, &cli, &id, false)
+                .await
+                .map_err(explain)?;
             println!("{email}: is no longer an admin");
             Ok(())
         }
         AdminCommand::Unlock { email } => {
             let id = user_id(state, &email).await?;
-            admin::unlock(state, &cli, &id).await?;
+            admin::unlock(state, &cli, &id).await.map_err(explain)?;
             println!("{email}: every lock and failure counter cleared");
             Ok(())
         }
@@ -111,7 +116,9 @@ pub(super) async fn run(state: &AppState, command: AdminCommand) -> anyhow::Resu
         } => {
             anyhow::ensure!(!reason.trim().is_empty(), "--reason must not be empty");
             let id = user_id(state, &email).await?;
-            admin::reset_mfa(state, &cli, &id, Some(&reason)).await?;
+            admin::reset_mfa(state, &cli, &id, Some(&reason))
+                .await
+                .map_err(explain)?;
             println!(
                 "{email}: MFA reset (authenticator, recovery codes and pending setup removed; every session revoked); the user logs in with the password and enrolls again"
             );
@@ -155,7 +162,9 @@ async fn audit(
     limit: i64,
     json: bool,
 ) -> anyhow::Result<()> {
-    let events = admin::audit(state, user, kind, None, limit).await?;
+    let events = admin::audit(state, user, kind, None, limit)
+        .await
+        .map_err(explain)?;
     let mut out = std::io::stdout().lock();
     if !json {
         writeln!(

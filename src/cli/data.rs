@@ -3,6 +3,7 @@
 //! elsewhere). Each reads or writes a file the operator names, which no other command
 //! does, so the handling of those files (a private copy, standard input) lives here.
 
+use super::failure::explain;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
@@ -104,7 +105,7 @@ async fn import_totp(state: &AppState, file: &Path) -> anyhow::Result<()> {
             }
             Err(e) => {
                 failed += 1;
-                format!("skipped: {e}")
+                format!("skipped: {:#}", explain(e))
             }
         };
         println!("line {}: {email}: {outcome}", n + 1);

@@ -21,6 +21,7 @@ use crate::startup::{check_settings, open_state, MasterKeySource};
 mod admin;
 mod check_config;
 mod data;
+mod failure;
 mod keys;
 mod serve;
 mod settings;

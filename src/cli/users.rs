@@ -2,6 +2,7 @@
 //! user by the email an operator types. The other `admin` commands name users by email
 //! too, so the lookup and its "no user with email" message live here, once.
 
+use super::failure::explain;
 use std::io::Write;
 
 use clap::Subcommand;
@@ -51,7 +52,9 @@ pub(super) async fn run(state: &AppState, command: UserCommand) -> anyhow::Resul
     let cli = Actor::Cli;
     match command {
         UserCommand::List { email, limit, json } => {
-            let page = admin::list_users(state, email.as_deref(), limit, None).await?;
+            let page = admin::list_users(state, email.as_deref(), limit, None)
+                .await
+                .map_err(explain)?;
             let mut out = std::io::stdout().lock();
             if !json {
                 writeln!(
@@ -88,7 +91,7 @@ pub(super) async fn run(state: &AppState, command: UserCommand) -> anyhow::Resul
         }
         UserCommand::Show { email } => {
             let id = user_id(state, &email).await?;
-            let d = admin::user(state, &id).await?;
+            let d = admin::user(state, &id).await.map_err(explain)?;
             println!(
                 "{}",
                 serde_json::to_string_pretty(&serde_json::json!({
@@ -108,30 +111,26 @@ pub(super) async fn run(state: &AppState, command: UserCommand) -> anyhow::Resul
         }
         UserCommand::Disable { email, reason } => {
             let id = user_id(state, &email).await?;
-            admin::set_disabled(state, &cli, &id, true, Some(&reason)).await?;
+            admin::set_disabled(state, &cli, &id, true, Some(&reason))
+                .await
+                .map_err(explain)?;
             println!("{email}: disabled; every session revoked");
             Ok(())
         }
         UserCommand::Enable { email, reason } => {
             let id = user_id(state, &email).await?;
-            admin::set_disabled(state, &cli, &id, false, Some(&reason)).await?;
+            admin::set_disabled(state, &cli, &id, false, Some(&reason))
+                .await
+                .map_err(explain)?;
             println!("{email}: enabled");
             Ok(())
         }
         UserCommand::Delete { email } => {
             let id = user_id(state, &email).await?;
-            admin::delete(state, &cli, &id).await?;
+            admin::delete(state, &cli, &id).await.map_err(explain)?;
             println!("{email}: deleted (its audit trail is kept)");
             Ok(())
         }
-    }
-}
-
-/// The error of a service call about `email`, with "no such user" in the operator's words.
-fn not_found(email: &str) -> impl FnOnce(ServiceError) -> anyhow::Error + '_ {
-    move |e| match e {
-        ServiceError::NotFound => anyhow::anyhow!("no user with email {email}"),
-        other => anyhow::Error::new(other),
     }
 }
 
@@ -139,5 +138,8 @@ fn not_found(email: &str) -> impl FnOnce(ServiceError) -> anyhow::Error + '_ {
 pub(super) async fn user_id(state: &AppState, email: &str) -> anyhow::Result<String> {
     admin::user_id_by_email(state, email)
         .await
-        .map_err(not_found(email))
+        .map_err(|e| match e {
+            ServiceError::NotFound => anyhow::anyhow!("no user with email {email}"),
+            other => explain(other),
+        })
 }

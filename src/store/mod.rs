@@ -14,6 +14,7 @@ pub mod audit;
 pub mod backup;
 pub mod ceremonies;
 pub mod db;
+pub mod devices;
 pub mod factors;
 pub mod guards;
 pub mod keys;

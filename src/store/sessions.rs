@@ -1,5 +1,5 @@
-//! Sessions, their refresh tokens, and the device tokens that remember a browser (and its
-//! trust for MFA).
+//! Sessions and their refresh tokens, and the login that starts one (with the device
+//! token that remembers the browser).
 
 use super::audit::insert_audit;
 use super::db::{fetch_record, fetch_records, Conn, FromRow, Row, StoreError, StoreResult};
@@ -7,8 +7,8 @@ use super::guards::apply_refund;
 use super::sql::*;
 use super::users::lock_active_user;
 use super::{
-    AuditEvent, DeviceTrust, NewDeviceToken, NewRefreshToken, OtherSessions, Refund, RotateOutcome,
-    SessionRecord, SessionStart, SessionUse, StepUp, Store, TrustedDevice,
+    AuditEvent, NewDeviceToken, NewRefreshToken, OtherSessions, Refund, RotateOutcome,
+    SessionRecord, SessionStart, SessionUse, StepUp, Store,
 };
 
 impl FromRow for SessionRecord {
@@ -27,16 +27,6 @@ impl FromRow for SessionRecord {
                 .get_or_default::<Option<String>>("roles")?
                 .unwrap_or_default(),
             auth_time: r.get("auth_time")?,
-        })
-    }
-}
-
-impl FromRow for TrustedDevice {
-    fn from_row(mut r: Row) -> StoreResult<Self> {
-        Ok(Self {
-            id: r.get("id")?,
-            created_at: r.get("created_at")?,
-            trusted_until: r.get("trusted_until")?,
         })
     }
 }
@@ -341,54 +331,6 @@ impl Store {
         let (user_id, others) = (user_id.to_owned(), others.clone());
         self.write(Vec::new(), move |conn| {
             Box::pin(async move { Ok((true, revoke_others(conn, &user_id, &others, now).await?)) })
-        })
-        .await
-    }
-
-    /// The MFA trust of device token `token_hash` of `user_id` at `now`, if it is trusted.
-    pub async fn device_trust(
-        &self,
-        token_hash: &[u8],
-        user_id: &str,
-        now: i64,
-    ) -> StoreResult<Option<DeviceTrust>> {
-        let mut c = self.reader().await?;
-        let Some(mut row) = c
-            .fetch_optional(SELECT_DEVICE_TRUST, &[&token_hash, &user_id, &now])
-            .await?
-        else {
-            return Ok(None);
-        };
-        Ok(Some(DeviceTrust {
-            id: row.get("id")?,
-            until: row.get("mfa_trusted_until")?,
-            from: Some(token_hash.to_vec()),
-        }))
-    }
-
-    /// The trusted browsers of `user_id` at `now`.
-    pub async fn trusted_devices(
-        &self,
-        user_id: &str,
-        now: i64,
-    ) -> StoreResult<Vec<TrustedDevice>> {
-        let mut c = self.reader().await?;
-        fetch_records(&mut *c, SELECT_TRUSTED_DEVICES, &[&user_id, &now]).await
-    }
-
-    /// Ends the trust of the user's trusted browser `id` with `audit`; false if none.
-    pub async fn end_device_trust(
-        &self,
-        user_id: &str,
-        id: &str,
-        audit: &[AuditEvent],
-    ) -> StoreResult<bool> {
-        let (user_id, id) = (user_id.to_owned(), id.to_owned());
-        self.write(audit.to_vec(), move |conn| {
-            Box::pin(async move {
-                let ended = conn.execute(UNTRUST_DEVICE_ID, &[&user_id, &id]).await? > 0;
-                Ok((ended, ended))
-            })
         })
         .await
     }

@@ -6,6 +6,7 @@
 //! folder created 0700; migrations are sqlx's, as before, so existing files upgrade as
 //! they always did.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::sync::{Arc, Mutex};
@@ -30,7 +31,7 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 /// The SQLite database: a pool of readers and the group-commit writer.
 pub struct SqliteDb {
     path: PathBuf,
-    readers: Mutex<Vec<Connection>>,
+    readers: Mutex<Vec<LiteConn>>,
     idle_readers: usize,
     pub(super) writer: Writer,
 }
@@ -95,7 +96,7 @@ impl SqliteDb {
 
 /// A pooled read-only connection.
 pub struct Reader<'a> {
-    conn: Option<Connection>,
+    conn: Option<LiteConn>,
     db: &'a SqliteDb,
 }
 
@@ -120,8 +121,59 @@ impl Conn for Reader<'_> {
     }
 }
 
+/// A rusqlite connection, and the store's statements rewritten for it once each.
+pub(super) struct LiteConn {
+    pub(super) conn: Connection,
+    /// The store's SQL numbers its placeholders `$N` (PostgreSQL's and SQLite's); SQLite
+    /// numbers `$N` in order of appearance (so `$2` may be its first), `?N` as written.
+    numbered: HashMap<Box<str>, Box<str>>,
+}
+
+impl LiteConn {
+    fn new(conn: Connection) -> Self {
+        Self {
+            conn,
+            numbered: HashMap::new(),
+        }
+    }
+
+    /// Prepares (or takes from the cache) `sql` and binds `args` to its `?N` placeholders.
+    fn prepare(
+        &mut self,
+        sql: &str,
+        args: &[&dyn Param],
+    ) -> rusqlite::Result<rusqlite::CachedStatement<'_>> {
+        if !self.numbered.contains_key(sql) {
+            self.numbered.insert(sql.into(), numbered(sql).into());
+        }
+        let mut stmt = self.conn.prepare_cached(&self.numbered[sql])?;
+        let count = stmt.parameter_count();
+        if count > args.len() {
+            return Err(rusqlite::Error::InvalidParameterCount(count, args.len()));
+        }
+        for (i, arg) in args.iter().enumerate().take(count) {
+            stmt.raw_bind_parameter(i + 1, arg.arg())?;
+        }
+        Ok(stmt)
+    }
+}
+
+/// `sql` with each `$N` placeholder written `?N`.
+fn numbered(sql: &str) -> String {
+    let mut out = String::with_capacity(sql.len());
+    let mut chars = sql.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '$' && chars.peek().is_some_and(char::is_ascii_digit) {
+            out.push('?');
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// The writer's connection inside a unit of work.
-pub(super) struct Lite<'c>(pub &'c mut Connection);
+pub(super) struct Lite<'c>(pub &'c mut LiteConn);
 
 #[async_trait]
 impl Conn for Lite<'_> {
@@ -134,7 +186,7 @@ impl Conn for Lite<'_> {
 }
 
 /// Opens the write connection: WAL, `synchronous=FULL`, foreign keys.
-pub(super) fn open_writer(path: &Path) -> rusqlite::Result<Connection> {
+pub(super) fn open_writer(path: &Path) -> rusqlite::Result<LiteConn> {
     let conn = Connection::open_with_flags(
         path,
         OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
@@ -142,12 +194,13 @@ pub(super) fn open_writer(path: &Path) -> rusqlite::Result<Connection> {
     conn.busy_timeout(BUSY_TIMEOUT)?;
     conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
     conn.execute_batch(
-        "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;",
+        "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; \
+         PRAGMA temp_store = MEMORY; PRAGMA cache_size = -16384;",
     )?;
-    Ok(conn)
+    Ok(LiteConn::new(conn))
 }
 
-fn open_reader(path: &Path) -> rusqlite::Result<Connection> {
+fn open_reader(path: &Path) -> rusqlite::Result<LiteConn> {
     let conn = Connection::open_with_flags(
         path,
         OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
@@ -155,7 +208,7 @@ fn open_reader(path: &Path) -> rusqlite::Result<Connection> {
     conn.busy_timeout(BUSY_TIMEOUT)?;
     conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
     conn.execute_batch("PRAGMA foreign_keys = ON;")?;
-    Ok(conn)
+    Ok(LiteConn::new(conn))
 }
 
 impl rusqlite::ToSql for Arg<'_> {
@@ -169,44 +222,21 @@ impl rusqlite::ToSql for Arg<'_> {
     }
 }
 
-/// Prepares (or takes from the cache) `sql` and binds `args` by the number of each `$N`
-/// placeholder: SQLite numbers named parameters in order of appearance, so `$2` may well
-/// be its first one.
-fn prepare<'c>(
-    conn: &'c Connection,
-    sql: &str,
-    args: &[&dyn Param],
-) -> rusqlite::Result<rusqlite::CachedStatement<'c>> {
-    let mut stmt = conn.prepare_cached(sql)?;
-    for i in 1..=stmt.parameter_count() {
-        let n = stmt
-            .parameter_name(i)
-            .and_then(|name| name.strip_prefix('$'))
-            .and_then(|n| n.parse::<usize>().ok())
-            .ok_or(rusqlite::Error::InvalidParameterName(format!("#{i}")))?;
-        let arg = args
-            .get(n - 1)
-            .ok_or(rusqlite::Error::InvalidParameterCount(n, args.len()))?;
-        stmt.raw_bind_parameter(i, arg.arg())?;
-    }
-    Ok(stmt)
-}
-
-fn execute(conn: &mut Connection, sql: &str, args: &[&dyn Param]) -> StoreResult<u64> {
-    let run = || -> rusqlite::Result<u64> {
-        let mut stmt = prepare(conn, sql, args)?;
+fn execute(conn: &mut LiteConn, sql: &str, args: &[&dyn Param]) -> StoreResult<u64> {
+    let mut run = || -> rusqlite::Result<u64> {
+        let mut stmt = conn.prepare(sql, args)?;
         let mut rows = stmt.raw_query();
         while rows.next()?.is_some() {}
         drop(rows);
         drop(stmt);
-        Ok(conn.changes())
+        Ok(conn.conn.changes())
     };
     run().map_err(map_error)
 }
 
-fn fetch_all(conn: &mut Connection, sql: &str, args: &[&dyn Param]) -> StoreResult<Vec<Row>> {
-    let run = || -> rusqlite::Result<Vec<Row>> {
-        let mut stmt = prepare(conn, sql, args)?;
+fn fetch_all(conn: &mut LiteConn, sql: &str, args: &[&dyn Param]) -> StoreResult<Vec<Row>> {
+    let mut run = || -> rusqlite::Result<Vec<Row>> {
+        let mut stmt = conn.prepare(sql, args)?;
         let columns: Arc<[String]> = stmt.column_names().into_iter().map(String::from).collect();
         let width = columns.len();
         let mut rows = stmt.raw_query();

@@ -13,11 +13,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use rusqlite::Connection;
 use tokio::sync::{mpsc, oneshot};
 
 use super::db::{run_now, BoxFuture, Conn, StoreError, StoreResult, WriteResult};
-use super::sqlite::{map_error, open_writer, Lite};
+use super::sqlite::{map_error, open_writer, Lite, LiteConn};
 use super::AuditEvent;
 
 /// Most units of work committed together.
@@ -62,7 +61,7 @@ struct Health {
 
 impl Writer {
     /// Starts the writer thread on `first`.
-    pub(super) fn start(first: Connection, path: PathBuf, batch_max: usize) -> Self {
+    pub(super) fn start(first: LiteConn, path: PathBuf, batch_max: usize) -> Self {
         let (queue, requests) = mpsc::channel(QUEUE);
         let health = Arc::new(Health::default());
         health.up.store(true, Ordering::SeqCst);
@@ -141,7 +140,7 @@ impl Writer {
 /// The writer thread: runs batches until the store is dropped; after a panic, reopens
 /// its connection (with backoff) and goes on.
 fn supervise(
-    first: Connection,
+    first: LiteConn,
     path: PathBuf,
     mut requests: mpsc::Receiver<WriteRequest>,
     batch_max: usize,
@@ -193,7 +192,7 @@ fn supervise(
                 // Every request of the batch is dropped unanswered: its caller sees the
                 // store as unavailable (503) and nothing of the batch was kept.
                 tracing::error!(error = %e, "group commit failed; the batch was rolled back");
-                let _ = current.execute_batch("ROLLBACK");
+                let _ = current.conn.execute_batch("ROLLBACK");
                 conn = Some(current);
             }
             Err(_) => {
@@ -208,20 +207,26 @@ fn supervise(
 
 type Answers = Vec<(oneshot::Sender<StoreResult<Value>>, StoreResult<Value>)>;
 
-fn script(conn: &Connection, sql: &str) -> StoreResult<()> {
-    conn.prepare_cached(sql)
+fn script(conn: &LiteConn, sql: &str) -> StoreResult<()> {
+    conn.conn
+        .prepare_cached(sql)
         .and_then(|mut stmt| stmt.raw_execute())
         .map(|_| ())
         .map_err(map_error)
 }
 
 /// Runs every request of `batch` in its own savepoint of one transaction, then commits.
-fn run_batch(conn: &mut Connection, batch: &mut Vec<WriteRequest>) -> StoreResult<Answers> {
+fn run_batch(conn: &mut LiteConn, batch: &mut Vec<WriteRequest>) -> StoreResult<Answers> {
     script(conn, "BEGIN IMMEDIATE")?;
+    // A unit alone in its batch rolls back with the transaction; others need a savepoint
+    // each (whose journal of the pages it changes is the cost of that).
+    let alone = batch.len() == 1;
     let mut answers: Answers = Vec::with_capacity(batch.len());
     let mut audit = Vec::new();
     for request in batch.drain(..) {
-        script(conn, "SAVEPOINT unit")?;
+        if !alone {
+            script(conn, "SAVEPOINT unit")?;
+        }
         let result = {
             let mut lite = Lite(conn);
             run_now((request.job)(&mut lite))
@@ -229,10 +234,16 @@ fn run_batch(conn: &mut Connection, batch: &mut Vec<WriteRequest>) -> StoreResul
         let kept = matches!(result, Ok((true, _)));
         if kept {
             audit.extend(request.audit);
+        } else if alone {
+            script(conn, "ROLLBACK")?;
+            answers.push((request.reply, result.map(|(_, value)| value)));
+            return Ok(answers);
         } else {
             script(conn, "ROLLBACK TO unit")?;
         }
-        script(conn, "RELEASE unit")?;
+        if !alone {
+            script(conn, "RELEASE unit")?;
+        }
         answers.push((request.reply, result.map(|(_, value)| value)));
     }
     // The kept units' audit rows, in their order, a few hundred per statement.

@@ -37,6 +37,7 @@ mod layout;
 mod login;
 mod mfa;
 mod navigation;
+mod problem;
 mod register;
 mod second_step;
 mod stepup;
