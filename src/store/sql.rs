@@ -44,21 +44,17 @@ pub(super) const SELECT_SIGNING_KEYS: &str =
 pub(super) const INSERT_SESSION: &str =
     "INSERT INTO sessions (id, user_id, amr, created_at, expires_at, last_used_at, ip, user_agent, auth_time) \
      VALUES ($1, $2, $3, $4, $5, $4, $6, $7, $4)";
-macro_rules! session_columns {
-    () => {
-        "s.id, s.user_id, s.amr, s.created_at, s.expires_at, s.revoked_at, s.last_used_at, s.ip, s.user_agent, \
-         COALESCE(s.auth_time, s.created_at) AS auth_time"
-    };
-}
 pub(super) const SELECT_SESSION: &str = concat!(
     "SELECT ",
-    session_columns!(),
+    "s.id, s.user_id, s.amr, s.created_at, s.expires_at, s.revoked_at, s.last_used_at, s.ip, s.user_agent, \
+         COALESCE(s.auth_time, s.created_at) AS auth_time",
     " FROM sessions s WHERE s.id = $1"
 );
 /// The live sessions of a user, newest first.
 pub(super) const SELECT_USER_SESSIONS: &str = concat!(
     "SELECT ",
-    session_columns!(),
+    "s.id, s.user_id, s.amr, s.created_at, s.expires_at, s.revoked_at, s.last_used_at, s.ip, s.user_agent, \
+         COALESCE(s.auth_time, s.created_at) AS auth_time",
     " FROM sessions s WHERE s.user_id = $1 AND s.revoked_at IS NULL AND s.expires_at > $2 \
      ORDER BY s.created_at DESC, s.id DESC"
 );
@@ -77,7 +73,8 @@ pub(super) const USE_REFRESH: &str = "UPDATE refresh_tokens SET used_at = $2 \
      WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2";
 pub(super) const SESSION_OF_REFRESH: &str = concat!(
     "SELECT ",
-    session_columns!(),
+    "s.id, s.user_id, s.amr, s.created_at, s.expires_at, s.revoked_at, s.last_used_at, s.ip, s.user_agent, \
+         COALESCE(s.auth_time, s.created_at) AS auth_time",
     ", (SELECT u.roles FROM users u WHERE u.id = s.user_id) AS roles",
     " FROM sessions s JOIN refresh_tokens r ON r.session_id = s.id WHERE r.token_hash = $1"
 );
@@ -163,17 +160,12 @@ pub(super) const SELECT_TOTP_FACTORS: &str =
     "SELECT id AS factor_id, user_id, key_id, sealed_secret, \
      name AS device_name, created_at, 9223372036854775807 AS expires_at FROM mfa_factors \
      WHERE user_id = $1 AND type = 'totp' ORDER BY created_at, id";
-macro_rules! factor_columns {
-    () => {
-        "SELECT id, type AS kind, name, created_at, last_used_at, credential, sign_count FROM mfa_factors"
-    };
-}
 pub(super) const SELECT_FACTORS: &str = concat!(
-    factor_columns!(),
+    "SELECT id, type AS kind, name, created_at, last_used_at, credential, sign_count FROM mfa_factors",
     " WHERE user_id = $1 ORDER BY created_at, id"
 );
 pub(super) const SELECT_FACTOR: &str =
-    concat!(factor_columns!(), " WHERE user_id = $1 AND id = $2");
+    concat!("SELECT id, type AS kind, name, created_at, last_used_at, credential, sign_count FROM mfa_factors", " WHERE user_id = $1 AND id = $2");
 pub(super) const SELECT_PASSKEY_BY_CREDENTIAL: &str = "SELECT user_id, id, type AS kind, name, \
      created_at, last_used_at, credential, sign_count FROM mfa_factors \
      WHERE credential_id = $1 AND type = 'passkey'";
