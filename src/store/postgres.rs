@@ -144,8 +144,8 @@ fn values(row: &PgRow) -> StoreResult<Vec<Value>> {
             if raw.is_null() {
                 return Ok(Value::Null);
             }
-            let kind = raw.type_info().name().to_owned();
-            Ok(match kind.as_str() {
+            let kind = raw.type_info();
+            Ok(match kind.name() {
                 "INT8" => Value::Int(row.try_get::<i64, _>(i).map_err(decode)?),
                 "INT4" => Value::Int(row.try_get::<i32, _>(i).map_err(decode)?.into()),
                 "INT2" => Value::Int(row.try_get::<i16, _>(i).map_err(decode)?.into()),
