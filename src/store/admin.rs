@@ -2,7 +2,7 @@
 //! import of TOTP credentials.
 
 use super::db::{fetch_record, fetch_records, Conn, FromRow, Row, StoreResult};
-use super::factors::{count_factors, insert_totp_factor};
+use super::factors::{clear_factors, count_factors, insert_totp_factor};
 use super::guards::ensure_counter;
 use super::sql::*;
 use super::users::lock_user;
@@ -132,18 +132,7 @@ impl Store {
                 if !lock_user(conn, &user_id).await? {
                     return Ok((false, false));
                 }
-                conn.execute(ABSORB_STEPS, &[&user_id, &None::<String>])
-                    .await?;
-                for sql in [
-                    DELETE_FACTORS,
-                    DELETE_PENDING,
-                    DELETE_CHALLENGES,
-                    DELETE_CEREMONIES,
-                    DELETE_CODES,
-                    UNTRUST_USER_DEVICES,
-                ] {
-                    conn.execute(sql, &[&user_id]).await?;
-                }
+                clear_factors(conn, &user_id).await?;
                 conn.execute(REVOKE_ALL, &[&user_id, &now]).await?;
                 Ok((true, true))
             })

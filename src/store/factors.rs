@@ -231,6 +231,13 @@ pub async fn mfa_off(
     others: &OtherSessions,
     now: i64,
 ) -> StoreResult<()> {
+    clear_factors(conn, user_id).await?;
+    revoke_others(conn, user_id, others, now).await.map(|_| ())
+}
+
+/// Every factor of the user (its replay floor kept), code, pending setup, open challenge
+/// and ceremony, and every trusted browser: what MFA off and an operator's reset remove.
+pub async fn clear_factors(conn: &mut dyn Conn, user_id: &str) -> StoreResult<()> {
     conn.execute(ABSORB_STEPS, &[&user_id, &None::<String>])
         .await?;
     for sql in [
@@ -238,12 +245,12 @@ pub async fn mfa_off(
         DELETE_PENDING,
         DELETE_CHALLENGES,
         DELETE_CEREMONIES,
+        DELETE_CODES,
         UNTRUST_USER_DEVICES,
     ] {
         conn.execute(sql, &[&user_id]).await?;
     }
-    replace_codes(conn, user_id, &[]).await?;
-    revoke_others(conn, user_id, others, now).await.map(|_| ())
+    Ok(())
 }
 
 /// MFA turns on for `user_id` (its first factor was just inserted, by `/mfa/setup`, a
