@@ -195,7 +195,8 @@ pub(super) fn open_writer(path: &Path) -> rusqlite::Result<LiteConn> {
     conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
     conn.execute_batch(
         "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; \
-         PRAGMA temp_store = MEMORY; PRAGMA cache_size = -16384;",
+         PRAGMA temp_store = MEMORY; PRAGMA cache_size = -16384; \
+         PRAGMA wal_autocheckpoint = 10000;",
     )?;
     Ok(LiteConn::new(conn))
 }

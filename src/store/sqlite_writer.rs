@@ -66,10 +66,16 @@ impl Writer {
         let health = Arc::new(Health::default());
         health.up.store(true, Ordering::SeqCst);
         let shared = Arc::clone(&health);
+        let watched = Arc::downgrade(&health);
+        let checkpointed = path.clone();
         std::thread::Builder::new()
             .name("twofold-sqlite-writer".into())
             .spawn(move || supervise(first, path, requests, batch_max, shared))
             .expect("starting the SQLite writer thread");
+        std::thread::Builder::new()
+            .name("twofold-sqlite-checkpoint".into())
+            .spawn(move || checkpoint(checkpointed, watched))
+            .expect("starting the SQLite checkpoint thread");
         Self { queue, health }
     }
 
@@ -202,6 +208,32 @@ fn supervise(
             }
         }
         batch.clear();
+    }
+}
+
+/// How often the checkpoint thread copies the WAL into the database file.
+const CHECKPOINT_EVERY: Duration = Duration::from_millis(100);
+
+/// The checkpoint thread: copies committed WAL frames into the database file on a
+/// connection of its own (`PRAGMA wal_checkpoint(PASSIVE)`: it never blocks the writer),
+/// so that the writer does not stop its batches to do it (its own automatic checkpoint is
+/// only a backstop, at 10,000 pages). Ends when the store is dropped.
+fn checkpoint(path: PathBuf, store: std::sync::Weak<Health>) {
+    let mut conn = None;
+    while store.upgrade().is_some() {
+        std::thread::sleep(CHECKPOINT_EVERY);
+        if conn.is_none() {
+            conn = open_writer(&path).ok();
+        }
+        if let Some(c) = &conn {
+            if let Err(e) = c
+                .conn
+                .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))
+            {
+                tracing::warn!(error = %e, "WAL checkpoint failed; retrying");
+                conn = None;
+            }
+        }
     }
 }
 

@@ -90,7 +90,6 @@ async fn duplicate_email_is_a_unique_violation_and_writes_nothing() {
     );
 }
 
-/// A TOTP proof: a step of factor `factor`, or of the pending enrollment.
 /// Spends a proof through the service's unit of work; how it ended, by name.
 async fn complete_mfa(
     store: &Store,
@@ -112,6 +111,7 @@ async fn complete_mfa(
     })
 }
 
+/// A TOTP proof: a step of factor `factor`, or of the pending enrollment.
 fn step(factor: Option<&str>, step: i64) -> MfaProof {
     MfaProof::TotpStep {
         factor: factor.map(str::to_owned),
