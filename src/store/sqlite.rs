@@ -124,29 +124,48 @@ impl Conn for Reader<'_> {
 /// A rusqlite connection, and the store's statements rewritten for it once each.
 pub(super) struct LiteConn {
     pub(super) conn: Connection,
+    /// By the store's SQL text: what SQLite runs, and the names of its columns.
+    statements: HashMap<Box<str>, Statement>,
+}
+
+/// A statement of the store as this connection runs it.
+struct Statement {
     /// The store's SQL numbers its placeholders `$N` (PostgreSQL's and SQLite's); SQLite
     /// numbers `$N` in order of appearance (so `$2` may be its first), `?N` as written.
-    numbered: HashMap<Box<str>, Box<str>>,
+    text: Box<str>,
+    /// Its columns, read once (every row of every run shares them).
+    columns: Option<Arc<[String]>>,
 }
 
 impl LiteConn {
     fn new(conn: Connection) -> Self {
         Self {
             conn,
-            numbered: HashMap::new(),
+            statements: HashMap::new(),
         }
     }
 
-    /// Prepares (or takes from the cache) `sql` and binds `args` to its `?N` placeholders.
-    fn prepare(
+    /// Prepares (or takes from the cache) `sql`, binds `args` to its `?N` placeholders,
+    /// and runs `f` on it with its column names.
+    fn run<T>(
         &mut self,
         sql: &str,
         args: &[&dyn Param],
-    ) -> rusqlite::Result<rusqlite::CachedStatement<'_>> {
-        if !self.numbered.contains_key(sql) {
-            self.numbered.insert(sql.into(), numbered(sql).into());
+        f: impl FnOnce(&mut rusqlite::CachedStatement<'_>, &Arc<[String]>) -> rusqlite::Result<T>,
+    ) -> rusqlite::Result<T> {
+        let Self { conn, statements } = self;
+        if !statements.contains_key(sql) {
+            let text = numbered(sql).into();
+            statements.insert(
+                sql.into(),
+                Statement {
+                    text,
+                    columns: None,
+                },
+            );
         }
-        let mut stmt = self.conn.prepare_cached(&self.numbered[sql])?;
+        let entry = statements.get_mut(sql).expect("inserted above");
+        let mut stmt = conn.prepare_cached(&entry.text)?;
         let count = stmt.parameter_count();
         if count > args.len() {
             return Err(rusqlite::Error::InvalidParameterCount(count, args.len()));
@@ -154,7 +173,10 @@ impl LiteConn {
         for (i, arg) in args.iter().enumerate().take(count) {
             stmt.raw_bind_parameter(i + 1, arg.arg())?;
         }
-        Ok(stmt)
+        let columns = entry
+            .columns
+            .get_or_insert_with(|| stmt.column_names().into_iter().map(String::from).collect());
+        f(&mut stmt, columns)
     }
 }
 
@@ -224,21 +246,17 @@ impl rusqlite::ToSql for Arg<'_> {
 }
 
 fn execute(conn: &mut LiteConn, sql: &str, args: &[&dyn Param]) -> StoreResult<u64> {
-    let mut run = || -> rusqlite::Result<u64> {
-        let mut stmt = conn.prepare(sql, args)?;
+    conn.run(sql, args, |stmt, _| {
         let mut rows = stmt.raw_query();
         while rows.next()?.is_some() {}
-        drop(rows);
-        drop(stmt);
-        Ok(conn.conn.changes())
-    };
-    run().map_err(map_error)
+        Ok(())
+    })
+    .map_err(map_error)?;
+    Ok(conn.conn.changes())
 }
 
 fn fetch_all(conn: &mut LiteConn, sql: &str, args: &[&dyn Param]) -> StoreResult<Vec<Row>> {
-    let mut run = || -> rusqlite::Result<Vec<Row>> {
-        let mut stmt = conn.prepare(sql, args)?;
-        let columns: Arc<[String]> = stmt.column_names().into_iter().map(String::from).collect();
+    conn.run(sql, args, |stmt, columns| {
         let width = columns.len();
         let mut rows = stmt.raw_query();
         let mut out = Vec::new();
@@ -253,11 +271,11 @@ fn fetch_all(conn: &mut LiteConn, sql: &str, args: &[&dyn Param]) -> StoreResult
                     ValueRef::Blob(b) => Value::Blob(b.to_vec()),
                 });
             }
-            out.push(Row::new(Arc::clone(&columns), values));
+            out.push(Row::new(Arc::clone(columns), values));
         }
         Ok(out)
-    };
-    run().map_err(map_error)
+    })
+    .map_err(map_error)
 }
 
 /// rusqlite's errors in the store's words.
