@@ -266,17 +266,23 @@ fn run_batch(conn: &mut LiteConn, batch: &mut Vec<WriteRequest>) -> StoreResult<
         let kept = matches!(result, Ok((true, _)));
         if kept {
             audit.extend(request.audit);
-        } else if alone {
-            script(conn, "ROLLBACK")?;
-            answers.push((request.reply, result.map(|(_, value)| value)));
-            return Ok(answers);
         } else {
-            script(conn, "ROLLBACK TO unit")?;
+            script(
+                conn,
+                if alone {
+                    "ROLLBACK"
+                } else {
+                    "ROLLBACK TO unit"
+                },
+            )?;
         }
         if !alone {
             script(conn, "RELEASE unit")?;
         }
         answers.push((request.reply, result.map(|(_, value)| value)));
+        if alone && !kept {
+            return Ok(answers); // nothing left to commit
+        }
     }
     // The kept units' audit rows, in their order, a few hundred per statement.
     for rows in audit.chunks(AUDIT_ROWS_PER_INSERT) {
