@@ -104,6 +104,21 @@ pub struct Settings {
     pub webauthn_rp_id: Option<String>,
     /// Most factors (TOTP authenticators and passkeys) a user may have.
     pub max_factors: i64,
+    /// Where mail goes: `smtp://host:port` (STARTTLS; `?tls=off` only for loopback hosts)
+    /// or `smtps://host:port` (implicit TLS), user and password in the URL; unset: each
+    /// message is written as an `.eml` file under `data_dir/mail/`.
+    pub smtp_url: Option<SecretString>,
+    /// A file holding the SMTP password (instead of the one in `smtp_url`).
+    pub smtp_password_file: Option<PathBuf>,
+    /// A PEM file of certificate authorities the SMTP server's certificate may chain to,
+    /// besides the public ones (a private CA, or a test's).
+    pub smtp_ca_file: Option<PathBuf>,
+    /// The `From` of every message, e.g. `"Acme ID <id@example.com>"`; unset: the issuer's
+    /// name at `no-reply@` the host of `public_url`.
+    pub mail_from: Option<String>,
+    /// When true, a password or passkey sign-in of an unverified address is refused with
+    /// 403 `email_not_verified` (after a correct password).
+    pub require_verified_email: bool,
 }
 
 /// A list setting: a comma-separated string (as environment variables give it) or an
@@ -181,6 +196,11 @@ impl Default for Settings {
             public_url: None,
             webauthn_rp_id: None,
             max_factors: 10,
+            smtp_url: None,
+            smtp_password_file: None,
+            smtp_ca_file: None,
+            mail_from: None,
+            require_verified_email: false,
         }
     }
 }
@@ -189,6 +209,11 @@ impl Default for Settings {
 /// `TWOFOLD_CONFIG`, read by the command line, or the test suite's) are not settings and
 /// are ignored; unknown keys in a TOML file are errors (they are typos).
 pub const SETTINGS: &[&str] = &[
+    "smtp_url",
+    "smtp_password_file",
+    "smtp_ca_file",
+    "mail_from",
+    "require_verified_email",
     "public_url",
     "webauthn_rp_id",
     "max_factors",

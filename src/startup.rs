@@ -117,6 +117,7 @@ impl Application {
             }
         });
         let webhooks = tokio::spawn(crate::service::webhooks::run(self.state.clone()));
+        let mail = tokio::spawn(crate::service::mail::run(self.state.clone()));
         let metrics = self
             .metrics
             .map(|listener| tokio::spawn(crate::http::metrics::serve(listener)));
@@ -127,6 +128,7 @@ impl Application {
         sweeper.abort();
         key_reloader.abort();
         webhooks.abort();
+        mail.abort();
         if let Some(metrics) = metrics {
             metrics.abort();
         }
@@ -164,6 +166,7 @@ pub fn check_settings(settings: &Settings) -> anyhow::Result<()> {
         );
     }
     crate::service::webhooks::check_settings(settings)?;
+    crate::service::mail::check_settings(settings)?;
     crate::http::pages::check_settings(settings)?;
     crate::service::passkeys::relying_party(settings)?;
     anyhow::ensure!(

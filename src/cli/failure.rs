@@ -32,6 +32,10 @@ pub(super) fn explain(error: Error) -> anyhow::Error {
         | Error::AdminRequired
         | Error::StepUpRequired { .. }
         | Error::TooManyFactors
-        | Error::InvalidCredential) => anyhow::Error::new(e),
+        | Error::InvalidCredential
+        | Error::EmailNotVerified
+        | Error::EmailAlreadyVerified
+        | Error::InvalidLink
+        | Error::RateLimited { .. }) => anyhow::Error::new(e),
     }
 }

@@ -89,12 +89,29 @@ enum Command {
         /// The backup file.
         file: PathBuf,
     },
+    /// Mail: `mail test ADDRESS` sends a test message and says what the server answered.
+    Mail {
+        #[command(flatten)]
+        settings: SettingsArgs,
+        #[command(subcommand)]
+        command: MailCommand,
+    },
     /// Import data from another system.
     Import {
         #[command(flatten)]
         settings: SettingsArgs,
         #[command(subcommand)]
         command: ImportCommand,
+    },
+}
+
+/// The `mail` subcommands.
+#[derive(Subcommand)]
+enum MailCommand {
+    /// Send a test message to ADDRESS now (SMTP, or a file without `smtp_url`).
+    Test {
+        /// Where the message goes.
+        address: String,
     },
 }
 
@@ -126,6 +143,16 @@ async fn run(command: Command) -> anyhow::Result<()> {
             data::restore_check(settings.load()?, &file).await
         }
         Command::Import { settings, command } => data::import(settings.load()?, command).await,
+        Command::Mail {
+            settings,
+            command: MailCommand::Test { address },
+        } => {
+            let settings = settings.load()?;
+            crate::service::mail::check_settings(&settings)?;
+            let answer = crate::service::mail::send_test(&settings, &address).await?;
+            println!("sent to {address}: {answer}");
+            Ok(())
+        }
     }
 }
 

@@ -55,7 +55,12 @@ SETTINGS (defaults < --config TOML file < TWOFOLD_* environment < flags):
   webauthn_rp_id              TWOFOLD_WEBAUTHN_RP_ID          WebAuthn relying-party id [the host of public_url]
   max_factors                 TWOFOLD_MAX_FACTORS             most factors (authenticators, passkeys) per user [10]
   brand_color                 TWOFOLD_BRAND_COLOR             accent color of the hosted pages, #rgb or #rrggbb [blue]
-  logo_url                    TWOFOLD_LOGO_URL                logo of the hosted pages: https URL or /path [the issuer's initial]";
+  logo_url                    TWOFOLD_LOGO_URL                logo of the hosted pages: https URL or /path [the issuer's initial]
+  smtp_url                    TWOFOLD_SMTP_URL                smtp://host:port (STARTTLS) or smtps://host:port [off: .eml files in data_dir/mail]
+  smtp_password_file          TWOFOLD_SMTP_PASSWORD_FILE      file holding the SMTP password [none]
+  smtp_ca_file                TWOFOLD_SMTP_CA_FILE            PEM of extra CAs for the SMTP server's certificate [none]
+  mail_from                   TWOFOLD_MAIL_FROM               From of every message [\"ISSUER\" <no-reply@host of public_url>]
+  require_verified_email      TWOFOLD_REQUIRE_VERIFIED_EMAIL  refuse sign-in of unverified addresses (403) [false]";
 
 /// Where the settings come from; every command but `gen-key` takes these.
 #[derive(Args, Clone)]

@@ -39,6 +39,10 @@ pub struct Claims {
     /// Roles granted by an operator (`admin`); absent when none.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub roles: Vec<String>,
+    /// Whether the account's email address is proven (EMAIL.md; false in tokens issued
+    /// before addresses were verified).
+    #[serde(default)]
+    pub email_verified: bool,
 }
 
 /// One Ed25519 key pair, ready to sign and verify.

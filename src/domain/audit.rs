@@ -66,6 +66,20 @@ pub enum AuditKind {
     MfaFactorRemoved,
     /// `auth.mfa.passkey.cloned_suspected`
     MfaPasskeyClonedSuspected,
+    /// `auth.email.verification_sent`
+    EmailVerificationSent,
+    /// `auth.email.verified`
+    EmailVerified,
+    /// `auth.email.change_requested`
+    EmailChangeRequested,
+    /// `auth.email.changed`
+    EmailChanged,
+    /// `auth.password.reset_requested`
+    PasswordResetRequested,
+    /// `auth.password.reset`
+    PasswordReset,
+    /// `auth.notices.changed`
+    NoticesChanged,
     /// `admin.action`
     AdminAction,
     /// `admin.mfa.reset`
@@ -88,7 +102,7 @@ pub enum AuditKind {
 
 impl AuditKind {
     /// Every kind, in the order above.
-    pub const ALL: [AuditKind; 39] = [
+    pub const ALL: [AuditKind; 46] = [
         Self::Register,
         Self::LoginSucceeded,
         Self::LoginFailed,
@@ -119,6 +133,13 @@ impl AuditKind {
         Self::MfaFactorRenamed,
         Self::MfaFactorRemoved,
         Self::MfaPasskeyClonedSuspected,
+        Self::EmailVerificationSent,
+        Self::EmailVerified,
+        Self::EmailChangeRequested,
+        Self::EmailChanged,
+        Self::PasswordResetRequested,
+        Self::PasswordReset,
+        Self::NoticesChanged,
         Self::AdminAction,
         Self::AdminMfaReset,
         Self::AdminSessionsRevoked,
@@ -163,6 +184,13 @@ impl AuditKind {
             Self::MfaFactorRenamed => "auth.mfa.factor.renamed",
             Self::MfaFactorRemoved => "auth.mfa.factor.removed",
             Self::MfaPasskeyClonedSuspected => "auth.mfa.passkey.cloned_suspected",
+            Self::EmailVerificationSent => "auth.email.verification_sent",
+            Self::EmailVerified => "auth.email.verified",
+            Self::EmailChangeRequested => "auth.email.change_requested",
+            Self::EmailChanged => "auth.email.changed",
+            Self::PasswordResetRequested => "auth.password.reset_requested",
+            Self::PasswordReset => "auth.password.reset",
+            Self::NoticesChanged => "auth.notices.changed",
             Self::AdminAction => "admin.action",
             Self::AdminMfaReset => "admin.mfa.reset",
             Self::AdminSessionsRevoked => "admin.sessions.revoked",

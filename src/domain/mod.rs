@@ -8,6 +8,7 @@ pub mod codes;
 pub mod email;
 /// The attempt / lock / doubling policy.
 pub mod lockout;
+pub mod notice;
 /// The Key Uri Format and its QR code.
 pub mod otpauth;
 /// Validated passwords.

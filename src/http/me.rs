@@ -24,6 +24,8 @@ struct MeBody {
     email: String,
     mfa_enabled: bool,
     created_at: String,
+    /// Whether the address is proven (a verification or address-change link was followed).
+    email_verified: bool,
 }
 
 /// The caller's account.
@@ -36,5 +38,6 @@ async fn me(State(state): State<AppState>, Auth(claims): Auth) -> ApiResult<Json
         email: account.email,
         mfa_enabled: account.mfa_enabled,
         created_at: rfc3339(account.created_at),
+        email_verified: account.email_verified,
     }))
 }

@@ -21,6 +21,8 @@ use failure::Refusal;
 mod admin;
 mod audit;
 mod auth;
+/// Email: links, the forgotten password, the address, the notice setting.
+pub(crate) mod email;
 /// The compatibility surfaces (IdentSphere, SlugBase, RiverGen).
 pub mod compat;
 /// The edge: client IP, security headers, cross-site rule, rate limit, timeout.
@@ -59,7 +61,8 @@ fn native(edge: Option<&Arc<edge::Edge>>) -> OpenApiRouter<AppState> {
         .merge(passkey_auth::hashing_router())
         .merge(stepup::hashing_router())
         .merge(mfa::hashing_router())
-        .merge(factors::passkey_router());
+        .merge(factors::passkey_router())
+        .merge(email::limited_router());
     if let Some(edge) = edge {
         hashing = hashing.route_layer(from_fn_with_state(Arc::clone(edge), edge::rate_limit));
     }
@@ -68,6 +71,7 @@ fn native(edge: Option<&Arc<edge::Edge>>) -> OpenApiRouter<AppState> {
         .merge(auth::router())
         .merge(sessions::router())
         .merge(me::router())
+        .merge(email::router())
         .merge(mfa::router())
         .merge(factors::router())
         .merge(audit::router())

@@ -11,7 +11,8 @@ use crate::crypto::jwt::Claims;
 use crate::domain::audit::AuditKind;
 use crate::domain::email::Email;
 use crate::domain::password::Password;
-use crate::store::{NewUser, StoreError, UserRecord};
+use crate::store::users::insert_user;
+use crate::store::{NewUser, Refund, StoreError, UserRecord};
 
 /// What a correct password leads to.
 pub enum LoginOutcome {
@@ -42,8 +43,24 @@ pub async fn register(
         password_hash,
         created_at: state.now(),
     };
-    let audit = state.event(AuditKind::Register, Some(&user.id), meta, json!({}));
-    match state.store.create_user(&user, &audit).await {
+    let audit = vec![
+        state.event(AuditKind::Register, Some(&user.id), meta, json!({})),
+        super::email::sent_event(state, meta, &user.id),
+    ];
+    // The account and the message proving its address, in one transaction.
+    let link = super::email::verification_link(state, meta, &user.id, &user.email);
+    let new_user = user.clone();
+    let created = state
+        .store
+        .write(audit, move |conn| {
+            Box::pin(async move {
+                insert_user(conn, &new_user).await?;
+                link.store(conn, false).await?;
+                Ok((true, ()))
+            })
+        })
+        .await;
+    match created {
         Ok(()) => {}
         Err(StoreError::UniqueViolation) => return Err(Error::EmailTaken),
         Err(e) => return Err(e.into()),
@@ -58,6 +75,8 @@ pub async fn register(
         disabled_at: None,
         mfa_enabled_at: None,
         passkeys: 0,
+        email_verified_at: None,
+        notify_new_browser: true,
     })
 }
 
@@ -116,6 +135,16 @@ async fn password_login(
         state.store.refund(&refund).await?;
         return Err(Error::AccountDisabled);
     }
+    let verified = user.email_verified_at.is_some();
+    if state.settings.require_verified_email && !verified {
+        // Said only after a correct password: nothing is revealed before.
+        state.store.refund(&refund).await?;
+        return Err(Error::EmailNotVerified);
+    }
+    // No live device token of this user came with the password: a browser the account
+    // never had (the first sign-in of an account is no news to its owner).
+    let new_browser = matches!(refund, Refund::Account { .. })
+        && state.store.had_device_tokens(&user.id).await?;
     if user.mfa_enabled_at.is_some() {
         let trust =
             sessions::browser_trust(state, &user.id, request.device_token.as_deref()).await?;
@@ -125,6 +154,7 @@ async fn password_login(
             // proven in this session: it is no proof for step-up or the admin API.
             let amr = ["pwd", "mfa", super::recent::TRUSTED];
             let mut login = NewLogin::new(state, meta, &user.id, &user.roles, &amr);
+            login.session.email_verified = verified;
             login.device.trust = Some(trust);
             let audit = state.event(
                 AuditKind::LoginSucceeded,
@@ -140,7 +170,7 @@ async fn password_login(
             // A concurrent login presenting the same token took its trust: ask for a code.
         }
         let (challenge_token, expires_in) =
-            super::mfa::start_challenge(state, meta, &user.id, refund).await?;
+            super::mfa::start_challenge(state, meta, &user.id, refund, new_browser).await?;
         let methods = if user.passkeys > 0 {
             super::recent::methods(state, &user.id).await?
         } else {
@@ -152,12 +182,13 @@ async fn password_login(
             methods,
         });
     }
-    let login = NewLogin::new(state, meta, &user.id, &user.roles, &["pwd"]);
+    let mut login = NewLogin::new(state, meta, &user.id, &user.roles, &["pwd"]);
+    login.session.email_verified = verified;
     let audit = state.event(
         AuditKind::LoginSucceeded,
         Some(&user.id),
         meta,
-        json!({ "amr": ["pwd"], "sessionId": login.session.id }),
+        json!({ "amr": ["pwd"], "sessionId": login.session.id, "newBrowser": new_browser }),
     );
     let tokens = sessions::start(state, login, Some(refund), &[audit]).await?;
     Ok(LoginOutcome::Session(tokens))

@@ -48,6 +48,18 @@ pub enum Error {
     },
     #[error("not found")]
     NotFound,
+    /// A sign-in of an address not yet proven while `require_verified_email` is on.
+    #[error("this email address is not verified yet: follow the link we sent, or ask for a new one")]
+    EmailNotVerified,
+    /// A new verification link for an address that is already proven.
+    #[error("this email address is already verified")]
+    EmailAlreadyVerified,
+    /// An emailed link's token that is unknown, spent, expired or not for this use.
+    #[error("this link is invalid, expired or already used")]
+    InvalidLink,
+    /// A per-user or per-address limit (resending a link): try again after `retry_after`.
+    #[error("too many requests; try again later")]
+    RateLimited { retry_after: u64 },
     /// Disabling or deleting this user would leave no enabled admin.
     #[error("this is the last admin: grant the admin role to another user first")]
     LastAdmin,

@@ -274,6 +274,7 @@ pub(super) async fn start_challenge(
     meta: &RequestMeta,
     user_id: &str,
     refund: Refund,
+    new_browser: bool,
 ) -> Result<(String, i64)> {
     let token = TokenHasher::generate();
     let now = state.now();
@@ -288,6 +289,7 @@ pub(super) async fn start_challenge(
             now,
             now + ttl,
             Some(&refund),
+            new_browser,
             &audit,
         )
         .await?;
@@ -365,6 +367,7 @@ pub(super) async fn complete_login(
     let reset_counter = challenge.counter_dirty.unwrap_or(0) != 0;
     let roles = challenge.roles.clone().unwrap_or_default();
     let mut login = NewLogin::new(state, meta, &user_id, &roles, amr);
+    login.session.email_verified = challenge.email_verified_at.is_some();
     if remember_device {
         login.device.trust = sessions::new_trust(state);
     }
@@ -384,7 +387,7 @@ pub(super) async fn complete_login(
         AuditKind::LoginSucceeded,
         Some(&user_id),
         meta,
-        json!({ "amr": amr, "sessionId": login.session.id }),
+        json!({ "amr": amr, "sessionId": login.session.id, "newBrowser": challenge.new_browser }),
     ));
     let effect = login.effect(Some(challenge_hash), reset_counter);
     finish(state, meta, &user_id, LOGIN, proof, effect, &audit).await?;

@@ -11,6 +11,8 @@ pub mod admin;
 mod attempts;
 mod ceremonies;
 mod enrollment;
+/// Email: proving addresses, the forgotten password, changing the address.
+pub mod email;
 /// How a use case fails, independent of any surface.
 pub mod error;
 /// TOTP enrollment, MFA login, recovery codes, disabling, lockout of codes.
@@ -20,6 +22,8 @@ mod guard;
 pub mod keyring;
 /// Key rotation, backups and imports (the CLI's use cases that touch keys).
 pub mod keys;
+/// Sending mail: the outbox's delivery, the messages, SMTP or files.
+pub mod mail;
 pub mod mfa;
 /// What operators run and read: readiness, key rotation, backups, failed webhooks.
 pub mod operate;

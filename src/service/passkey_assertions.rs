@@ -286,8 +286,12 @@ pub async fn login(
     if user.disabled_at.is_some() {
         return Err(Error::AccountDisabled);
     }
+    if state.settings.require_verified_email && user.email_verified_at.is_none() {
+        return Err(Error::EmailNotVerified);
+    }
     let amr: &[&str] = &["hwk", "user", "mfa"];
-    let login = NewLogin::new(state, meta, &user.id, &user.roles, amr);
+    let mut login = NewLogin::new(state, meta, &user.id, &user.roles, amr);
+    login.session.email_verified = user.email_verified_at.is_some();
     let audit = [state.event(
         AuditKind::LoginSucceeded,
         Some(&user.id),

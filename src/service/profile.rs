@@ -27,6 +27,10 @@ pub struct Account {
     pub created_at: i64,
     /// Whether MFA is on (the account has a confirmed factor).
     pub mfa_enabled: bool,
+    /// Whether the email address is proven.
+    pub email_verified: bool,
+    /// Whether the person hears of sign-ins from new browsers.
+    pub notify_new_browser: bool,
 }
 
 /// Everything the account page shows, read in one go.
@@ -52,6 +56,8 @@ async fn find(state: &AppState, user_id: &str) -> Result<Option<Account>> {
         email: user.email,
         created_at: user.created_at,
         mfa_enabled: user.mfa_enabled_at.is_some(),
+        email_verified: user.email_verified_at.is_some(),
+        notify_new_browser: user.notify_new_browser,
     }))
 }
 

@@ -91,6 +91,7 @@ impl NewLogin {
             user_agent: meta.user_agent.clone(),
             roles: roles.to_owned(),
             auth_time: now,
+            email_verified: false,
         };
         let refresh_token = TokenHasher::generate();
         let refresh = NewRefreshToken {
@@ -218,6 +219,7 @@ fn sign_access_token(state: &AppState, session: &SessionRecord) -> Result<String
             .split_whitespace()
             .map(str::to_owned)
             .collect(),
+        email_verified: session.email_verified,
     };
     Ok(ring.sign(&claims)?)
 }

@@ -11,8 +11,9 @@ use crate::config::Settings;
 use crate::crypto::argon::Argon;
 use crate::crypto::token::TokenHasher;
 use crate::domain::audit::AuditKind;
+use crate::domain::notice::notice_for;
 use crate::domain::lockout::LockPolicy;
-use crate::store::{AuditEvent, Store};
+use crate::store::{AuditEvent, QueuedNotice, Store};
 
 /// The keys of a running instance.
 pub struct Keys {
@@ -57,9 +58,10 @@ impl AppState {
         self.clock.now()
     }
 
-    /// An audit event of `kind` for `user_id`, stamped now, with its webhooks. An event
-    /// without a user (a lock of an email nobody registered) notifies nobody: it queues no
-    /// webhook, so strangers' emails cannot fill the outbox.
+    /// An audit event of `kind` for `user_id`, stamped now, with its webhooks and its
+    /// security notice (EMAIL.md). An event without a user (a lock of an email nobody
+    /// registered) notifies nobody: it queues no webhook and no mail, so strangers'
+    /// emails cannot fill the outboxes.
     pub fn event(
         &self,
         kind: AuditKind,
@@ -72,7 +74,13 @@ impl AppState {
         } else {
             Vec::new()
         };
+        let notice = notice_for(kind, &details).map(|notice| QueuedNotice {
+            kind: notice.as_str(),
+            optional: notice.optional(),
+            to: None,
+        });
         AuditEvent {
+            notice,
             user_id: user_id.map(str::to_owned),
             kind,
             at: self.now(),

@@ -24,6 +24,10 @@ pub fn types_for(kind: AuditKind, details: &Value) -> Vec<&'static str> {
         AuditKind::MfaFactorRenamed => "mfa.factor.renamed",
         AuditKind::MfaFactorRemoved => "mfa.factor.removed",
         AuditKind::MfaPasskeyClonedSuspected => "mfa.passkey.cloned_suspected",
+        AuditKind::EmailVerified => "email.verified",
+        AuditKind::EmailChanged => "email.changed",
+        AuditKind::PasswordResetRequested => "password.reset_requested",
+        AuditKind::PasswordReset => "password.reset",
         AuditKind::MfaRecoveryCodeUsed => {
             let low = details
                 .get("remaining")
@@ -58,7 +62,10 @@ pub fn types_for(kind: AuditKind, details: &Value) -> Vec<&'static str> {
         | AuditKind::AdminUserUnlocked
         | AuditKind::AdminUserDeleted
         | AuditKind::AdminRoleGranted
-        | AuditKind::AdminRoleRevoked => return Vec::new(),
+        | AuditKind::AdminRoleRevoked
+        | AuditKind::EmailVerificationSent
+        | AuditKind::EmailChangeRequested
+        | AuditKind::NoticesChanged => return Vec::new(),
     };
     vec![one]
 }

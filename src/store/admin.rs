@@ -71,8 +71,6 @@ const USER_EXISTS: &str = "SELECT COUNT(*) FROM users WHERE id = $1";
 /// ` role `), returning their ids.
 const LOCK_ROLE_HOLDERS: &str = "UPDATE users SET disabled_at = disabled_at \
      WHERE disabled_at IS NULL AND (' ' || roles || ' ') LIKE $1 ESCAPE '\\' RETURNING id";
-const REVOKE_ALL: &str = "UPDATE sessions SET revoked_at = $2 \
-     WHERE user_id = $1 AND revoked_at IS NULL AND expires_at > $2";
 const LIVE_SESSIONS: &str =
     "SELECT COUNT(*) FROM sessions WHERE user_id = $1 AND revoked_at IS NULL AND expires_at > $2";
 

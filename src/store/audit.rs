@@ -1,7 +1,8 @@
-//! The audit trail and, in the same statements' transaction, the webhook outbox.
+//! The audit trail and, in the same statements' transaction, the webhook outbox and the
+//! security notices of the mail outbox.
 
 use super::db::{fetch_records, Conn, FromRow, Param, Row, StoreResult};
-use super::sql::{audit_insert_sql, INSERT_OUTBOX, SELECT_AUDIT};
+use super::sql::{audit_insert_sql, INSERT_NOTICE, INSERT_OUTBOX, SELECT_AUDIT};
 use super::{AuditEvent, AuditRecord, Store};
 
 const SEARCH_AUDIT: &str =
@@ -53,6 +54,19 @@ pub async fn insert_audits(conn: &mut dyn Conn, events: &[AuditEvent]) -> StoreR
             let id = format!("msg_{}", uuid::Uuid::new_v4().simple());
             conn.execute(INSERT_OUTBOX, &[&id, &e.user_id, kind, &e.at, &details[i]])
                 .await?;
+        }
+        if let (Some(notice), Some(user_id)) = (&e.notice, &e.user_id) {
+            let id = format!("mail_{}", uuid::Uuid::new_v4().simple());
+            let data = serde_json::json!({
+                "at": e.at, "ip": e.ip, "userAgent": e.user_agent, "details": e.details,
+            })
+            .to_string();
+            let optional = i64::from(notice.optional);
+            conn.execute(
+                INSERT_NOTICE,
+                &[&id, user_id, &notice.to, &notice.kind, &data, &e.at, &optional],
+            )
+            .await?;
         }
     }
     Ok(())

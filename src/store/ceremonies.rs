@@ -31,6 +31,8 @@ impl FromRow for ChallengeRecord {
             key_id: r.get("key_id")?,
             sealed_secret: r.get("sealed_secret")?,
             roles: r.get("roles")?,
+            email_verified_at: r.get("email_verified_at")?,
+            new_browser: r.get::<i64>("new_browser")? != 0,
             totp: Vec::new(),
         })
     }
@@ -134,8 +136,10 @@ impl Store {
         now: i64,
         expires_at: i64,
         refund: Option<&Refund>,
+        new_browser: bool,
         audit: &AuditEvent,
     ) -> StoreResult<()> {
+        let new_browser = i64::from(new_browser);
         let (hash, user_id, purpose, refund) = (
             token_hash.to_vec(),
             user_id.to_owned(),
@@ -147,7 +151,10 @@ impl Store {
                 if let Some(refund) = &refund {
                     apply_refund(conn, refund).await?;
                 }
-                conn.execute(INSERT_CHALLENGE, &[&hash, &user_id, &now, &expires_at])
+                conn.execute(
+                    INSERT_CHALLENGE,
+                    &[&hash, &user_id, &now, &expires_at, &new_browser],
+                )
                     .await?;
                 ensure_counter(conn, &user_id, &purpose).await?;
                 Ok((true, ()))

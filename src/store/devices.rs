@@ -16,6 +16,13 @@ impl FromRow for TrustedDevice {
 }
 
 impl Store {
+    /// Whether the user was ever given a device token (kept until it is swept).
+    pub async fn had_device_tokens(&self, user_id: &str) -> StoreResult<bool> {
+        let mut c = self.reader().await?;
+        let sql = "SELECT COUNT(*) FROM (SELECT 1 FROM device_tokens WHERE user_id = $1 LIMIT 1) d";
+        Ok(c.fetch_i64(sql, &[&user_id]).await? > 0)
+    }
+
     /// The MFA trust of device token `token_hash` of `user_id` at `now`, if it is trusted.
     pub async fn device_trust(
         &self,

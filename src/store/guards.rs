@@ -69,6 +69,12 @@ pub async fn ensure_counter(conn: &mut dyn Conn, user_id: &str, purpose: &str) -
     Ok(())
 }
 
+/// Forgets the untrusted-login counters (and any lock) of an account key.
+pub async fn clear_account_guard(conn: &mut dyn Conn, account_key: &[u8]) -> StoreResult<u64> {
+    conn.execute("DELETE FROM login_guards WHERE account_key = $1", &[&account_key])
+        .await
+}
+
 impl Store {
     /// Admits (counts) one untrusted password attempt for `account_key`, in one
     /// statement, before any hashing. False when the key is locked or `max` attempts are

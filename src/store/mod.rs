@@ -18,6 +18,7 @@ pub mod devices;
 pub mod factors;
 pub mod guards;
 pub mod keys;
+pub mod mail;
 pub mod outbox;
 #[cfg(feature = "postgres")]
 pub mod postgres;
@@ -35,6 +36,7 @@ pub mod users;
 pub use admin::*;
 pub use db::{BoxFuture, Conn, StoreError, StoreResult, WriteResult};
 pub use keys::*;
+pub use mail::{EmailTokenRecord, MailAttempt, MailRecord, NewEmailToken, OutgoingMail};
 pub use outbox::*;
 
 /// The store: one database, SQLite or PostgreSQL.

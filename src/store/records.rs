@@ -19,6 +19,10 @@ pub struct UserRecord {
     pub mfa_enabled_at: Option<i64>,
     /// How many passkeys the user has.
     pub passkeys: i64,
+    /// When the current address was proven, if it was.
+    pub email_verified_at: Option<i64>,
+    /// Whether the person wants the notice of a sign-in from a new browser.
+    pub notify_new_browser: bool,
 }
 
 /// A new user.
@@ -60,6 +64,8 @@ pub struct SessionRecord {
     pub user_agent: Option<String>,
     /// The user's roles, space separated, when read with the session (for its tokens).
     pub roles: String,
+    /// Whether the user's address is proven, when read with the session (for its tokens).
+    pub email_verified: bool,
     /// When the session last proved who the person is: its login, or a step-up.
     pub auth_time: i64,
 }
@@ -165,6 +171,18 @@ pub struct AuditEvent {
     pub details: serde_json::Value,
     /// Webhook event types to queue in the outbox with it (same transaction).
     pub webhooks: Vec<&'static str>,
+    /// The security notice to queue in the mail outbox with it (same transaction).
+    pub notice: Option<QueuedNotice>,
+}
+
+/// A security notice queued with its audit event: sent to `to`, or to the user's address
+/// as the transaction leaves it; an `optional` one only when the user has not switched
+/// that notice off.
+#[derive(Debug, Clone)]
+pub struct QueuedNotice {
+    pub kind: &'static str,
+    pub optional: bool,
+    pub to: Option<String>,
 }
 
 /// One audit event as stored.
@@ -274,6 +292,10 @@ pub struct ChallengeRecord {
     pub sealed_secret: Option<Vec<u8>>,
     /// The user's roles, space separated.
     pub roles: Option<String>,
+    /// When the user's address was proven, if it was.
+    pub email_verified_at: Option<i64>,
+    /// Whether the password step came from a browser the account never had.
+    pub new_browser: bool,
     /// The user's TOTP factors.
     pub totp: Vec<TotpRecord>,
 }

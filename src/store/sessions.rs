@@ -27,6 +27,9 @@ impl FromRow for SessionRecord {
                 .get_or_default::<Option<String>>("roles")?
                 .unwrap_or_default(),
             auth_time: r.get("auth_time")?,
+            email_verified: r
+                .get_or_default::<Option<i64>>("email_verified_at")?
+                .is_some(),
         })
     }
 }
@@ -105,6 +108,11 @@ pub async fn insert_new_login(
         }
     }
     Ok(true)
+}
+
+/// Revokes every live session of the user (their refresh tokens die with them).
+pub async fn revoke_all_sessions(conn: &mut dyn Conn, user_id: &str, now: i64) -> StoreResult<u64> {
+    conn.execute(REVOKE_ALL, &[&user_id, &now]).await
 }
 
 /// Revokes the user's live sessions but `others.keep`, auditing how many.

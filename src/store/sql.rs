@@ -2,7 +2,7 @@
 //! placeholders, `ON CONFLICT` and `RETURNING`, so each statement is one `const`.
 
 pub(super) const USER_COLUMNS: &str = "SELECT u.id, u.email, u.password_hash, u.created_at, \
-     u.disabled_at, u.roles, \
+     u.disabled_at, u.roles, u.email_verified_at, u.notify_new_browser, \
      (SELECT MIN(f.created_at) FROM mfa_factors f WHERE f.user_id = u.id) AS mfa_enabled_at, \
      (SELECT COUNT(*) FROM mfa_factors f WHERE f.user_id = u.id AND f.type = 'passkey') AS passkeys \
      FROM users u";
@@ -33,6 +33,12 @@ pub(super) fn audit_insert_sql(rows: usize) -> String {
 pub(super) const INSERT_OUTBOX: &str = "INSERT INTO webhook_outbox \
      (id, user_id, email, type, created_at, data, next_attempt_at) \
      VALUES ($1, $2, (SELECT email FROM users WHERE id = $2), $3, $4, $5, $4)";
+/// Queues the notice of an audit event for the user `$2` (at `$3`, else the user's
+/// address), unless it is optional (`$7` = 1) and the user switched it off.
+pub(super) const INSERT_NOTICE: &str = "INSERT INTO mail_outbox \
+     (id, user_id, to_address, kind, data, created_at, next_attempt_at) \
+     SELECT $1, u.id, COALESCE(CAST($3 AS TEXT), u.email), $4, $5, $6, $6 FROM users u \
+     WHERE u.id = $2 AND (CAST($7 AS BIGINT) = 0 OR u.notify_new_browser = 1)";
 pub(super) const SELECT_AUDIT: &str =
     "SELECT id, user_id, type, at, ip, user_agent, details FROM audit_events \
      WHERE user_id = $1 AND id < $2 ORDER BY id DESC LIMIT $3";
@@ -63,6 +69,9 @@ pub(super) const REVOKE_USER_SESSION: &str = "UPDATE sessions SET revoked_at = $
 /// Every live session of a user but `$2` (which may name none).
 pub(super) const REVOKE_OTHER_SESSIONS: &str = "UPDATE sessions SET revoked_at = $3 \
      WHERE user_id = $1 AND id <> $2 AND revoked_at IS NULL AND expires_at > $3";
+/// Every live session of a user.
+pub(super) const REVOKE_ALL: &str = "UPDATE sessions SET revoked_at = $2 \
+     WHERE user_id = $1 AND revoked_at IS NULL AND expires_at > $2";
 pub(super) const TOUCH_SESSION: &str =
     "UPDATE sessions SET last_used_at = $2, ip = $3, user_agent = $4 WHERE id = $1";
 pub(super) const UPDATE_PASSWORD: &str = "UPDATE users SET password_hash = $2 WHERE id = $1";
@@ -76,6 +85,7 @@ pub(super) const SESSION_OF_REFRESH: &str = concat!(
     "s.id, s.user_id, s.amr, s.created_at, s.expires_at, s.revoked_at, s.last_used_at, s.ip, s.user_agent, \
          COALESCE(s.auth_time, s.created_at) AS auth_time",
     ", (SELECT u.roles FROM users u WHERE u.id = s.user_id) AS roles",
+    ", (SELECT u.email_verified_at FROM users u WHERE u.id = s.user_id) AS email_verified_at",
     " FROM sessions s JOIN refresh_tokens r ON r.session_id = s.id WHERE r.token_hash = $1"
 );
 pub(super) const USED_REFRESH: &str = "SELECT s.id, s.user_id FROM refresh_tokens r \
@@ -219,13 +229,14 @@ pub(super) const SELECT_UNUSED_CODES: &str = "SELECT id, code_hash, \
      FROM recovery_codes WHERE user_id = $1 AND used_at IS NULL AND (lookup = $2 OR lookup IS NULL) \
      ORDER BY id";
 pub(super) const INSERT_CHALLENGE: &str =
-    "INSERT INTO mfa_challenges (token_hash, user_id, created_at, expires_at) \
-     VALUES ($1, $2, $3, $4)";
+    "INSERT INTO mfa_challenges (token_hash, user_id, created_at, expires_at, new_browser) \
+     VALUES ($1, $2, $3, $4, $5)";
 pub(super) const SELECT_CHALLENGE: &str =
     "SELECT c.user_id, c.expires_at, c.consumed_at, a.locked_until, \
      a.failures + a.lockouts + a.locked_until AS counter_dirty, \
      (SELECT COUNT(*) FROM mfa_factors n WHERE n.user_id = c.user_id) AS factor_count, \
-     f.id AS factor_id, f.key_id, f.sealed_secret, u.roles FROM mfa_challenges c \
+     f.id AS factor_id, f.key_id, f.sealed_secret, u.roles, u.email_verified_at, c.new_browser \
+     FROM mfa_challenges c \
      LEFT JOIN users u ON u.id = c.user_id \
      LEFT JOIN attempt_counters a ON a.user_id = c.user_id AND a.purpose = 'login' \
      LEFT JOIN mfa_factors f ON f.user_id = c.user_id AND f.type = 'totp' \
@@ -339,7 +350,17 @@ pub(super) const SWEEP: &[(&str, &str)] = &[
         "DELETE FROM login_guards WHERE account_key IN (SELECT account_key \
         FROM login_guards WHERE locked_until <= $1 AND updated_at <= $1 - 86400 LIMIT $2)",
     ),
+    (
+        "email_tokens",
+        "DELETE FROM email_tokens WHERE token_hash IN \
+        (SELECT token_hash FROM email_tokens WHERE expires_at <= $1 LIMIT $2)",
+    ),
 ];
+/// Messages made before `$1` (a week ago: sent, given up on, or both), `$2` at a time.
+pub(super) const SWEEP_MAIL: &str = "DELETE FROM mail_outbox WHERE seq IN \
+    (SELECT seq FROM mail_outbox WHERE created_at < $1 ORDER BY seq LIMIT $2)";
+/// How long the mail outbox keeps a message, seconds (EMAIL.md: 7 days).
+pub(super) const MAIL_KEPT_SECONDS: i64 = 7 * 24 * 3600;
 /// Audit events older than `$1`, at most `$2` at a time.
 pub(super) const SWEEP_AUDIT: &str = "DELETE FROM audit_events WHERE id IN \
     (SELECT id FROM audit_events WHERE at < $1 ORDER BY id LIMIT $2)";

@@ -370,6 +370,7 @@ async fn the_last_admin_rule_waits_for_a_concurrent_disable() {
             user_agent: None,
             details: serde_json::json!({}),
             webhooks: Vec::new(),
+            notice: None,
         };
         store.create_user(&user, &audit).await.unwrap();
         assert!(store.set_roles(id, "admin", &[]).await.unwrap());

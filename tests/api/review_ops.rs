@@ -335,6 +335,7 @@ fn webhook_event(user: &str, at: i64, kind: &'static str) -> twofold::store::Aud
         user_agent: None,
         details: json!({}),
         webhooks: vec![kind],
+        notice: None,
     }
 }
 

@@ -39,6 +39,7 @@ fn audit(kind: &'static str, user: &str) -> AuditEvent {
         user_agent: None,
         details: serde_json::json!({}),
         webhooks: Vec::new(),
+            notice: None,
     }
 }
 

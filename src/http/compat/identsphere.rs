@@ -64,6 +64,10 @@ fn error(e: Failure) -> Response {
                 (S::FORBIDDEN, "forbidden")
             }
             E::NotFound => (S::NOT_FOUND, "not_found"),
+            E::EmailNotVerified => (S::FORBIDDEN, "forbidden"),
+            E::InvalidLink => (S::BAD_REQUEST, "invalid_input"),
+            E::EmailAlreadyVerified => (S::CONFLICT, "conflict"),
+            E::RateLimited { .. } => (S::TOO_MANY_REQUESTS, "rate_limited"),
             E::EmailTaken | E::MfaAlreadyEnabled | E::TooManyFactors | E::LastAdmin => {
                 (S::CONFLICT, "conflict")
             }

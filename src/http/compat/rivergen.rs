@@ -68,6 +68,10 @@ fn error(e: Failure) -> Response {
                 (S::FORBIDDEN, "FORBIDDEN")
             }
             E::NotFound => (S::NOT_FOUND, "NOT_FOUND"),
+            E::EmailNotVerified => (S::FORBIDDEN, "EMAIL_NOT_VERIFIED"),
+            E::InvalidLink => (S::BAD_REQUEST, "INVALID_TOKEN"),
+            E::EmailAlreadyVerified => (S::CONFLICT, "EMAIL_ALREADY_VERIFIED"),
+            E::RateLimited { .. } => (S::TOO_MANY_REQUESTS, "RATE_LIMITED"),
             E::Overloaded | E::Unavailable => (S::SERVICE_UNAVAILABLE, "SERVICE_UNAVAILABLE"),
             E::Internal(_) => (S::INTERNAL_SERVER_ERROR, "INTERNAL_ERROR"),
         },

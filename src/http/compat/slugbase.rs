@@ -63,6 +63,10 @@ fn error(e: Failure) -> Response {
             }
             E::AccountDisabled | E::AdminRequired | E::StepUpRequired { .. } => S::FORBIDDEN,
             E::NotFound => S::NOT_FOUND,
+            E::EmailNotVerified => S::FORBIDDEN,
+            E::InvalidLink => S::BAD_REQUEST,
+            E::EmailAlreadyVerified => S::CONFLICT,
+            E::RateLimited { .. } => S::TOO_MANY_REQUESTS,
             E::EmailTaken | E::MfaAlreadyEnabled | E::TooManyFactors | E::LastAdmin => S::CONFLICT,
             E::Locked { .. } => S::TOO_MANY_REQUESTS,
             E::Overloaded | E::Unavailable => S::SERVICE_UNAVAILABLE,

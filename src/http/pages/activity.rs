@@ -104,6 +104,15 @@ pub fn sentence(event: &AuditRecord) -> Option<String> {
         AuditKind::AdminAction => text("You made a change as an administrator"),
         AuditKind::LoginMfaRequired | AuditKind::MfaChallengeSucceeded => None,
         AuditKind::AdminUserDeleted => text("An administrator deleted your account"),
+        AuditKind::EmailVerificationSent => text("A link to confirm your email address was sent"),
+        AuditKind::EmailVerified => text("Your email address was confirmed"),
+        AuditKind::EmailChangeRequested => {
+            text("A change of your email address was asked for; a link went to the new one")
+        }
+        AuditKind::EmailChanged => text("Your email address was changed"),
+        AuditKind::PasswordResetRequested => text("A password reset link was asked for"),
+        AuditKind::PasswordReset => text("Your password was reset with an emailed link"),
+        AuditKind::NoticesChanged => text("Your email notice settings were changed"),
     }
 }
 

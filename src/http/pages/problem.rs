@@ -124,6 +124,24 @@ impl Problem {
                 "This account is disabled.",
                 "Ask your administrator to turn it back on.",
             ),
+            Error::RateLimited { retry_after } => Self {
+                retry_after: Some(retry_after),
+                ..Self::new(
+                    S::TOO_MANY_REQUESTS,
+                    "Not so fast.",
+                    format!("A message was sent a moment ago. Try again in {}.", wait_words(retry_after)),
+                )
+            },
+            Error::EmailNotVerified => Self::new(
+                S::FORBIDDEN,
+                "Confirm your email address first.",
+                "Open the link we sent to your address. No message? Ask for a new one below.",
+            ),
+            Error::InvalidLink => Self::new(
+                S::BAD_REQUEST,
+                "This link does not work.",
+                "It was already used, it expired, or it was copied incompletely. Ask for a new one.",
+            ),
             Error::EmailTaken => Self::new(
                 S::CONFLICT,
                 "Email in use.",
@@ -159,6 +177,7 @@ impl Problem {
             | Error::AdminRequired
             | Error::StepUpRequired { .. }
             | Error::NotFound
+            | Error::EmailAlreadyVerified
             | Error::LastAdmin
             | Error::TooManyFactors
             | Error::InvalidCredential) => {
