@@ -91,6 +91,7 @@ fn jwt_benches(c: &mut Criterion) {
         auth_time: 0,
         amr: vec!["pwd".into(), "otp".into(), "mfa".into()],
         roles: Vec::new(),
+        email_verified: false,
     };
     let token = ring.sign(&claims).unwrap();
     let mut group = c.benchmark_group("jwt");

@@ -251,6 +251,7 @@ mod tests {
             auth_time: 0,
             amr: vec!["pwd".into()],
             roles: Vec::new(),
+            email_verified: false,
         }
     }
 

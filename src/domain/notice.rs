@@ -101,16 +101,14 @@ impl NoticeKind {
                 None => "Two-factor authentication was turned off for your account.".into(),
             },
             Self::RecoveryCodesRegenerated => {
-                "New recovery codes were made for your account; the old ones no longer work."
-                    .into()
+                "New recovery codes were made for your account; the old ones no longer work.".into()
             }
             Self::RecoveryCodeUsed => match details["remaining"].as_i64() {
                 Some(n) => format!("A recovery code was used to sign in. {n} codes are left."),
                 None => "A recovery code was used to sign in.".into(),
             },
             Self::NewBrowser => {
-                "Your account was signed in to from a browser it was never used from before."
-                    .into()
+                "Your account was signed in to from a browser it was never used from before.".into()
             }
         }
     }

@@ -197,7 +197,10 @@ struct NoticesBody {
 #[utoipa::path(get, path = "/me/notices", tag = "email",
     security(("bearer" = []), ("cookie" = [])),
     responses((status = 200, description = "The settings", body = NoticesBody), Authed, Always))]
-async fn notices(State(state): State<AppState>, Auth(claims): Auth) -> ApiResult<Json<NoticesBody>> {
+async fn notices(
+    State(state): State<AppState>,
+    Auth(claims): Auth,
+) -> ApiResult<Json<NoticesBody>> {
     let account = profile::account(&state, &claims.sub).await?;
     Ok(Json(NoticesBody {
         new_browser: account.notify_new_browser,

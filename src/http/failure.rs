@@ -130,9 +130,8 @@ impl Failure {
     pub fn retry_after(&self) -> Option<u64> {
         match self {
             Self::Service(e) | Self::SignIn(e) => match e {
-                ServiceError::Locked { retry_after } | ServiceError::RateLimited { retry_after } => {
-                    Some((*retry_after).max(1))
-                }
+                ServiceError::Locked { retry_after }
+                | ServiceError::RateLimited { retry_after } => Some((*retry_after).max(1)),
                 ServiceError::Overloaded => Some(1),
                 _ => None,
             },

@@ -21,12 +21,12 @@ use failure::Refusal;
 mod admin;
 mod audit;
 mod auth;
-/// Email: links, the forgotten password, the address, the notice setting.
-pub(crate) mod email;
 /// The compatibility surfaces (IdentSphere, SlugBase, RiverGen).
 pub mod compat;
 /// The edge: client IP, security headers, cross-site rule, rate limit, timeout.
 pub mod edge;
+/// Email: links, the forgotten password, the address, the notice setting.
+pub(crate) mod email;
 /// The native API's error type, rendered in the contract's JSON shape.
 pub mod error;
 /// Request extractors.

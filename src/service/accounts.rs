@@ -143,8 +143,8 @@ async fn password_login(
     }
     // No live device token of this user came with the password: a browser the account
     // never had (the first sign-in of an account is no news to its owner).
-    let new_browser = matches!(refund, Refund::Account { .. })
-        && state.store.had_device_tokens(&user.id).await?;
+    let new_browser =
+        matches!(refund, Refund::Account { .. }) && state.store.had_device_tokens(&user.id).await?;
     if user.mfa_enabled_at.is_some() {
         let trust =
             sessions::browser_trust(state, &user.id, request.device_token.as_deref()).await?;

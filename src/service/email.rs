@@ -21,7 +21,9 @@ use crate::store::db::Conn;
 use crate::store::guards::clear_account_guard;
 use crate::store::mail::{insert_email_token, queue_mail, spend_email_token, spend_user_tokens};
 use crate::store::sessions::revoke_all_sessions;
-use crate::store::users::{change_email, lock_user, mark_email_verified, set_password, untrust_devices};
+use crate::store::users::{
+    change_email, lock_user, mark_email_verified, set_password, untrust_devices,
+};
 use crate::store::{NewEmailToken, OutgoingMail, StoreError, StoreResult};
 
 /// What a link is for (the `purpose` of its token).
@@ -214,7 +216,11 @@ async fn retry_after(state: &AppState, user_id: &str, purpose: LinkPurpose) -> R
 
 /// Sends a new verification link to the caller's address (older links stop working).
 #[tracing::instrument(skip_all)]
-pub async fn resend_verification(state: &AppState, meta: &RequestMeta, claims: &Claims) -> Result<i64> {
+pub async fn resend_verification(
+    state: &AppState,
+    meta: &RequestMeta,
+    claims: &Claims,
+) -> Result<i64> {
     let user = state
         .store
         .user_by_id(&claims.sub)
@@ -239,7 +245,12 @@ pub(super) fn sent_event(
     meta: &RequestMeta,
     user_id: &str,
 ) -> crate::store::AuditEvent {
-    state.event(AuditKind::EmailVerificationSent, Some(user_id), meta, json!({}))
+    state.event(
+        AuditKind::EmailVerificationSent,
+        Some(user_id),
+        meta,
+        json!({}),
+    )
 }
 
 /// What following a verification or address-change link did.
@@ -265,19 +276,14 @@ pub async fn verify(state: &AppState, meta: &RequestMeta, token: &str) -> Result
         .ok_or(Error::InvalidLink)?;
     match record.purpose {
         LinkPurpose::Verify => {
-            let audit = vec![state.event(
-                AuditKind::EmailVerified,
-                Some(&user.id),
-                meta,
-                json!({}),
-            )];
+            let audit =
+                vec![state.event(AuditKind::EmailVerified, Some(&user.id), meta, json!({}))];
             let (user_id, email) = (user.id.clone(), user.email.clone());
             let done = state
                 .store
                 .write(audit, move |conn| {
                     Box::pin(async move {
-                        let spent =
-                            spend_email_token(conn, &hash, "verify", &user_id, now).await?;
+                        let spent = spend_email_token(conn, &hash, "verify", &user_id, now).await?;
                         // A link for an address the account no longer has proves nothing.
                         let ok = spent.as_deref() == Some(email.as_str())
                             && mark_email_verified(conn, &user_id, &email, now).await?;
@@ -310,8 +316,7 @@ pub async fn verify(state: &AppState, meta: &RequestMeta, token: &str) -> Result
                 .store
                 .write(vec![changed], move |conn| {
                     Box::pin(async move {
-                        let spent =
-                            spend_email_token(conn, &hash, "change", &user_id, now).await?;
+                        let spent = spend_email_token(conn, &hash, "change", &user_id, now).await?;
                         if spent.as_deref() != Some(new_email.as_str()) {
                             return Ok((false, Err(Error::InvalidLink)));
                         }
@@ -496,7 +501,12 @@ pub async fn request_change(
             message: "this is already the account's address".into(),
         });
     }
-    if state.store.user_by_email(new_email.as_str()).await?.is_some() {
+    if state
+        .store
+        .user_by_email(new_email.as_str())
+        .await?
+        .is_some()
+    {
         return Err(Error::EmailTaken);
     }
     let purpose = LinkPurpose::Change;
@@ -533,6 +543,31 @@ pub async fn set_new_browser_notice(
         .set_notify_new_browser(&claims.sub, on, &audit)
         .await?;
     Ok(())
+}
+
+/// Sends a new verification link to `address` if it belongs to an account still to be
+/// proven, without signing in (the sign-in page's offer when `require_verified_email`
+/// refuses): like [`forgot_password`], the work is done after the answer, which is the same
+/// for every address.
+pub fn resend_verification_to(state: &AppState, meta: &RequestMeta, address: Email) {
+    let (state, meta) = (state.clone(), meta.clone());
+    tokio::spawn(async move {
+        let result: Result<()> = async {
+            let Some(user) = state.store.user_by_email(address.as_str()).await? else {
+                return Ok(());
+            };
+            if user.email_verified_at.is_some() || user.disabled_at.is_some() {
+                return Ok(());
+            }
+            let link = Link::new(&state, &meta, &user.id, &user.email, LinkPurpose::Verify);
+            issue(&state, link, vec![sent_event(&state, &meta, &user.id)]).await?;
+            Ok(())
+        }
+        .await;
+        if let Err(error) = result {
+            tracing::warn!(%error, "a verification link could not be queued");
+        }
+    });
 }
 
 /// The verification link queued with a new account (in its transaction).

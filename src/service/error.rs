@@ -49,7 +49,9 @@ pub enum Error {
     #[error("not found")]
     NotFound,
     /// A sign-in of an address not yet proven while `require_verified_email` is on.
-    #[error("this email address is not verified yet: follow the link we sent, or ask for a new one")]
+    #[error(
+        "this email address is not verified yet: follow the link we sent, or ask for a new one"
+    )]
     EmailNotVerified,
     /// A new verification link for an address that is already proven.
     #[error("this email address is already verified")]

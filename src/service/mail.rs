@@ -106,7 +106,9 @@ fn parse_smtp_url(raw: &str) -> anyhow::Result<SmtpUrl> {
 }
 
 fn percent_decode(s: &str) -> anyhow::Result<String> {
-    Ok(percent_encoding::percent_decode_str(s).decode_utf8()?.into_owned())
+    Ok(percent_encoding::percent_decode_str(s)
+        .decode_utf8()?
+        .into_owned())
 }
 
 fn is_loopback(host: &str) -> bool {
@@ -123,10 +125,9 @@ impl Transport {
             return Ok(Self::Files(settings.data_dir.join("mail")));
         };
         let url = parse_smtp_url(raw.expose_secret())?;
-        let mut builder =
-            AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(url.host.clone())
-                .port(url.port)
-                .timeout(Some(SMTP_TIMEOUT));
+        let mut builder = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(url.host.clone())
+            .port(url.port)
+            .timeout(Some(SMTP_TIMEOUT));
         if let Some(implicit) = url.tls {
             let mut params = TlsParameters::builder(url.host.clone());
             if let Some(path) = &settings.smtp_ca_file {
@@ -221,9 +222,10 @@ impl Header for AutoSubmitted {
 /// The `From` of every message.
 pub fn from_mailbox(settings: &Settings) -> anyhow::Result<Mailbox> {
     match &settings.mail_from {
-        Some(from) if !from.trim().is_empty() => {
-            from.trim().parse().context("mail_from is not a valid address")
-        }
+        Some(from) if !from.trim().is_empty() => from
+            .trim()
+            .parse()
+            .context("mail_from is not a valid address"),
         _ => {
             let public = settings.effective_public_url(None);
             let host = url::Url::parse(&public)
@@ -235,9 +237,12 @@ pub fn from_mailbox(settings: &Settings) -> anyhow::Result<Mailbox> {
             } else {
                 format!("{host}.localdomain")
             };
-            format!("{} <no-reply@{host}>", settings.issuer.replace(['<', '>', '"', ','], ""))
-                .parse()
-                .context("the default From address")
+            format!(
+                "{} <no-reply@{host}>",
+                settings.issuer.replace(['<', '>', '"', ','], "")
+            )
+            .parse()
+            .context("the default From address")
         }
     }
 }
@@ -266,8 +271,14 @@ fn words(state: &AppState, mail: &MailRecord) -> anyhow::Result<Words> {
         data["userAgent"].as_str().unwrap_or("unknown browser")
     );
     if let Some(purpose) = LinkPurpose::of_mail_kind(&mail.kind) {
-        let link_id = data["linkId"].as_str().context("a link message without its link")?;
-        let url = format!("{public}{}?token={}", purpose.page(), link_token(state, link_id));
+        let link_id = data["linkId"]
+            .as_str()
+            .context("a link message without its link")?;
+        let url = format!(
+            "{public}{}?token={}",
+            purpose.page(),
+            link_token(state, link_id)
+        );
         let (subject, lead, button, ttl) = match purpose {
             LinkPurpose::Verify => (
                 format!("Confirm your email address for {issuer}"),
@@ -299,8 +310,7 @@ fn words(state: &AppState, mail: &MailRecord) -> anyhow::Result<Words> {
                 from,
             ],
             action: Some((button.to_owned(), url)),
-            footer: "If you did not ask for this, ignore this message: nothing happens."
-                .to_owned(),
+            footer: "If you did not ask for this, ignore this message: nothing happens.".to_owned(),
         });
     }
     let notice = NoticeKind::parse(&mail.kind).context("an unknown kind of message")?;
@@ -485,7 +495,11 @@ fn log_link(state: &AppState, mail: &MailRecord) {
     let data: Value = serde_json::from_str(&mail.data).unwrap_or(Value::Null);
     if let Some(link_id) = data["linkId"].as_str() {
         let public = state.settings.effective_public_url(None);
-        let url = format!("{public}{}?token={}", purpose.page(), link_token(state, link_id));
+        let url = format!(
+            "{public}{}?token={}",
+            purpose.page(),
+            link_token(state, link_id)
+        );
         tracing::info!(to = %mail.to, link = %url, "mail written to the data folder (no smtp_url)");
     }
 }

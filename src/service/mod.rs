@@ -10,9 +10,9 @@ pub mod accounts;
 pub mod admin;
 mod attempts;
 mod ceremonies;
-mod enrollment;
 /// Email: proving addresses, the forgotten password, changing the address.
 pub mod email;
+mod enrollment;
 /// How a use case fails, independent of any surface.
 pub mod error;
 /// TOTP enrollment, MFA login, recovery codes, disabling, lockout of codes.

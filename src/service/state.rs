@@ -11,8 +11,8 @@ use crate::config::Settings;
 use crate::crypto::argon::Argon;
 use crate::crypto::token::TokenHasher;
 use crate::domain::audit::AuditKind;
-use crate::domain::notice::notice_for;
 use crate::domain::lockout::LockPolicy;
+use crate::domain::notice::notice_for;
 use crate::store::{AuditEvent, QueuedNotice, Store};
 
 /// The keys of a running instance.

@@ -64,7 +64,15 @@ pub async fn insert_audits(conn: &mut dyn Conn, events: &[AuditEvent]) -> StoreR
             let optional = i64::from(notice.optional);
             conn.execute(
                 INSERT_NOTICE,
-                &[&id, user_id, &notice.to, &notice.kind, &data, &e.at, &optional],
+                &[
+                    &id,
+                    user_id,
+                    &notice.to,
+                    &notice.kind,
+                    &data,
+                    &e.at,
+                    &optional,
+                ],
             )
             .await?;
         }

@@ -155,7 +155,7 @@ impl Store {
                     INSERT_CHALLENGE,
                     &[&hash, &user_id, &now, &expires_at, &new_browser],
                 )
-                    .await?;
+                .await?;
                 ensure_counter(conn, &user_id, &purpose).await?;
                 Ok((true, ()))
             })

@@ -71,8 +71,11 @@ pub async fn ensure_counter(conn: &mut dyn Conn, user_id: &str, purpose: &str) -
 
 /// Forgets the untrusted-login counters (and any lock) of an account key.
 pub async fn clear_account_guard(conn: &mut dyn Conn, account_key: &[u8]) -> StoreResult<u64> {
-    conn.execute("DELETE FROM login_guards WHERE account_key = $1", &[&account_key])
-        .await
+    conn.execute(
+        "DELETE FROM login_guards WHERE account_key = $1",
+        &[&account_key],
+    )
+    .await
 }
 
 impl Store {

@@ -191,7 +191,9 @@ impl Store {
         since: i64,
     ) -> StoreResult<Vec<i64>> {
         let mut c = self.reader().await?;
-        let rows = c.fetch_all(TOKEN_TIMES, &[&user_id, &purpose, &since]).await?;
+        let rows = c
+            .fetch_all(TOKEN_TIMES, &[&user_id, &purpose, &since])
+            .await?;
         rows.into_iter().map(|mut r| r.at(0)).collect()
     }
 
@@ -207,7 +209,12 @@ impl Store {
 
     /// Claims message `seq` (still due at `seen_next`) until `lease_until`, counting the
     /// attempt: of instances racing for it, one gets it.
-    pub async fn claim_mail(&self, seq: i64, seen_next: i64, lease_until: i64) -> StoreResult<bool> {
+    pub async fn claim_mail(
+        &self,
+        seq: i64,
+        seen_next: i64,
+        lease_until: i64,
+    ) -> StoreResult<bool> {
         self.write(Vec::new(), move |conn| {
             Box::pin(async move {
                 let claimed = conn

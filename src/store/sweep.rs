@@ -11,14 +11,11 @@ impl Store {
     /// of at most `chunk` rows. Returns rows deleted.
     pub async fn sweep(&self, now: i64, audit_before: i64, chunk: i64) -> StoreResult<u64> {
         let mut total = 0;
-        let statements = SWEEP
-            .iter()
-            .map(|(_, sql)| (*sql, now))
-            .chain([
-                (SWEEP_AUDIT, audit_before),
-                (SWEEP_OUTBOX, audit_before),
-                (SWEEP_MAIL, now - MAIL_KEPT_SECONDS),
-            ]);
+        let statements = SWEEP.iter().map(|(_, sql)| (*sql, now)).chain([
+            (SWEEP_AUDIT, audit_before),
+            (SWEEP_OUTBOX, audit_before),
+            (SWEEP_MAIL, now - MAIL_KEPT_SECONDS),
+        ]);
         for (sql, cutoff) in statements {
             // Small transactions, so that no request waits long behind the sweep.
             loop {

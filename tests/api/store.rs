@@ -39,7 +39,7 @@ fn audit(kind: &'static str, user: &str) -> AuditEvent {
         user_agent: None,
         details: serde_json::json!({}),
         webhooks: Vec::new(),
-            notice: None,
+        notice: None,
     }
 }
 
@@ -321,6 +321,7 @@ async fn no_session_starts_for_a_user_disabled_meanwhile() {
         ip: None,
         user_agent: None,
         roles: String::new(),
+        email_verified: false,
         auth_time: 10,
     };
     let refresh = NewRefreshToken {
@@ -370,6 +371,7 @@ async fn refresh_tokens_rotate_once_and_reuse_revokes() {
         ip: None,
         user_agent: None,
         roles: String::new(),
+        email_verified: false,
         auth_time: 1,
     };
     let token = |h: u8| NewRefreshToken {

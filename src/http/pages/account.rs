@@ -42,6 +42,11 @@ fn done_message(done: Option<&str>) -> Option<&'static str> {
         "untrusted" => "That browser will be asked for a code at its next sign-in.",
         "factor_added" => "Your new sign-in method is ready.",
         "factor_renamed" => "Renamed.",
+        "email_sent" => "A new confirmation link is on its way to your address.",
+        "email_change" => {
+            "A link is on its way to the new address. Your address changes when you open it."
+        }
+        "notices" => "Your email settings are saved.",
         "factor_removed" => {
             "That sign-in method was removed. Trusted browsers will be asked for a code again."
         }
@@ -109,6 +114,7 @@ pub(super) async fn overview(
             }
         }
         (super::factors::section(&browser, &factors, on))
+        (super::email::section(&browser, &account.email, account.email_verified, account.notify_new_browser))
         section.card aria-labelledby="password-heading" {
             div.row {
                 h2 #password-heading { "Password" }

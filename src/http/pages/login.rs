@@ -70,6 +70,7 @@ fn login_page(
             (Field::new("Password", "password", "password", "current-password")
                 .focus(focus_password).error_from(problem).render())
             button.primary type="submit" { "Sign in" }
+            p.forgot { a href="/password/forgot" { "Forgot your password?" } }
         }
         (PasskeyForm {
             action: "/login/passkey",
@@ -100,6 +101,10 @@ pub(super) async fn login_form(
     let notice = match params.done.as_deref() {
         Some("signed_out") => Some("You are signed out."),
         Some("expired") => Some("That sign-in took too long, so it was stopped. Sign in again."),
+        Some("password_reset") => Some(
+            "Your password is set, and every session was signed out. Sign in with it: \
+             your second factor is still asked for.",
+        ),
         _ => None,
     };
     let view = LoginView {
@@ -168,6 +173,9 @@ pub(super) async fn login(
             );
             append_cookie(&mut response, value);
             response
+        }
+        Err(Error::EmailNotVerified) => {
+            super::email::unverified(&state, &browser, form.email.trim())
         }
         Err(e) => fail(Problem::from_service(e)),
     }

@@ -32,6 +32,7 @@ use crate::service::{AppState, RequestMeta};
 
 mod account;
 mod activity;
+mod email;
 mod factors;
 mod layout;
 mod login;
@@ -119,6 +120,12 @@ pub fn router(state: &AppState, edge: &Arc<Edge>) -> Router<AppState> {
         .route("/account/factors/totp/start", post(factors::start_totp))
         .route("/account/factors/{id}/rename", post(factors::rename))
         .route("/account/factors/{id}/remove", post(factors::remove))
+        .route(
+            "/account/email",
+            get(email::change_form).post(email::change),
+        )
+        .route("/account/email/resend", post(email::resend))
+        .route("/account/notices", post(email::notices))
         .route("/logout", post(login::logout))
         .route_layer(from_fn_with_state(state.clone(), require_session));
     Router::new()
@@ -138,6 +145,13 @@ pub fn router(state: &AppState, edge: &Arc<Edge>) -> Router<AppState> {
             "/register",
             get(register::register_form).post(register::register),
         )
+        .route(
+            "/password/forgot",
+            get(email::forgot_form).post(email::forgot),
+        )
+        .route("/password/reset", get(email::reset_form).post(email::reset))
+        .route("/email/verify", get(email::verify_form).post(email::verify))
+        .route("/email/resend", post(email::resend_to))
         .merge(signed_in)
         .layer(from_fn_with_state(Arc::clone(&pages), browser))
         .route("/assets/pages.css", get(layout::stylesheet))
@@ -300,6 +314,12 @@ fn hashing_post(path: &str) -> bool {
             | "/account/mfa/setup"
             | "/account/mfa/recovery-codes"
             | "/account/mfa/disable"
+            | "/password/forgot"
+            | "/password/reset"
+            | "/email/verify"
+            | "/email/resend"
+            | "/account/email"
+            | "/account/email/resend"
     )
 }
 
