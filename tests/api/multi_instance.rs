@@ -406,3 +406,44 @@ async fn the_last_admin_rule_waits_for_a_concurrent_disable() {
     tx.commit().await.unwrap();
     assert_eq!(disable_b.await.unwrap().unwrap(), UserChange::LastWithRole);
 }
+
+#[tokio::test]
+async fn two_postgresql_instances_send_each_message_once() {
+    use std::sync::Arc;
+    let sink = crate::mailbox::SmtpSink::start().await;
+    let dir = Arc::new(tempfile::tempdir().unwrap());
+    let mut settings = test_settings(&dir);
+    settings.database_url = Some(fresh_postgres_database().await);
+    settings.smtp_url = Some(sink.url().into());
+    let clock = twofold::clock::OffsetClock::default();
+    let (a, b) = tokio::join!(
+        TestApp::start(settings.clone(), Arc::clone(&dir), clock.clone()),
+        TestApp::start(settings, dir, clock)
+    );
+    let mut emails = Vec::new();
+    for i in 0..20 {
+        let email = format!("mail-{}@example.com", uuid::Uuid::new_v4().simple());
+        let app = if i % 2 == 0 { &a } else { &b };
+        assert_status(
+            app.register(&email, "correct horse battery staple").await,
+            StatusCode::CREATED,
+        )
+        .await;
+        emails.push(email);
+    }
+    let all = crate::mailbox::wait_until(|| {
+        let got = sink.messages();
+        (got.len() >= emails.len()).then_some(got)
+    })
+    .await
+    .expect("every message sent");
+    tokio::time::sleep(std::time::Duration::from_millis(800)).await;
+    let got = sink.messages();
+    assert_eq!(got.len(), emails.len(), "no message sent twice: {all:?}");
+    for email in &emails {
+        assert_eq!(
+            got.iter().filter(|m| m.to.contains(email.as_str())).count(),
+            1
+        );
+    }
+}
