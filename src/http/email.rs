@@ -208,7 +208,7 @@ async fn notices(
 }
 
 /// Switches the notice of sign-ins from new browsers on or off.
-#[utoipa::path(put, path = "/me/notices", tag = "email", request_body = NoticesBody,
+#[utoipa::path(patch, path = "/me/notices", tag = "email", request_body = NoticesBody,
     security(("bearer" = []), ("cookie" = [])),
     responses((status = 200, description = "The settings now", body = NoticesBody), Authed, Always))]
 async fn set_notices(

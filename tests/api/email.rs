@@ -539,7 +539,7 @@ async fn security_notices_go_out_and_only_the_new_browser_one_can_be_switched_of
     // Switched off: no notice for a new browser.
     let off = app
         .request(
-            reqwest::Method::PUT,
+            reqwest::Method::PATCH,
             "/me/notices",
             Some(json!({ "newBrowser": false })),
             Some(&e.user.access_token),

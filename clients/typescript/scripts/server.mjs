@@ -62,6 +62,7 @@ export async function startServer(extraEnv = {}) {
   }
   return {
     url,
+    dataDir,
     async stop() {
       child.kill("SIGTERM");
       await new Promise((r) => (child.exitCode !== null ? r() : child.once("exit", r)));

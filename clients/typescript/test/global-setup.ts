@@ -6,6 +6,7 @@ import { startServer } from "../scripts/server.mjs";
 export default async function setup(project: TestProject) {
   const server = await startServer();
   project.provide("twofoldUrl", server.url);
+  project.provide("twofoldDataDir", server.dataDir);
   return async () => {
     await server.stop();
   };

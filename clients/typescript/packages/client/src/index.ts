@@ -58,7 +58,9 @@ export type SuccessBody<P extends keyof paths, M extends Method> =
       ? JsonOf<A>
       : R extends { 201: infer A }
         ? JsonOf<A>
-        : undefined
+        : R extends { 202: infer A }
+          ? JsonOf<A>
+          : undefined
     : never;
 
 type Parameters<P extends keyof paths, M extends Method> =
@@ -430,6 +432,30 @@ export class TwofoldClient {
   me() {
     return this.request("get", "/api/v1/me");
   }
+
+  /** Asks for a password reset link: the same answer whether or not the address has an account. */
+  forgotPassword(email: string) {
+    return this.request("post", "/api/v1/auth/password/forgot", { body: { email }, auth: false });
+  }
+
+  /** Sets a new password with the `token` of a reset link; signs nobody in (every session ends). */
+  resetPassword(token: string, newPassword: string) {
+    return this.request("post", "/api/v1/auth/password/reset", { body: { token, newPassword }, auth: false });
+  }
+
+  /** The account's address: proving it, changing it (needs a step-up), and the notice setting. */
+  readonly email = {
+    /** Follows a verification or address-change link (its `token`). */
+    verify: (token: string) => this.request("post", "/api/v1/auth/email/verify", { body: { token }, auth: false }),
+    /** A new verification link (at most one a minute and five a day). */
+    resendVerification: () => this.request("post", "/api/v1/auth/email/verify/resend", {}),
+    /** A link to `newEmail`; the address changes when it is followed. */
+    change: (newEmail: string) => this.request("post", "/api/v1/me/email", { body: { newEmail } }),
+    notices: () => this.request("get", "/api/v1/me/notices"),
+    /** The one notice a person may switch off: sign-ins from new browsers. */
+    setNotices: (settings: { newBrowser: boolean }) =>
+      this.request("patch", "/api/v1/me/notices", { body: settings }),
+  };
 
   readonly mfa = {
     setup: (deviceName?: string) =>

@@ -173,6 +173,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/auth/email/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Follows a verification or address-change link: the address is proven (and, for a
+         *     change, the account moves to it if it is still free).
+         */
+        post: operations["verify"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/email/verify/resend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sends a new verification link to the caller's address; earlier ones stop working.
+         *     At most one a minute and five a day.
+         */
+        post: operations["resend"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/login": {
         parameters: {
             query?: never;
@@ -252,6 +292,46 @@ export interface paths {
         put?: never;
         /** Changes the password (the current one is checked like a login) and revokes the other sessions. */
         post: operations["change_password"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/password/forgot": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Asks for a password reset link: always the same answer, whether or not an account
+         *     uses the address; only an existing account gets a message (at most 3 an hour).
+         */
+        post: operations["forgot"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/password/reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sets a new password with a reset link: every session and refresh token is revoked and
+         *     every trusted browser ended. Nobody is signed in.
+         */
+        post: operations["reset"];
         delete?: never;
         options?: never;
         head?: never;
@@ -418,6 +498,44 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/email": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Asks to move the account to a new address (needs a recent sign-in): a link goes to the
+         *     new address; nothing changes until it is followed, and then the old address is told.
+         */
+        post: operations["change"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/notices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's notice settings. */
+        get: operations["notices"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Switches the notice of sign-ins from new browsers on or off. */
+        patch: operations["set_notices"];
         trace?: never;
     };
     "/api/v1/mfa/disable": {
@@ -696,6 +814,9 @@ export interface components {
         ChallengeBody: {
             mfaChallengeToken: string;
         };
+        ChangeBody: {
+            newEmail: string;
+        };
         CodeBody: {
             code: string;
         };
@@ -773,6 +894,12 @@ export interface components {
             credential: unknown;
             registrationId: string;
         };
+        ForgotAnswer: {
+            message: string;
+        };
+        ForgotBody: {
+            email: string;
+        };
         /** @description An Ed25519 public key (RFC 8037). */
         Jwk: {
             /** @description `EdDSA`. */
@@ -801,6 +928,8 @@ export interface components {
         MeBody: {
             createdAt: string;
             email: string;
+            /** @description Whether the address is proven (a verification or address-change link was followed). */
+            emailVerified: boolean;
             id: string;
             mfaEnabled: boolean;
         };
@@ -818,6 +947,13 @@ export interface components {
         NameBody: {
             /** @description At most 64 printable characters; blank means none. */
             name?: string | null;
+        };
+        /**
+         * @description The security notices a person may switch off (only one: sign-ins from new browsers;
+         *     the others always go).
+         */
+        NoticesBody: {
+            newBrowser: boolean;
         };
         PasskeyLoginBody: {
             /** @description AuthenticationResponseJSON. */
@@ -871,9 +1007,20 @@ export interface components {
             publicKey: unknown;
             registrationId: string;
         };
+        ResetBody: {
+            newPassword: string;
+            token: string;
+        };
         RevokedBody: {
             /** Format: int64 */
             revoked: number;
+        };
+        SentBody: {
+            /**
+             * Format: int64
+             * @description Seconds the new link works.
+             */
+            expiresIn: number;
         };
         SessionBody: {
             amr: string[];
@@ -916,6 +1063,10 @@ export interface components {
             /** @description The password (users without MFA). */
             password?: string | null;
         };
+        TokenBody: {
+            /** @description The `token` of the link's query. */
+            token: string;
+        };
         TrustedDeviceBody: {
             createdAt: string;
             id: string;
@@ -933,6 +1084,12 @@ export interface components {
         UsersBody: {
             next?: string | null;
             users: components["schemas"]["UserBody"][];
+        };
+        VerifiedBody: {
+            email: string;
+            /** @description True when the link moved the account to a new address. */
+            emailChanged: boolean;
+            emailVerified: boolean;
         };
         VerifyMfaBody: {
             /** @description A TOTP or recovery code (or `passkey` instead). */
@@ -2285,6 +2442,241 @@ export interface operations {
             };
         };
     };
+    verify: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TokenBody"];
+            };
+        };
+        responses: {
+            /** @description The address is proven */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VerifiedBody"];
+                };
+            };
+            /** @description `invalid_input`: a body that is not the JSON object asked for, a bad field or query. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /** @description `email_taken`: the new address was taken meanwhile */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payload_too_large`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /** @description `rate_limited` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `service_unavailable`, `timeout` or `overloaded` (with `Retry-After`); nothing was done. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+        };
+    };
+    resend: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A new link is on its way */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SentBody"];
+                };
+            };
+            /** @description `invalid_input`: a body that is not the JSON object asked for, a bad field or query. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /** @description `unauthorized`: the access token is missing, invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /**
+             * @description `cross_site_request` (a cookie-authenticated request from another site), or
+             *     `admin_required` on the admin endpoints.
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /** @description `email_already_verified` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payload_too_large`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /** @description `rate_limited`, with `Retry-After` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `service_unavailable`, `timeout` or `overloaded` (with `Retry-After`); nothing was done. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+        };
+    };
     login: {
         parameters: {
             query?: never;
@@ -2784,6 +3176,184 @@ export interface operations {
                 };
             };
             /** @description `too_many_attempts` or `rate_limited` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `service_unavailable`, `timeout` or `overloaded` (with `Retry-After`); nothing was done. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+        };
+    };
+    forgot: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ForgotBody"];
+            };
+        };
+        responses: {
+            /** @description The same answer for every address */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ForgotAnswer"];
+                };
+            };
+            /** @description `invalid_input`: a body that is not the JSON object asked for, a bad field or query. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /** @description `payload_too_large`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /** @description `rate_limited` (per-address bucket) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `service_unavailable`, `timeout` or `overloaded` (with `Retry-After`); nothing was done. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+        };
+    };
+    reset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ResetBody"];
+            };
+        };
+        responses: {
+            /** @description The password is replaced; sign in with it */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `invalid_input`: a body that is not the JSON object asked for, a bad field or query. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /** @description `payload_too_large`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /** @description `rate_limited` */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -3617,6 +4187,386 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["MeBody"];
+                };
+            };
+            /** @description `invalid_input`: a body that is not the JSON object asked for, a bad field or query. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /** @description `unauthorized`: the access token is missing, invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /**
+             * @description `cross_site_request` (a cookie-authenticated request from another site), or
+             *     `admin_required` on the admin endpoints.
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /** @description `payload_too_large`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /** @description `service_unavailable`, `timeout` or `overloaded` (with `Retry-After`); nothing was done. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+        };
+    };
+    change: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChangeBody"];
+            };
+        };
+        responses: {
+            /** @description A link is on its way to the new address */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SentBody"];
+                };
+            };
+            /** @description `invalid_input`: a body that is not the JSON object asked for, a bad field or query. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /** @description `unauthorized`: the access token is missing, invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /**
+             * @description `cross_site_request` (a cookie-authenticated request from another site), or
+             *     `admin_required` on the admin endpoints.
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /** @description `email_taken` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payload_too_large`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /** @description `rate_limited` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `service_unavailable`, `timeout` or `overloaded` (with `Retry-After`); nothing was done. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+        };
+    };
+    notices: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The settings */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NoticesBody"];
+                };
+            };
+            /** @description `invalid_input`: a body that is not the JSON object asked for, a bad field or query. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /** @description `unauthorized`: the access token is missing, invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /**
+             * @description `cross_site_request` (a cookie-authenticated request from another site), or
+             *     `admin_required` on the admin endpoints.
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /** @description `payload_too_large`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /** @description `service_unavailable`, `timeout` or `overloaded` (with `Retry-After`); nothing was done. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+        };
+    };
+    set_notices: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NoticesBody"];
+            };
+        };
+        responses: {
+            /** @description The settings now */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NoticesBody"];
                 };
             };
             /** @description `invalid_input`: a body that is not the JSON object asked for, a bad field or query. */

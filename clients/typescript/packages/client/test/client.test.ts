@@ -4,9 +4,10 @@ import { describe, expect, inject, it, vi } from "vitest";
 import { createClient, isMfaChallenge, memoryStorage, TwofoldError } from "../src/index.js";
 // @ts-expect-error: a plain ES module without types
 import { fetchDocument, renderTypes, SCHEMA_FILE } from "../../../scripts/schema.mjs";
-import { Authenticator, failure, PASSWORD, uniqueEmail } from "./helpers.js";
+import { Authenticator, failure, linkToken, PASSWORD, uniqueEmail } from "./helpers.js";
 
 const baseUrl = inject("twofoldUrl");
+const dataDir = inject("twofoldDataDir");
 
 async function signedInClient() {
   const client = createClient({ baseUrl });
@@ -22,6 +23,31 @@ describe("@twofold/client", () => {
     const fresh = await renderTypes(await fetchDocument(baseUrl));
     const committed = readFileSync(SCHEMA_FILE, "utf8");
     expect(committed, "run `npm run generate` in clients/typescript").toBe(fresh);
+  });
+
+  it("proves the address and resets a forgotten password with the links it mails", async () => {
+    const { client, email } = await signedInClient();
+    expect((await client.me()).emailVerified).toBe(false);
+    const verify = await linkToken(dataDir, email, "Confirm your email", "/email/verify");
+    expect(await client.email.verify(verify)).toMatchObject({ email, emailVerified: true });
+    expect((await client.me()).emailVerified).toBe(true);
+    expect(await failure(client.email.resendVerification())).toMatchObject({ code: "email_already_verified" });
+    expect(await client.email.notices()).toEqual({ newBrowser: true });
+    expect(await client.email.setNotices({ newBrowser: false })).toEqual({ newBrowser: false });
+
+    const stranger = createClient({ baseUrl });
+    const known = await stranger.forgotPassword(email);
+    expect(await stranger.forgotPassword(uniqueEmail())).toEqual(known);
+    const reset = await linkToken(dataDir, email, "Reset your", "/password/reset");
+    await stranger.resetPassword(reset, "a new long passphrase");
+    expect(await failure(stranger.resetPassword(reset, "another passphrase"))).toMatchObject({
+      status: 400,
+      code: "invalid_token",
+    });
+    // Every session ended: the old client's tokens no longer work.
+    expect(await failure(client.me())).toMatchObject({ status: 401 });
+    await stranger.login(email, "a new long passphrase");
+    expect((await stranger.me()).email).toBe(email);
   });
 
   it("registers, logs in and keeps the tokens", async () => {
