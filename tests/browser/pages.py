@@ -17,6 +17,8 @@ Usage: tests/browser/pages.py [path/to/twofold]
 """
 
 import base64
+import email as email_lib
+import email.policy
 import http.server
 import json
 import os
@@ -43,6 +45,8 @@ BIN = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "target/debug/twofold"
 SHOTS = Path(os.environ.get("TWOFOLD_SCREENSHOTS") or tempfile.mkdtemp(prefix="twofold-shots-"))
 PASSWORD = "correct horse battery staple"
 NEW_PASSWORD = "another long passphrase"
+RESET_PASSWORD = "a passphrase set by link"
+LONG_EMAIL = "margaret.hamilton.apollo.guidance.computer@software-engineering.example.com"
 
 
 def free_port():
@@ -318,6 +322,114 @@ def enroll(person):
     return totp, codes
 
 
+def mail_link(server, to, subject, page):
+    """The token of the `page` link in the newest message to `to` about `subject`, read from
+    the message files the server writes without SMTP (waits up to 10 s)."""
+    folder = Path(server.dir) / "mail"
+    for _ in range(200):
+        found = []
+        for path in sorted(folder.glob("*.eml"), key=lambda p: p.stat().st_mtime) if folder.exists() else []:
+            msg = email_lib.message_from_bytes(path.read_bytes(), policy=email_lib.policy.default)
+            if to in str(msg["To"]) and subject in str(msg["Subject"]):
+                text = msg.get_body(preferencelist=("plain",)).get_content()
+                token = re.search(re.escape(page) + r"\?token=([A-Za-z0-9_-]+)", text)
+                if token:
+                    found.append(token.group(1))
+        if found:
+            return found[-1]
+        time.sleep(0.05)
+    raise AssertionError(f"no {page} link to {to} about {subject!r}")
+
+
+def email_flows(server, person, email, totp):
+    """EMAIL.md in the browser: confirming the address from the page its link opens (a
+    button that POSTs: opening the link spends nothing), then "Forgot your password?" from
+    the sign-in page, the link of the message, a new password, and the code still asked."""
+    person.go("/account")
+    assert person.testid("email-status").text == "not confirmed"
+    token = mail_link(server, email, "Confirm your email", "/email/verify")
+    person.go(f"/email/verify?token={token}")
+    person.shot("email-verify")
+    person.go(f"/email/verify?token={token}")  # opened twice (a mail scanner): still unspent
+    person.submit("Confirm my address")
+    assert person.testid("email-verified").text.endswith("is confirmed. Thank you."), person.text()
+    person.go("/account")
+    assert person.testid("email-status").text == "confirmed"
+
+    sign_out(person)
+    person.go("/login")
+    person.click(person.d.find_element(By.LINK_TEXT, "Forgot your password?"))
+    assert person.path() == "/password/forgot", person.path()
+    person.shot("password-forgot")
+    person.fill("email", email)
+    person.submit()
+    assert "Check your email" in person.text()
+    token = mail_link(server, email, "Reset your", "/password/reset")
+    person.go(f"/password/reset?token={token}")
+    person.shot("password-reset")
+    person.fill("new_password", RESET_PASSWORD)
+    person.submit()
+    assert person.path().startswith("/login"), person.path()
+    assert "Your password is set" in person.text()
+    # The link works once.
+    person.go(f"/password/reset?token={token}")
+    person.fill("new_password", "one more passphrase")
+    person.submit()
+    assert "This link does not work" in person.text()
+    assert person.status_of_last_page() == 400
+    # A reset signs nobody in and skips no factor: the password, then the code.
+    sign_in_password(person, email, RESET_PASSWORD)
+    assert person.path() == "/login/mfa", person.path()
+    person.fill("code", totp.code())
+    person.submit()
+    assert person.path() == "/account", person.path()
+
+
+def change_address_and_header(server, person):
+    """A long address keeps "Sign out" on one line at desktop width; changing the address
+    from the account page (a link to the new address, confirmed on its page)."""
+    register(person, LONG_EMAIL)
+    person.go("/account/mfa/setup")
+    secret = qr_secret(person)
+    person.fill("code", Totp(secret).code())
+    person.submit()  # the recovery codes page, with the signed-in header
+    person.shot("recovery-codes-long-email")
+    d = person.d
+    d.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride", {"width": 1280, "height": 900, "deviceScaleFactor": 1, "mobile": False}
+    )
+    lines = d.execute_script(
+        "const lines = (e) => { const r = document.createRange(); r.selectNodeContents(e);"
+        " return new Set([...r.getClientRects()].map((c) => Math.round(c.top))).size; };"
+        "return [lines(document.querySelector(\"header form[action='/logout'] button\")),"
+        " lines(document.querySelector('header .brand-name'))];"
+    )
+    d.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+    assert lines == [1, 1], f"Sign out / the brand wrap beside a long address: {lines} lines"
+
+    new = "margaret@example.com"
+    person.go("/account")
+    person.click(person.d.find_element(By.LINK_TEXT, "Change email address"))
+    assert person.path() == "/account/email", person.path()
+    person.shot("email-change")
+    person.fill("new_email", new)
+    person.submit()
+    assert "A link is on its way to the new address" in person.text()
+    token = mail_link(server, new, "Confirm your new email", "/email/verify")
+    person.go(f"/email/verify?token={token}")
+    person.submit("Confirm my address")
+    assert "Your account now uses" in person.text() and new in person.text()
+    person.go("/account")
+    assert new in person.text() and person.testid("email-status").text == "confirmed"
+    mail_link_subject = "email address was changed"
+    folder = Path(server.dir) / "mail"
+    notices = [
+        p for p in folder.glob("*.eml")
+        if LONG_EMAIL in p.read_text() and mail_link_subject in p.read_text()
+    ]
+    assert notices, "the old address is told"
+
+
 def check_cross_site_post(server, person):
     """A form on another site posting to the pages is refused, and changes nothing."""
     evil_port = free_port()
@@ -576,6 +688,8 @@ def main():
         person.go("/account")
         assert person.path() == "/account", "still signed in after the refused post"
 
+        email_flows(server, person, email, totp)
+
         # Turn MFA off (with a code from the app).
         person.click(person.d.find_element(By.LINK_TEXT, "Turn off"))
         person.shot("mfa-disable")
@@ -586,10 +700,10 @@ def main():
 
         # return_to: home or an allowed origin only.
         sign_out(person)
-        sign_in_password(person, email, NEW_PASSWORD, return_to="https://evil.example/steal")
+        sign_in_password(person, email, RESET_PASSWORD, return_to="https://evil.example/steal")
         assert person.d.current_url.startswith(server.base + "/account"), person.d.current_url
         sign_out(person)
-        sign_in_password(person, email, NEW_PASSWORD, return_to="/account/password")
+        sign_in_password(person, email, RESET_PASSWORD, return_to="/account/password")
         assert person.path() == "/account/password", person.path()
 
         # Locked after wrong codes: the 429 page says when to try again.
@@ -605,6 +719,8 @@ def main():
         assert person.status_of_last_page() == 429, person.status_of_last_page()
         assert re.search(r"Try again in \d+ (second|minute)", person.text()), person.text()
         person.shot("locked")
+        person.go("/login")  # start over as someone else
+        change_address_and_header(server, person)
     finally:
         driver.quit()
 

@@ -137,7 +137,7 @@ fn reset_page(
                     .focus(true).error_from(problem).render())
                 button.primary type="submit" { "Set the password" }
             }
-            p.hint { "Lost your authenticator and your recovery codes too? A new password does "
+            p.switch { "Lost your authenticator and your recovery codes too? A new password does "
                 "not remove the second step: ask your administrator to reset it." }
         },
     )
