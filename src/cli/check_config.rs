@@ -50,5 +50,12 @@ pub(super) async fn run(settings: Settings) -> anyhow::Result<()> {
         "  webhooks        {}",
         if s.webhook_url.is_some() { "on" } else { "off" }
     );
+    println!(
+        "  mail            {}",
+        match &s.smtp_url {
+            Some(url) => crate::config::redact_url(secrecy::ExposeSecret::expose_secret(url)),
+            None => format!("files in {}", s.data_dir.join("mail").display()),
+        }
+    );
     Ok(())
 }

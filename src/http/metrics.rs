@@ -74,6 +74,8 @@ fn describe() {
         "twofold_webhook_backlog",
         "webhook events not delivered yet"
     );
+    describe_counter!("twofold_mail_total", "mail sending tries by outcome");
+    describe_gauge!("twofold_mail_backlog", "messages not sent yet");
 }
 
 /// The `method` label: a standard method, or `other` for any other token (each new

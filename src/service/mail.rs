@@ -484,6 +484,11 @@ pub async fn send_due(state: &AppState, transport: &Transport) -> anyhow::Result
         };
         state.store.settle_mail(mail.seq, &attempt).await?;
     }
+    if tried > 0 {
+        if let Ok(backlog) = state.store.mail_backlog().await {
+            metrics::gauge!("twofold_mail_backlog").set(backlog as f64);
+        }
+    }
     Ok(tried)
 }
 

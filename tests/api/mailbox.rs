@@ -149,9 +149,11 @@ impl SmtpSink {
     pub fn messages(&self) -> Vec<Mail> {
         self.received.lock().unwrap().clone()
     }
+}
 
+impl Drop for SmtpSink {
     /// Stops accepting connections.
-    pub fn stop(&self) {
+    fn drop(&mut self) {
         self.task.abort();
     }
 }
