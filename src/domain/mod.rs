@@ -2,6 +2,7 @@
 
 /// The kinds of audit event, as one enum.
 pub mod audit;
+pub mod backoff;
 /// Codes users type (TOTP, recovery), their normalization, and secret generation.
 pub mod codes;
 /// Validated, normalized email addresses.

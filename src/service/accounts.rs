@@ -211,11 +211,7 @@ pub async fn change_password(
     change: PasswordChange,
 ) -> Result<()> {
     super::recent::require_recent(state, claims).await?;
-    let user = state
-        .store
-        .user_by_id(&claims.sub)
-        .await?
-        .ok_or(Error::Unauthorized)?;
+    let user = state.caller(&claims.sub).await?;
     let refund = guard::check(
         state,
         meta,

@@ -221,11 +221,7 @@ pub async fn resend_verification(
     meta: &RequestMeta,
     claims: &Claims,
 ) -> Result<i64> {
-    let user = state
-        .store
-        .user_by_id(&claims.sub)
-        .await?
-        .ok_or(Error::Unauthorized)?;
+    let user = state.caller(&claims.sub).await?;
     if user.email_verified_at.is_some() {
         return Err(Error::EmailAlreadyVerified);
     }
@@ -490,11 +486,7 @@ pub async fn request_change(
     new_email: Email,
 ) -> Result<i64> {
     super::recent::require_recent(state, claims).await?;
-    let user = state
-        .store
-        .user_by_id(&claims.sub)
-        .await?
-        .ok_or(Error::Unauthorized)?;
+    let user = state.caller(&claims.sub).await?;
     if user.email == new_email.as_str() {
         return Err(Error::InvalidInput {
             field: "newEmail",

@@ -109,11 +109,7 @@ pub async fn resume_totp(
     factor_id: &str,
 ) -> Result<PendingTotp> {
     let now = state.now();
-    let user = state
-        .store
-        .user_by_id(&caller.sub)
-        .await?
-        .ok_or(Error::Unauthorized)?;
+    let user = state.caller(&caller.sub).await?;
     let pending = state
         .store
         .pending_totp(&caller.sub)

@@ -40,8 +40,7 @@ const POLL: Duration = Duration::from_millis(250);
 
 /// Seconds to wait before try `attempts + 1`, after `attempts` failed tries.
 pub fn retry_delay(attempts: i64) -> i64 {
-    let doublings = (attempts - 1).clamp(0, 20) as u32;
-    (FIRST_RETRY_SECONDS << doublings).min(MAX_RETRY_SECONDS)
+    crate::domain::backoff::doubling(FIRST_RETRY_SECONDS, MAX_RETRY_SECONDS, attempts)
 }
 
 /// Where messages go.

@@ -13,7 +13,7 @@ use crate::crypto::token::TokenHasher;
 use crate::domain::audit::AuditKind;
 use crate::domain::lockout::LockPolicy;
 use crate::domain::notice::notice_for;
-use crate::store::{AuditEvent, QueuedNotice, Store};
+use crate::store::{AuditEvent, QueuedNotice, Store, UserRecord};
 
 /// The keys of a running instance.
 pub struct Keys {
@@ -89,6 +89,15 @@ impl AppState {
             details,
             webhooks,
         }
+    }
+
+    /// The account of a signed-in caller; one that no longer exists is `Unauthorized` (the
+    /// token that names it speaks for nobody).
+    pub async fn caller(&self, user_id: &str) -> super::error::Result<UserRecord> {
+        self.store
+            .user_by_id(user_id)
+            .await?
+            .ok_or(super::error::Error::Unauthorized)
     }
 
     /// The lock policy for MFA codes.

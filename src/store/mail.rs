@@ -3,6 +3,7 @@
 //! sent by one instance at a time.
 
 use super::db::{fetch_record, fetch_records, Conn, FromRow, Row, StoreResult};
+use super::outbox::Ending;
 use super::Store;
 
 /// A link token still open: whose it is and the address it was sent to.
@@ -215,33 +216,18 @@ impl Store {
         seen_next: i64,
         lease_until: i64,
     ) -> StoreResult<bool> {
-        self.write(Vec::new(), move |conn| {
-            Box::pin(async move {
-                let claimed = conn
-                    .execute(CLAIM_MAIL, &[&seq, &seen_next, &lease_until])
-                    .await?
-                    == 1;
-                Ok((claimed, claimed))
-            })
-        })
-        .await
+        self.claim_row(CLAIM_MAIL, seq, seen_next, lease_until)
+            .await
     }
 
     /// Records how an attempt ended.
     pub async fn settle_mail(&self, seq: i64, attempt: &MailAttempt) -> StoreResult<()> {
-        let (sent, failed, next, error) = match attempt.clone() {
-            MailAttempt::Sent { at } => (Some(at), None, None, None),
-            MailAttempt::Retry { next_at, error } => (None, None, Some(next_at), Some(error)),
-            MailAttempt::Failed { at, error } => (None, Some(at), None, Some(error)),
+        let ending = match attempt.clone() {
+            MailAttempt::Sent { at } => Ending::Done { at },
+            MailAttempt::Retry { next_at, error } => Ending::Retry { next_at, error },
+            MailAttempt::Failed { at, error } => Ending::Failed { at, error },
         };
-        self.write(Vec::new(), move |conn| {
-            Box::pin(async move {
-                conn.execute(SETTLE_MAIL, &[&seq, &sent, &failed, &next, &error])
-                    .await?;
-                Ok((true, ()))
-            })
-        })
-        .await
+        self.settle_row(SETTLE_MAIL, seq, ending).await
     }
 
     /// How many messages wait to be sent.

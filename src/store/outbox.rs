@@ -47,6 +47,13 @@ pub enum WebhookAttempt {
     Failed { at: i64, error: String },
 }
 
+/// How an attempt at an outbox row ended, as both outboxes store it.
+pub(super) enum Ending {
+    Done { at: i64 },
+    Retry { next_at: i64, error: String },
+    Failed { at: i64, error: String },
+}
+
 const OUTBOX_COLUMNS: &str = "SELECT seq, id, user_id, email, type, created_at, data, \
      attempts, next_attempt_at, last_error FROM webhook_outbox";
 /// Due events whose user has no older event still pending (delivery in order per user).
@@ -76,10 +83,32 @@ impl Store {
         seen_next: i64,
         lease_until: i64,
     ) -> StoreResult<bool> {
+        self.claim_row(CLAIM, seq, seen_next, lease_until).await
+    }
+
+    /// Records how an attempt ended (one statement for the three endings).
+    pub async fn settle_webhook(&self, seq: i64, attempt: &WebhookAttempt) -> StoreResult<()> {
+        let ending = match attempt.clone() {
+            WebhookAttempt::Delivered { at } => Ending::Done { at },
+            WebhookAttempt::Retry { next_at, error } => Ending::Retry { next_at, error },
+            WebhookAttempt::Failed { at, error } => Ending::Failed { at, error },
+        };
+        self.settle_row(SETTLE, seq, ending).await
+    }
+
+    /// Claims row `seq` of an outbox with `claim` (`$1` seq, `$2` the `next_attempt_at`
+    /// seen, `$3` the lease's end): of instances racing for it, one gets it.
+    pub(super) async fn claim_row(
+        &self,
+        claim: &'static str,
+        seq: i64,
+        seen_next: i64,
+        lease_until: i64,
+    ) -> StoreResult<bool> {
         self.write(Vec::new(), move |conn| {
             Box::pin(async move {
                 let claimed = conn
-                    .execute(CLAIM, &[&seq, &seen_next, &lease_until])
+                    .execute(claim, &[&seq, &seen_next, &lease_until])
                     .await?
                     == 1;
                 Ok((claimed, claimed))
@@ -88,16 +117,22 @@ impl Store {
         .await
     }
 
-    /// Records how an attempt ended (one statement for the three endings).
-    pub async fn settle_webhook(&self, seq: i64, attempt: &WebhookAttempt) -> StoreResult<()> {
-        let (delivered, failed, next, error) = match attempt.clone() {
-            WebhookAttempt::Delivered { at } => (Some(at), None, None, None),
-            WebhookAttempt::Retry { next_at, error } => (None, None, Some(next_at), Some(error)),
-            WebhookAttempt::Failed { at, error } => (None, Some(at), None, Some(error)),
+    /// Records how an attempt at row `seq` ended with `settle` (`$1` seq, `$2` done at,
+    /// `$3` failed at, `$4` the next try, `$5` the error).
+    pub(super) async fn settle_row(
+        &self,
+        settle: &'static str,
+        seq: i64,
+        ending: Ending,
+    ) -> StoreResult<()> {
+        let (done, failed, next, error) = match ending {
+            Ending::Done { at } => (Some(at), None, None, None),
+            Ending::Retry { next_at, error } => (None, None, Some(next_at), Some(error)),
+            Ending::Failed { at, error } => (None, Some(at), None, Some(error)),
         };
         self.write(Vec::new(), move |conn| {
             Box::pin(async move {
-                conn.execute(SETTLE, &[&seq, &delivered, &failed, &next, &error])
+                conn.execute(settle, &[&seq, &done, &failed, &next, &error])
                     .await?;
                 Ok((true, ()))
             })
