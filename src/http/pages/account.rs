@@ -1,7 +1,6 @@
 //! The account overview (MFA state, sessions, recent activity), ending a session, and
 //! changing the password.
 
-use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
@@ -13,7 +12,7 @@ use super::activity;
 use super::layout::{self, csrf, document, form_alert, notice, Field, Header, Problem};
 use super::login::sentence;
 use super::navigation::{see_other, to_login};
-use super::{read_form, Browser, SignedIn};
+use super::{Browser, PageForm, SignedIn};
 use crate::domain::password::Password;
 use crate::http::extract::{cookie, Meta, DEVICE_COOKIE};
 use crate::service::accounts::{self, PasswordChange};
@@ -302,14 +301,10 @@ pub(super) async fn change_password(
     Extension(browser): Extension<Browser>,
     Extension(SignedIn(claims)): Extension<SignedIn>,
     headers: HeaderMap,
-    body: Bytes,
+    PageForm(form): PageForm<PasswordForm>,
 ) -> Response {
     let email = email_of(&state, &claims.sub).await;
     let fail = |p: Problem| password_page(&state, &browser, &email, Some(&p));
-    let form: PasswordForm = match read_form(&state, &body) {
-        Ok(form) => form,
-        Err(response) => return *response,
-    };
     let current = match Password::for_login(&form.current_password) {
         Ok(p) => p,
         Err(m) => {

@@ -3,7 +3,6 @@
 //! nothing), asking for a new verification link, and the account's address and notice
 //! setting. They call `service::email`, like the API.
 
-use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::response::Response;
 use axum::Extension;
@@ -13,7 +12,7 @@ use serde::Deserialize;
 use super::layout::{self, csrf, document, form_alert, Field, Header, Problem};
 use super::login::sentence;
 use super::navigation::see_other;
-use super::{read_form, Browser, SignedIn};
+use super::{Browser, PageForm, SignedIn};
 use crate::domain::email::Email;
 use crate::domain::password::Password;
 use crate::http::extract::Meta;
@@ -94,12 +93,8 @@ pub(super) async fn forgot(
     State(state): State<AppState>,
     Meta(meta): Meta,
     Extension(browser): Extension<Browser>,
-    body: Bytes,
+    PageForm(form): PageForm<EmailForm>,
 ) -> Response {
-    let form: EmailForm = match read_form(&state, &body) {
-        Ok(form) => form,
-        Err(response) => return *response,
-    };
     let address = match Email::parse(&form.email) {
         Ok(address) => address,
         Err(m) => {
@@ -165,12 +160,8 @@ pub(super) async fn reset(
     State(state): State<AppState>,
     Meta(meta): Meta,
     Extension(browser): Extension<Browser>,
-    body: Bytes,
+    PageForm(form): PageForm<ResetForm>,
 ) -> Response {
-    let form: ResetForm = match read_form(&state, &body) {
-        Ok(form) => form,
-        Err(response) => return *response,
-    };
     let fail = |p: Problem| reset_page(&state, &browser, &form.token, Some(&p));
     let password = match Password::parse(&form.new_password) {
         Ok(p) => p,
@@ -239,12 +230,8 @@ pub(super) struct TokenForm {
 pub(super) async fn verify(
     State(state): State<AppState>,
     Meta(meta): Meta,
-    body: Bytes,
+    PageForm(form): PageForm<TokenForm>,
 ) -> Response {
-    let form: TokenForm = match read_form(&state, &body) {
-        Ok(form) => form,
-        Err(response) => return *response,
-    };
     match email::verify(&state, &meta, &form.token).await {
         Ok(done) => page(
             &state,
@@ -290,12 +277,8 @@ pub(super) fn unverified(state: &AppState, browser: &Browser, address: &str) -> 
 pub(super) async fn resend_to(
     State(state): State<AppState>,
     Meta(meta): Meta,
-    body: Bytes,
+    PageForm(form): PageForm<EmailForm>,
 ) -> Response {
-    let form: EmailForm = match read_form(&state, &body) {
-        Ok(form) => form,
-        Err(response) => return *response,
-    };
     if let Ok(address) = Email::parse(&form.email) {
         email::resend_verification_to(&state, &meta, address);
     }
@@ -366,12 +349,8 @@ pub(super) async fn notices(
     State(state): State<AppState>,
     Meta(meta): Meta,
     Extension(SignedIn(claims)): Extension<SignedIn>,
-    body: Bytes,
+    PageForm(form): PageForm<NoticesForm>,
 ) -> Response {
-    let form: NoticesForm = match read_form(&state, &body) {
-        Ok(form) => form,
-        Err(response) => return *response,
-    };
     let on = form.new_browser.as_deref() == Some("on");
     match email::set_new_browser_notice(&state, &meta, &claims, on).await {
         Ok(()) => see_other("/account?done=notices"),
@@ -436,13 +415,9 @@ pub(super) async fn change(
     Meta(meta): Meta,
     Extension(browser): Extension<Browser>,
     Extension(SignedIn(claims)): Extension<SignedIn>,
-    body: Bytes,
+    PageForm(form): PageForm<ChangeForm>,
 ) -> Response {
     let current = super::account::email_of(&state, &claims.sub).await;
-    let form: ChangeForm = match read_form(&state, &body) {
-        Ok(form) => form,
-        Err(response) => return *response,
-    };
     let fail =
         |p: Problem| change_page(&state, &browser, &current, form.new_email.trim(), Some(&p));
     let address = match Email::parse(&form.new_email) {

@@ -4,7 +4,6 @@
 //! JavaScript (WebAuthn is a browser API): their forms stay hidden until `pages.js`
 //! shows them, and post the browser's answer as JSON in a hidden field.
 
-use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -18,7 +17,7 @@ use super::layout::{self, csrf, form_alert, Field, Problem};
 use super::login::sentence;
 use super::mfa::{account_page, codes_page, scan_step};
 use super::navigation::see_other;
-use super::{read_form, Browser, SignedIn};
+use super::{Browser, PageForm, SignedIn};
 use crate::crypto::jwt::Claims;
 use crate::domain::codes::TotpCode;
 use crate::http::extract::Meta;
@@ -179,12 +178,8 @@ pub(super) async fn add_passkey(
     Meta(meta): Meta,
     Extension(browser): Extension<Browser>,
     Extension(SignedIn(claims)): Extension<SignedIn>,
-    body: Bytes,
+    PageForm(form): PageForm<AddPasskeyForm>,
 ) -> Response {
-    let form: AddPasskeyForm = match read_form(&state, &body) {
-        Ok(form) => form,
-        Err(response) => return *response,
-    };
     let name = match Problem::name("name", "The name", &form.name) {
         Ok(name) => name,
         Err(p) => return add_passkey_page(&state, &browser, &claims, Some(&p)).await,
@@ -349,12 +344,8 @@ pub(super) async fn add_totp(
     Meta(meta): Meta,
     Extension(browser): Extension<Browser>,
     Extension(SignedIn(claims)): Extension<SignedIn>,
-    body: Bytes,
+    PageForm(form): PageForm<AddTotpForm>,
 ) -> Response {
-    let form: AddTotpForm = match read_form(&state, &body) {
-        Ok(form) => form,
-        Err(response) => return *response,
-    };
     let id = form.factor_id.trim();
     // The same enrollment again, or (this is a post of this browser) a new one when it
     // has expired.
@@ -416,12 +407,8 @@ pub(super) async fn rename(
     Meta(meta): Meta,
     Extension(SignedIn(claims)): Extension<SignedIn>,
     Path(id): Path<String>,
-    body: Bytes,
+    PageForm(form): PageForm<RenameForm>,
 ) -> Response {
-    let form: RenameForm = match read_form(&state, &body) {
-        Ok(form) => form,
-        Err(response) => return *response,
-    };
     let name = match Problem::name("name", "The name", &form.name) {
         Ok(name) => name,
         Err(p) => return layout::problem_page(&state, &p),

@@ -1,7 +1,6 @@
 //! Signing in: the password step (then the second step in [`super::second_step`]), a
 //! passwordless passkey, and signing out; what the sign-in pages share.
 
-use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
@@ -12,7 +11,7 @@ use serde::Deserialize;
 use super::factors::{passkey_answer, PasskeyForm};
 use super::layout::{self, csrf, document, form_alert, notice, Field, Problem};
 use super::navigation::{carry, safe_return_to, see_other, HOME};
-use super::{append_cookie, current_claims, read_form, session_cookies, Browser, SignedIn};
+use super::{append_cookie, current_claims, session_cookies, Browser, PageForm, SignedIn};
 use crate::domain::email::Email;
 use crate::domain::password::Password;
 use crate::http::extract::{cookie, Meta, DEVICE_COOKIE};
@@ -130,12 +129,8 @@ pub(super) async fn login(
     Meta(meta): Meta,
     Extension(browser): Extension<Browser>,
     headers: HeaderMap,
-    body: Bytes,
+    PageForm(form): PageForm<LoginForm>,
 ) -> Response {
-    let form: LoginForm = match read_form(&state, &body) {
-        Ok(form) => form,
-        Err(response) => return *response,
-    };
     let return_to = safe_return_to(&state.settings, &headers, Some(&form.return_to));
     let view = LoginView {
         email: form.email.trim(),
@@ -226,12 +221,8 @@ pub(super) async fn passkey_login(
     Meta(meta): Meta,
     Extension(browser): Extension<Browser>,
     headers: HeaderMap,
-    body: Bytes,
+    PageForm(form): PageForm<PasskeyLoginForm>,
 ) -> Response {
-    let form: PasskeyLoginForm = match read_form(&state, &body) {
-        Ok(form) => form,
-        Err(response) => return *response,
-    };
     let return_to = safe_return_to(
         &state.settings,
         &headers,

@@ -2,7 +2,6 @@
 //! new recovery codes, and turning it off: each over the same `service::mfa` functions as
 //! the API.
 
-use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -16,7 +15,7 @@ use super::account::email_of;
 use super::layout::{self, csrf, document, form_alert, Field, Header, Problem};
 use super::login::sentence;
 use super::navigation::see_other;
-use super::{read_form, Browser, SignedIn};
+use super::{Browser, PageForm, SignedIn};
 use crate::crypto::jwt::Claims;
 use crate::domain::codes::{MfaCode, TotpCode};
 use crate::http::extract::Meta;
@@ -152,12 +151,8 @@ pub(super) async fn confirm(
     Meta(meta): Meta,
     Extension(browser): Extension<Browser>,
     Extension(SignedIn(claims)): Extension<SignedIn>,
-    body: Bytes,
+    PageForm(form): PageForm<SetupForm>,
 ) -> Response {
-    let form: SetupForm = match read_form(&state, &body) {
-        Ok(form) => form,
-        Err(response) => return *response,
-    };
     let device_name = form.device_name.trim();
     let name = match Problem::name("device_name", "The device name", device_name) {
         Ok(name) => name,
@@ -335,12 +330,8 @@ pub(super) async fn regenerate(
     Meta(meta): Meta,
     Extension(browser): Extension<Browser>,
     Extension(SignedIn(claims)): Extension<SignedIn>,
-    body: Bytes,
+    PageForm(form): PageForm<CodeForm>,
 ) -> Response {
-    let form: CodeForm = match read_form(&state, &body) {
-        Ok(form) => form,
-        Err(response) => return *response,
-    };
     let code = match TotpCode::parse(&form.code) {
         Ok(code) => code,
         Err(m) => {
@@ -391,12 +382,8 @@ pub(super) async fn disable(
     Meta(meta): Meta,
     Extension(browser): Extension<Browser>,
     Extension(SignedIn(claims)): Extension<SignedIn>,
-    body: Bytes,
+    PageForm(form): PageForm<CodeForm>,
 ) -> Response {
-    let form: CodeForm = match read_form(&state, &body) {
-        Ok(form) => form,
-        Err(response) => return *response,
-    };
     let code = match MfaCode::parse(&form.code) {
         Ok(code) => code,
         Err(m) => {

@@ -337,13 +337,19 @@ fn form_field(body: &[u8], name: &str) -> Option<String> {
         .map(|(_, v)| v.into_owned())
 }
 
-/// A form body as `T`, or a 400 page (boxed: it is the rare path).
-fn read_form<T: serde::de::DeserializeOwned>(
-    state: &AppState,
-    body: &Bytes,
-) -> Result<T, Box<Response>> {
-    serde_urlencoded::from_bytes(body)
-        .map_err(|_| Box::new(layout::problem_page(state, &Problem::bad_form())))
+/// A form body as `T` (the last extractor of a page's POST handler), or the 400 page.
+pub(crate) struct PageForm<T>(pub T);
+
+impl<T: serde::de::DeserializeOwned> axum::extract::FromRequest<AppState> for PageForm<T> {
+    type Rejection = Response;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, Response> {
+        let bad = || layout::problem_page(state, &Problem::bad_form());
+        let body = Bytes::from_request(req, state).await.map_err(|_| bad())?;
+        serde_urlencoded::from_bytes(&body)
+            .map(PageForm)
+            .map_err(|_| bad())
+    }
 }
 
 /// The pages that need someone signed in: the access-token cookie, or else the refresh

@@ -1,6 +1,5 @@
 //! Creating an account from the sign-up page.
 
-use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
@@ -10,7 +9,7 @@ use maud::{html, Markup};
 use super::layout::{self, csrf, document, form_alert, Field, Problem};
 use super::login::{params, sentence, LoginForm, QueryParams};
 use super::navigation::{carry, safe_return_to, see_other};
-use super::{read_form, session_cookies, Browser};
+use super::{session_cookies, Browser, PageForm};
 use crate::domain::email::Email;
 use crate::domain::password::Password;
 use crate::http::extract::{cookie, Meta, DEVICE_COOKIE};
@@ -64,14 +63,10 @@ pub(super) async fn register(
     Extension(browser): Extension<Browser>,
     headers: HeaderMap,
     query: QueryParams,
-    body: Bytes,
+    PageForm(form): PageForm<LoginForm>,
 ) -> Response {
     let params = params(query);
     let return_to = safe_return_to(&state.settings, &headers, params.return_to.as_deref());
-    let form: LoginForm = match read_form(&state, &body) {
-        Ok(form) => form,
-        Err(response) => return *response,
-    };
     let fail = |problem: Problem| {
         register_page(
             &state,

@@ -1,7 +1,6 @@
 //! The second step of signing in: a code from the app, a recovery code, or a passkey,
 //! answering the challenge the password step left in its cookie.
 
-use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
@@ -13,7 +12,7 @@ use super::factors::{passkey_answer, PasskeyForm};
 use super::layout::{self, csrf, document, form_alert, Field, Problem};
 use super::login::{params, sentence, signed_in_to, QueryParams, CHALLENGE_COOKIE};
 use super::navigation::{carry, safe_return_to, see_other};
-use super::{append_cookie, read_form, Browser};
+use super::{append_cookie, Browser, PageForm};
 use crate::domain::codes::{MfaCode, RecoveryCode, TotpCode};
 use crate::http::extract::{cookie, Meta};
 use crate::http::set_cookie;
@@ -152,15 +151,11 @@ async fn second_step(
     browser: Browser,
     headers: HeaderMap,
     query: QueryParams,
-    body: Bytes,
+    form: CodeForm,
     step: Step,
 ) -> Response {
     let params = params(query);
     let return_to = safe_return_to(&state.settings, &headers, params.return_to.as_deref());
-    let form: CodeForm = match read_form(&state, &body) {
-        Ok(form) => form,
-        Err(response) => return *response,
-    };
     let fail = |problem: Problem| {
         code_page(
             &state,
@@ -204,9 +199,9 @@ pub(super) async fn verify_code(
     Extension(browser): Extension<Browser>,
     headers: HeaderMap,
     query: QueryParams,
-    body: Bytes,
+    PageForm(form): PageForm<CodeForm>,
 ) -> Response {
-    second_step(state, meta, browser, headers, query, body, Step::App).await
+    second_step(state, meta, browser, headers, query, form, Step::App).await
 }
 
 pub(super) async fn verify_recovery(
@@ -215,9 +210,9 @@ pub(super) async fn verify_recovery(
     Extension(browser): Extension<Browser>,
     headers: HeaderMap,
     query: QueryParams,
-    body: Bytes,
+    PageForm(form): PageForm<CodeForm>,
 ) -> Response {
-    second_step(state, meta, browser, headers, query, body, Step::Recovery).await
+    second_step(state, meta, browser, headers, query, form, Step::Recovery).await
 }
 
 /// The second step answered by a passkey (`passkeys::verify_login`, as verify-mfa).
@@ -227,14 +222,10 @@ pub(super) async fn verify_passkey(
     Extension(browser): Extension<Browser>,
     headers: HeaderMap,
     query: QueryParams,
-    body: Bytes,
+    PageForm(form): PageForm<PasskeyStepForm>,
 ) -> Response {
     let params = params(query);
     let return_to = safe_return_to(&state.settings, &headers, params.return_to.as_deref());
-    let form: PasskeyStepForm = match read_form(&state, &body) {
-        Ok(form) => form,
-        Err(response) => return *response,
-    };
     let Some(challenge) = cookie(&headers, CHALLENGE_COOKIE) else {
         return see_other("/login?done=expired");
     };

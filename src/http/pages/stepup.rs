@@ -2,7 +2,6 @@
 //! password change) once the session's last proof is older than `step_up_seconds`. Over
 //! `service::stepup`, like `POST /auth/step-up`.
 
-use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
@@ -15,7 +14,7 @@ use super::factors::{passkey_answer, PasskeyForm};
 use super::layout::{self, csrf, document, form_alert, Field, Header, Problem};
 use super::login::sentence;
 use super::navigation::{carry, encode, safe_return_to, see_other, HOME};
-use super::{read_form, session_cookies, Browser, SignedIn};
+use super::{session_cookies, Browser, PageForm, SignedIn};
 use crate::crypto::jwt::Claims;
 use crate::domain::codes::MfaCode;
 use crate::domain::password::Password;
@@ -131,14 +130,10 @@ pub(super) async fn submit(
     Extension(SignedIn(claims)): Extension<SignedIn>,
     headers: HeaderMap,
     query: Result<Query<Params>, axum::extract::rejection::QueryRejection>,
-    body: Bytes,
+    PageForm(form): PageForm<StepUpForm>,
 ) -> Response {
     let params = query.map(|Query(p)| p).unwrap_or_default();
     let return_to = safe_return_to(&state.settings, &headers, params.return_to.as_deref());
-    let form: StepUpForm = match read_form(&state, &body) {
-        Ok(form) => form,
-        Err(response) => return *response,
-    };
     let mfa_on = match stepup::methods(&state, &claims.sub).await {
         Ok(methods) => !methods.contains(&"password"),
         Err(e) => return layout::problem_page(&state, &Problem::from_service(e)),
