@@ -285,6 +285,10 @@ mod tests {
                 "auth.mfa.passkey.cloned_suspected",
                 "mfa.passkey.cloned_suspected",
             ),
+            ("auth.password.reset_requested", "password.reset_requested"),
+            ("auth.password.reset", "password.reset"),
+            ("auth.email.changed", "email.changed"),
+            ("auth.email.verified", "email.verified"),
         ] {
             assert_eq!(
                 types_for(AuditKind::parse(audit).unwrap(), &json!({})),

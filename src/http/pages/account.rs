@@ -269,10 +269,8 @@ pub(super) async fn password_form(
     Extension(browser): Extension<Browser>,
     Extension(SignedIn(claims)): Extension<SignedIn>,
 ) -> Response {
-    match crate::service::stepup::require_recent(&state, &claims).await {
-        Ok(()) => {}
-        Err(Error::StepUpRequired { .. }) => return super::stepup::required("/account/password"),
-        Err(e) => return layout::problem_page(&state, &Problem::from_service(e)),
+    if let Some(refused) = super::stepup::gate(&state, &claims, "/account/password").await {
+        return refused;
     }
     let email = email_of(&state, &claims.sub).await;
     password_page(&state, &browser, &email, None)

@@ -394,10 +394,8 @@ pub(super) async fn change_form(
     Extension(browser): Extension<Browser>,
     Extension(SignedIn(claims)): Extension<SignedIn>,
 ) -> Response {
-    match crate::service::stepup::require_recent(&state, &claims).await {
-        Ok(()) => {}
-        Err(Error::StepUpRequired { .. }) => return super::stepup::required("/account/email"),
-        Err(e) => return layout::problem_page(&state, &Problem::from_service(e)),
+    if let Some(refused) = super::stepup::gate(&state, &claims, "/account/email").await {
+        return refused;
     }
     let current = super::account::email_of(&state, &claims.sub).await;
     change_page(&state, &browser, &current, "", None)

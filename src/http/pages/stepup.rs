@@ -28,6 +28,16 @@ pub(super) fn required(back: &str) -> Response {
     see_other(&format!("/account/step-up?return_to={}", encode(back)))
 }
 
+/// Before showing a form whose action needs a recent proof: `None` when the session's
+/// proof is recent, else the answer (to the step-up page and back to `back`, or the error).
+pub(super) async fn gate(state: &AppState, claims: &Claims, back: &str) -> Option<Response> {
+    match stepup::require_recent(state, claims).await {
+        Ok(()) => None,
+        Err(Error::StepUpRequired { .. }) => Some(required(back)),
+        Err(e) => Some(layout::problem_page(state, &Problem::from_service(e))),
+    }
+}
+
 #[derive(Deserialize, Default)]
 pub(super) struct Params {
     return_to: Option<String>,
