@@ -36,7 +36,7 @@ const LEASE_SECONDS: i64 = 90;
 /// Timeout of each SMTP command.
 const SMTP_TIMEOUT: Duration = Duration::from_secs(30);
 /// How often the outbox is looked at.
-const POLL: Duration = Duration::from_millis(250);
+const POLL: Duration = Duration::from_millis(500);
 
 /// Seconds to wait before try `attempts + 1`, after `attempts` failed tries.
 pub fn retry_delay(attempts: i64) -> i64 {
