@@ -52,6 +52,9 @@ const PASSWORD: &str = "load test password";
 struct User {
     email: String,
     token: String,
+    /// The device token of the first login, presented at later ones, as a browser does
+    /// with its cookie (so later sign-ins are from a browser the account knows).
+    device: String,
     secret: Vec<u8>,
     last_step: u64,
     challenges: Vec<String>,
@@ -147,9 +150,11 @@ async fn create_users(args: &Args, client: &reqwest::Client, mfa: bool) -> Vec<U
                 let (s, body) = post(&client, &format!("{api}/auth/login"), creds, None).await;
                 assert_eq!(s, 200, "login");
                 let token = body["accessToken"].as_str().unwrap().to_owned();
+                let device = body["deviceToken"].as_str().unwrap_or_default().to_owned();
                 let mut user = User {
                     email,
                     token,
+                    device,
                     secret: Vec::new(),
                     last_step: 0,
                     challenges: Vec::new(),
@@ -227,7 +232,7 @@ async fn main() {
                     let (s, body) = post(
                         &client,
                         &format!("{api}/auth/login"),
-                        json!({ "email": u.email, "password": PASSWORD }),
+                        json!({ "email": u.email, "password": PASSWORD, "deviceToken": u.device }),
                         None,
                     )
                     .await;
@@ -303,7 +308,7 @@ async fn main() {
                             let (s, body) = post(
                                 &client,
                                 &format!("{api}/auth/login"),
-                                json!({ "email": user.email, "password": PASSWORD }),
+                                json!({ "email": user.email, "password": PASSWORD, "deviceToken": user.device }),
                                 None,
                             )
                             .await;
