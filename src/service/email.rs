@@ -17,6 +17,7 @@ use crate::crypto::token::TokenHasher;
 use crate::domain::audit::AuditKind;
 use crate::domain::email::Email;
 use crate::domain::password::Password;
+use crate::store::ceremonies::end_challenges;
 use crate::store::db::Conn;
 use crate::store::guards::clear_account_guard;
 use crate::store::mail::{insert_email_token, queue_mail, spend_email_token, spend_user_tokens};
@@ -103,7 +104,8 @@ const LINK: &str = "email-link";
 const LINK_SEED: &str = "email-link-seed";
 
 /// The token of the link `link_id`: 32 bytes of HMAC-SHA256 under the server's token key,
-/// base64url. Without that key it cannot be told from random, and nothing in the database
+/// base64url (the id is a random UUIDv4: 122 random bits). Without that key it cannot be
+/// told from random, and nothing in the database
 /// leads to it (the outbox keeps the id; `email_tokens` the token's own keyed hash).
 pub fn link_token(state: &AppState, link_id: &str) -> String {
     URL_SAFE_NO_PAD.encode(state.keys.tokens.hash(LINK_SEED, link_id))
@@ -324,8 +326,11 @@ pub async fn verify(state: &AppState, meta: &RequestMeta, token: &str) -> Result
                             }
                             Err(e) => return Err(e),
                         }
-                        spend_user_tokens(conn, &user_id, "change", now).await?;
-                        spend_user_tokens(conn, &user_id, "verify", now).await?;
+                        // Every open link went to an address the account no longer has, or
+                        // to one it now has proven: none of them may act any more.
+                        for purpose in ["change", "verify", "reset"] {
+                            spend_user_tokens(conn, &user_id, purpose, now).await?;
+                        }
                         Ok((true, Ok(())))
                     })
                 })
@@ -449,20 +454,21 @@ pub async fn reset_password(
     let key = account_key(state, &user.email);
     let now = state.now();
     let audit = vec![state.event(AuditKind::PasswordReset, Some(&user.id), meta, json!({}))];
-    let user_id = user.id.clone();
+    let (user_id, email) = (user.id.clone(), user.email.clone());
     let done = state
         .store
         .write(audit, move |conn| {
             Box::pin(async move {
-                if spend_email_token(conn, &hash, "reset", &user_id, now)
-                    .await?
-                    .is_none()
-                {
+                // Spent once, and only while it went to the account's current address.
+                let spent = spend_email_token(conn, &hash, "reset", &user_id, now).await?;
+                if spent.as_deref() != Some(email.as_str()) {
                     return Ok((false, false));
                 }
                 set_password(conn, &user_id, &password_hash).await?;
                 spend_user_tokens(conn, &user_id, "reset", now).await?;
                 revoke_all_sessions(conn, &user_id, now).await?;
+                // A sign-in half done with the old password does not finish.
+                end_challenges(conn, &user_id).await?;
                 untrust_devices(conn, &user_id).await?;
                 clear_account_guard(conn, &key).await?;
                 Ok((true, true))

@@ -31,10 +31,12 @@ const FIRST_RETRY_SECONDS: i64 = 60;
 const MAX_RETRY_SECONDS: i64 = 3600;
 /// A message not sent this long after it was queued is given up on.
 const GIVE_UP_AFTER_SECONDS: i64 = 24 * 3600;
-/// How long one instance holds a message for an attempt (longer than the SMTP timeout).
-const LEASE_SECONDS: i64 = 90;
-/// Timeout of each SMTP command.
+/// How long one instance holds a message for an attempt (longer than a whole attempt).
+const LEASE_SECONDS: i64 = 120;
+/// Timeout of each SMTP command...
 const SMTP_TIMEOUT: Duration = Duration::from_secs(30);
+/// ...and of a whole attempt (well within the lease, so no other instance sends it too).
+const SEND_TIMEOUT: Duration = Duration::from_secs(60);
 /// How often the outbox is looked at.
 const POLL: Duration = Duration::from_millis(500);
 
@@ -434,8 +436,7 @@ pub async fn run(state: AppState) {
 
 /// Sends the messages due now; how many were tried.
 pub async fn send_due(state: &AppState, transport: &Transport) -> anyhow::Result<usize> {
-    let now = state.now();
-    let due = match state.store.due_mail(now, 32).await {
+    let due = match state.store.due_mail(state.now(), 32).await {
         Ok(due) => due,
         Err(error) => {
             tracing::warn!(%error, "the mail outbox could not be read");
@@ -444,9 +445,11 @@ pub async fn send_due(state: &AppState, transport: &Transport) -> anyhow::Result
     };
     let mut tried = 0;
     for mail in due {
+        // The lease starts now, at the claim, not when the batch was read.
+        let lease_until = state.now() + LEASE_SECONDS;
         if !state
             .store
-            .claim_mail(mail.seq, mail.next_attempt_at, now + LEASE_SECONDS)
+            .claim_mail(mail.seq, mail.next_attempt_at, lease_until)
             .await?
         {
             continue; // another instance has it
@@ -454,7 +457,12 @@ pub async fn send_due(state: &AppState, transport: &Transport) -> anyhow::Result
         tried += 1;
         let attempts = mail.attempts + 1;
         let result = match compose(state, &mail) {
-            Ok(message) => transport.send(&mail.id, &message).await,
+            Ok(message) => {
+                match tokio::time::timeout(SEND_TIMEOUT, transport.send(&mail.id, &message)).await {
+                    Ok(sent) => sent,
+                    Err(_) => Err(anyhow::anyhow!("no answer from the SMTP server in time")),
+                }
+            }
             Err(error) => Err(error),
         };
         let now = state.now();
@@ -474,7 +482,9 @@ pub async fn send_due(state: &AppState, transport: &Transport) -> anyhow::Result
                     metrics::counter!("twofold_mail_total", "outcome" => "failed").increment(1);
                     MailAttempt::Failed { at: now, error }
                 } else {
-                    let next_at = now + retry_delay(attempts);
+                    // Never a try after the last moment: then it is given up on.
+                    let next_at =
+                        (now + retry_delay(attempts)).min(mail.created_at + GIVE_UP_AFTER_SECONDS);
                     tracing::warn!(id = %mail.id, %error, attempts, next_at, "mail not sent; will retry");
                     metrics::counter!("twofold_mail_total", "outcome" => "retry").increment(1);
                     MailAttempt::Retry { next_at, error }

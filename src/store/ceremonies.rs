@@ -64,6 +64,11 @@ pub async fn take_claimed_registration(
     take_ceremony(conn, token_hash, CLAIMED_REGISTRATION, now, user_id).await
 }
 
+/// Ends every MFA challenge of the user (a sign-in half done cannot finish).
+pub async fn end_challenges(conn: &mut dyn Conn, user_id: &str) -> StoreResult<u64> {
+    conn.execute(DELETE_CHALLENGES, &[&user_id]).await
+}
+
 impl Store {
     /// Stores a WebAuthn ceremony's state under the hash of its token.
     pub async fn put_ceremony(

@@ -353,7 +353,8 @@ pub(super) const SWEEP: &[(&str, &str)] = &[
     (
         "email_tokens",
         "DELETE FROM email_tokens WHERE token_hash IN \
-        (SELECT token_hash FROM email_tokens WHERE expires_at <= $1 LIMIT $2)",
+        (SELECT token_hash FROM email_tokens WHERE expires_at <= $1 AND created_at <= $1 - 86400 \
+        LIMIT $2)",
     ),
 ];
 /// Messages made before `$1` (a week ago: sent, given up on, or both), `$2` at a time.

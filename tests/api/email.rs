@@ -643,3 +643,143 @@ async fn sqlite_only_a_killed_instance_loses_no_queued_message() {
         "the queued message went out after the restart"
     );
 }
+
+#[tokio::test]
+async fn a_reset_link_dies_when_the_address_changes_and_ends_sign_ins_under_way() {
+    let app = TestApp::spawn().await;
+    let user = app.user().await;
+    let old_link = reset_link(&app, &user.email).await;
+    let new = new_email();
+    assert_status(
+        change(&app, &new, &user.access_token).await,
+        StatusCode::ACCEPTED,
+    )
+    .await;
+    let mail = mailbox::wait_for(app.data_dir.path(), &new, "Confirm your new email").await;
+    assert_status(
+        verify(&app, &mail.token("/email/verify")).await,
+        StatusCode::OK,
+    )
+    .await;
+    // The old mailbox's link no longer resets anything.
+    assert_error(
+        reset(&app, &old_link, "taken over by the old mailbox").await,
+        StatusCode::BAD_REQUEST,
+        "invalid_token",
+    )
+    .await;
+
+    // An MFA sign-in half done with the old password does not finish after a reset.
+    let app = TestApp::spawn().await;
+    let e = app.enrolled_user().await;
+    app.next_step();
+    let challenge = app.challenge(&e.user).await;
+    let token = reset_link(&app, &e.user.email).await;
+    assert_status(
+        reset(&app, &token, "a brand new passphrase").await,
+        StatusCode::NO_CONTENT,
+    )
+    .await;
+    assert_error(
+        app.verify_mfa(&challenge, &oathtool(&e.secret, now(&app)))
+            .await,
+        StatusCode::UNAUTHORIZED,
+        "invalid_challenge",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn a_reset_lifts_the_accounts_password_lock() {
+    let app = TestApp::spawn().await;
+    let user = app.user().await;
+    for _ in 0..app.settings.password_max_failures {
+        app.login(&user.email, "wrong password!").await;
+    }
+    assert_error(
+        app.login(&user.email, PASSWORD).await,
+        StatusCode::TOO_MANY_REQUESTS,
+        "too_many_attempts",
+    )
+    .await;
+    let token = reset_link(&app, &user.email).await;
+    assert_status(
+        reset(&app, &token, "a brand new passphrase").await,
+        StatusCode::NO_CONTENT,
+    )
+    .await;
+    assert_status(
+        app.login(&user.email, "a brand new passphrase").await,
+        StatusCode::OK,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn the_forgot_limit_outlives_the_links_and_the_sweep() {
+    let app = TestApp::spawn_with(|s| s.sweep_interval_seconds = 0).await;
+    let user = app.user().await;
+    let resets = || {
+        mailbox::files(app.data_dir.path())
+            .iter()
+            .filter(|m| m.to.contains(&user.email) && m.subject.contains("Reset"))
+            .count()
+    };
+    for _ in 0..3 {
+        reset_link(&app, &user.email).await;
+    }
+    // The links expire (30 minutes) and are swept; the hour is not over.
+    app.clock.advance(31 * 60);
+    twofold::service::sweep::sweep_once(&app.state)
+        .await
+        .unwrap();
+    assert_status(
+        app.post(
+            "/auth/password/forgot",
+            json!({ "email": user.email }),
+            None,
+        )
+        .await,
+        StatusCode::ACCEPTED,
+    )
+    .await;
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    assert_eq!(resets(), 3, "no fourth message within the hour");
+    app.clock.advance(30 * 60);
+    reset_link(&app, &user.email).await;
+    assert_eq!(resets(), 4);
+}
+
+#[tokio::test]
+async fn messages_are_files_for_the_owner_only_and_a_change_link_lives_a_day() {
+    use std::os::unix::fs::PermissionsExt;
+    let app = TestApp::spawn().await;
+    let user = app.user().await;
+    mailbox::wait_for(app.data_dir.path(), &user.email, "Confirm").await;
+    let folder = app.data_dir.path().join("mail");
+    assert_eq!(
+        std::fs::metadata(&folder).unwrap().permissions().mode() & 0o777,
+        0o700
+    );
+    for file in std::fs::read_dir(&folder).unwrap() {
+        let mode = file.unwrap().metadata().unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+    }
+    let new = new_email();
+    assert_status(
+        change(&app, &new, &user.access_token).await,
+        StatusCode::ACCEPTED,
+    )
+    .await;
+    let mail = mailbox::wait_for(app.data_dir.path(), &new, "Confirm your new email").await;
+    app.clock.advance(24 * 3600 + 1);
+    assert_error(
+        verify(&app, &mail.token("/email/verify")).await,
+        StatusCode::BAD_REQUEST,
+        "invalid_token",
+    )
+    .await;
+    let login = json_of(app.login(&user.email, PASSWORD).await).await;
+    let me = json_of(app.me(login["accessToken"].as_str().unwrap()).await).await;
+    assert_eq!(me["email"], user.email.as_str());
+}
