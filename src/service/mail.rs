@@ -130,7 +130,14 @@ impl Transport {
             .port(url.port)
             .timeout(Some(SMTP_TIMEOUT));
         if let Some(implicit) = url.tls {
+            // The public roots (webpki-roots), the system's own store (`/etc/ssl/certs`, or
+            // `SSL_CERT_FILE`/`SSL_CERT_DIR`), and `smtp_ca_file`.
             let mut params = TlsParameters::builder(url.host.clone());
+            for der in rustls_native_certs::load_native_certs().certs {
+                if let Ok(cert) = Certificate::from_der(der.to_vec()) {
+                    params = params.add_root_certificate(cert);
+                }
+            }
             if let Some(path) = &settings.smtp_ca_file {
                 let pem = std::fs::read(path)
                     .with_context(|| format!("smtp_ca_file: cannot read {}", path.display()))?;

@@ -258,10 +258,20 @@ def main():
         finally:
             implicit.stop()
 
+        # The system's trust store counts too: SSL_CERT_FILE instead of smtp_ca_file.
+        env = env_for(data_dir, key, smtp_url)
+        env["SSL_CERT_FILE"] = str(ca)
+        out = subprocess.run(
+            [str(BIN), "mail", "test", "ops4@example.com"], env=env, capture_output=True, text=True, timeout=60
+        )
+        assert out.returncode == 0, out.stderr
+        inbox.wait("ops4@example.com", "a test message")
+        print("ok: a CA of the system's store (SSL_CERT_FILE) is trusted")
+
         # 3. An unknown certificate is refused.
         out = subprocess.run(
             [str(BIN), "mail", "test", "ops3@example.com"],
-            env=env_for(data_dir, key, smtp_url),
+            env={k: v for k, v in env_for(data_dir, key, smtp_url).items() if not k.startswith("SSL_CERT")},
             capture_output=True,
             text=True,
             timeout=60,
