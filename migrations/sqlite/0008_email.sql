@@ -18,7 +18,9 @@ CREATE TABLE email_tokens (
     email       TEXT NOT NULL,
     created_at  BIGINT NOT NULL,
     expires_at  BIGINT NOT NULL,
-    spent_at    BIGINT
+    spent_at    BIGINT,
+    -- 0 for the link a registration sends: the limits are on links asked for afterwards.
+    counted     BIGINT NOT NULL DEFAULT 1
 );
 CREATE INDEX email_tokens_user ON email_tokens(user_id, purpose, created_at);
 CREATE INDEX email_tokens_expires ON email_tokens(expires_at);

@@ -146,6 +146,7 @@ impl Link {
                 window_start: now - window,
                 max,
                 gap_start: now - purpose.gap(),
+                counted: true,
             },
             mail: OutgoingMail {
                 id: format!("mail_{link_id}"),
@@ -163,14 +164,6 @@ impl Link {
                 created_at: now,
             },
         }
-    }
-
-    /// Counts toward the limits only the links made after `moment` (a resend does not count
-    /// the link the registration sent: the limits are on resends).
-    pub fn counting_after(mut self, moment: i64) -> Self {
-        self.token.window_start = self.token.window_start.max(moment);
-        self.token.gap_start = self.token.gap_start.max(moment);
-        self
     }
 
     /// Stores the token and queues its message (within the purpose's limits); false when
@@ -207,20 +200,13 @@ async fn issue(state: &AppState, link: Link, audit: Vec<crate::store::AuditEvent
     Ok(issued)
 }
 
-/// How long until the user may have another link of `purpose`, counting the links made
-/// after `counted_after` (see [`Link::counting_after`]).
-async fn retry_after(
-    state: &AppState,
-    user_id: &str,
-    purpose: LinkPurpose,
-    counted_after: i64,
-) -> Result<u64> {
+/// How long until the user may have another link of `purpose`.
+async fn retry_after(state: &AppState, user_id: &str, purpose: LinkPurpose) -> Result<u64> {
     let (max, window) = purpose.limit();
     let now = state.now();
-    let since = (now - window).max(counted_after);
     let times = state
         .store
-        .email_token_times(user_id, purpose.as_str(), since)
+        .email_token_times(user_id, purpose.as_str(), now - window)
         .await?;
     let gap_left = times.last().map_or(0, |t| t + purpose.gap() - now);
     let window_left = if times.len() as i64 >= max {
@@ -243,11 +229,10 @@ pub async fn resend_verification(
         return Err(Error::EmailAlreadyVerified);
     }
     let purpose = LinkPurpose::Verify;
-    let link =
-        Link::new(state, meta, &user.id, &user.email, purpose).counting_after(user.created_at);
+    let link = Link::new(state, meta, &user.id, &user.email, purpose);
     let audit = vec![sent_event(state, meta, &user.id)];
     if !issue(state, link, audit).await? {
-        let retry_after = retry_after(state, &user.id, purpose, user.created_at).await?;
+        let retry_after = retry_after(state, &user.id, purpose).await?;
         return Err(Error::RateLimited { retry_after });
     }
     Ok(purpose.ttl())
@@ -532,7 +517,7 @@ pub async fn request_change(
         json!({ "newEmail": new_email.as_str() }),
     )];
     if !issue(state, link, audit).await? {
-        let retry_after = retry_after(state, &user.id, purpose, 0).await?;
+        let retry_after = retry_after(state, &user.id, purpose).await?;
         return Err(Error::RateLimited { retry_after });
     }
     Ok(purpose.ttl())
@@ -584,12 +569,15 @@ pub fn resend_verification_to(state: &AppState, meta: &RequestMeta, address: Ema
     });
 }
 
-/// The verification link queued with a new account (in its transaction).
+/// The verification link queued with a new account (in its transaction). It does not count
+/// toward the resend limits, so a resend right after signing up works.
 pub(super) fn verification_link(
     state: &AppState,
     meta: &RequestMeta,
     user_id: &str,
     email: &str,
 ) -> Link {
-    Link::new(state, meta, user_id, email, LinkPurpose::Verify)
+    let mut link = Link::new(state, meta, user_id, email, LinkPurpose::Verify);
+    link.token.counted = false;
+    link
 }

@@ -39,6 +39,8 @@ pub struct NewEmailToken {
     pub max: i64,
     /// ...and none made after `gap_start` (a minimum gap between two; `created_at` for none).
     pub gap_start: i64,
+    /// Whether this token counts toward the limits of later ones.
+    pub counted: bool,
 }
 
 /// A message to queue.
@@ -95,12 +97,12 @@ pub enum MailAttempt {
 /// raced on SQLite's single writer, and the caller holds the user's row lock on
 /// PostgreSQL).
 const INSERT_TOKEN: &str = "INSERT INTO email_tokens \
-     (token_hash, user_id, purpose, email, created_at, expires_at) \
-     SELECT $1, $2, $3, $4, $5, $6 \
+     (token_hash, user_id, purpose, email, created_at, expires_at, counted) \
+     SELECT $1, $2, $3, $4, $5, $6, $10 \
      WHERE (SELECT COUNT(*) FROM email_tokens WHERE user_id = $2 AND purpose = $3 \
-            AND created_at > $7) < $8 \
+            AND counted = 1 AND created_at > $7) < $8 \
      AND NOT EXISTS (SELECT 1 FROM email_tokens WHERE user_id = $2 AND purpose = $3 \
-            AND created_at > $9)";
+            AND counted = 1 AND created_at > $9)";
 const OPEN_TOKEN: &str = "SELECT user_id, purpose, email FROM email_tokens \
      WHERE token_hash = $1 AND spent_at IS NULL AND expires_at > $2";
 /// Spends a token: once, unexpired, of this purpose and user.
@@ -110,7 +112,7 @@ const SPEND_TOKEN: &str = "UPDATE email_tokens SET spent_at = $4 \
 const SPEND_USER_TOKENS: &str = "UPDATE email_tokens SET spent_at = $3 \
      WHERE user_id = $1 AND purpose = $2 AND spent_at IS NULL";
 const TOKEN_TIMES: &str = "SELECT created_at FROM email_tokens \
-     WHERE user_id = $1 AND purpose = $2 AND created_at > $3 ORDER BY created_at";
+     WHERE user_id = $1 AND purpose = $2 AND counted = 1 AND created_at > $3 ORDER BY created_at";
 const INSERT_MAIL: &str = "INSERT INTO mail_outbox \
      (id, user_id, to_address, kind, data, created_at, next_attempt_at) \
      VALUES ($1, $2, $3, $4, $5, $6, $6)";
@@ -123,7 +125,8 @@ const SETTLE_MAIL: &str = "UPDATE mail_outbox SET sent_at = $2, failed_at = $3, 
 
 /// Makes a link token within its limits; false when a limit refused it.
 pub async fn insert_email_token(conn: &mut dyn Conn, t: &NewEmailToken) -> StoreResult<bool> {
-    let args: [&dyn super::db::Param; 9] = [
+    let counted = i64::from(t.counted);
+    let args: [&dyn super::db::Param; 10] = [
         &t.token_hash,
         &t.user_id,
         &t.purpose,
@@ -133,6 +136,7 @@ pub async fn insert_email_token(conn: &mut dyn Conn, t: &NewEmailToken) -> Store
         &t.window_start,
         &t.max,
         &t.gap_start,
+        &counted,
     ];
     Ok(conn.execute(INSERT_TOKEN, &args).await? == 1)
 }
