@@ -183,8 +183,14 @@ impl Link {
 }
 
 /// Stores `link` for its user in a unit of its own, holding the user's row lock so that
-/// its limits cannot be raced; `Ok(false)` when a limit refused it (nothing changed).
-async fn issue(state: &AppState, link: Link, audit: Vec<crate::store::AuditEvent>) -> Result<bool> {
+/// its limits cannot be raced (and spending the open links of its purpose first when
+/// `replace`); `Ok(false)` when a limit refused it (nothing changed).
+async fn issue(
+    state: &AppState,
+    link: Link,
+    replace: bool,
+    audit: Vec<crate::store::AuditEvent>,
+) -> Result<bool> {
     let issued = state
         .store
         .write(audit, move |conn| {
@@ -192,7 +198,7 @@ async fn issue(state: &AppState, link: Link, audit: Vec<crate::store::AuditEvent
                 if !lock_user(conn, &link.token.user_id).await? {
                     return Ok((false, false));
                 }
-                let issued = link.store(conn, true).await?;
+                let issued = link.store(conn, replace).await?;
                 Ok((issued, issued))
             })
         })
@@ -231,7 +237,7 @@ pub async fn resend_verification(
     let purpose = LinkPurpose::Verify;
     let link = Link::new(state, meta, &user.id, &user.email, purpose);
     let audit = vec![sent_event(state, meta, &user.id)];
-    if !issue(state, link, audit).await? {
+    if !issue(state, link, true, audit).await? {
         let retry_after = retry_after(state, &user.id, purpose).await?;
         return Err(Error::RateLimited { retry_after });
     }
@@ -412,20 +418,7 @@ async fn send_reset_link(state: &AppState, meta: &RequestMeta, email: &Email) ->
         json!({}),
     )];
     // Earlier reset links stay valid until one is used (each lives 30 minutes).
-    let user_id = user.id.clone();
-    let issued = state
-        .store
-        .write(audit, move |conn| {
-            Box::pin(async move {
-                if !lock_user(conn, &user_id).await? {
-                    return Ok((false, false));
-                }
-                let issued = link.store(conn, false).await?;
-                Ok((issued, issued))
-            })
-        })
-        .await?;
-    if !issued {
+    if !issue(state, link, false, audit).await? {
         tracing::info!(user_id = %user.id, "password reset link not sent: limit reached");
     }
     Ok(())
@@ -516,7 +509,7 @@ pub async fn request_change(
         meta,
         json!({ "newEmail": new_email.as_str() }),
     )];
-    if !issue(state, link, audit).await? {
+    if !issue(state, link, true, audit).await? {
         let retry_after = retry_after(state, &user.id, purpose).await?;
         return Err(Error::RateLimited { retry_after });
     }
@@ -559,7 +552,13 @@ pub fn resend_verification_to(state: &AppState, meta: &RequestMeta, address: Ema
                 return Ok(());
             }
             let link = Link::new(&state, &meta, &user.id, &user.email, LinkPurpose::Verify);
-            issue(&state, link, vec![sent_event(&state, &meta, &user.id)]).await?;
+            issue(
+                &state,
+                link,
+                true,
+                vec![sent_event(&state, &meta, &user.id)],
+            )
+            .await?;
             Ok(())
         }
         .await;

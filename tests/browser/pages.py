@@ -322,6 +322,19 @@ def enroll(person):
     return totp, codes
 
 
+def wait_for_message(server, to, subject):
+    """The newest message to `to` about `subject` (waits up to 10 s: mail is sent by a
+    background task after the change that caused it)."""
+    folder = Path(server.dir) / "mail"
+    for _ in range(200):
+        for path in sorted(folder.glob("*.eml"), key=lambda p: p.stat().st_mtime, reverse=True) if folder.exists() else []:
+            msg = email_lib.message_from_bytes(path.read_bytes(), policy=email_lib.policy.default)
+            if to in str(msg["To"]) and subject in str(msg["Subject"]):
+                return msg
+        time.sleep(0.05)
+    raise AssertionError(f"no message to {to} about {subject!r}")
+
+
 def mail_link(server, to, subject, page):
     """The token of the `page` link in the newest message to `to` about `subject`, read from
     the message files the server writes without SMTP (waits up to 10 s)."""
@@ -421,13 +434,8 @@ def change_address_and_header(server, person):
     assert "Your account now uses" in person.text() and new in person.text()
     person.go("/account")
     assert new in person.text() and person.testid("email-status").text == "confirmed"
-    mail_link_subject = "email address was changed"
-    folder = Path(server.dir) / "mail"
-    notices = [
-        p for p in folder.glob("*.eml")
-        if LONG_EMAIL in p.read_text() and mail_link_subject in p.read_text()
-    ]
-    assert notices, "the old address is told"
+    notice = wait_for_message(server, LONG_EMAIL, "email address was changed")
+    assert new in notice.get_body(preferencelist=("plain",)).get_content(), "the old address is told"
 
 
 def check_cross_site_post(server, person):
