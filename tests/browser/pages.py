@@ -336,22 +336,11 @@ def wait_for_message(server, to, subject):
 
 
 def mail_link(server, to, subject, page):
-    """The token of the `page` link in the newest message to `to` about `subject`, read from
-    the message files the server writes without SMTP (waits up to 10 s)."""
-    folder = Path(server.dir) / "mail"
-    for _ in range(200):
-        found = []
-        for path in sorted(folder.glob("*.eml"), key=lambda p: p.stat().st_mtime) if folder.exists() else []:
-            msg = email_lib.message_from_bytes(path.read_bytes(), policy=email_lib.policy.default)
-            if to in str(msg["To"]) and subject in str(msg["Subject"]):
-                text = msg.get_body(preferencelist=("plain",)).get_content()
-                token = re.search(re.escape(page) + r"\?token=([A-Za-z0-9_-]+)", text)
-                if token:
-                    found.append(token.group(1))
-        if found:
-            return found[-1]
-        time.sleep(0.05)
-    raise AssertionError(f"no {page} link to {to} about {subject!r}")
+    """The token of the `page` link in the newest message to `to` about `subject`."""
+    text = wait_for_message(server, to, subject).get_body(preferencelist=("plain",)).get_content()
+    token = re.search(re.escape(page) + r"\?token=([A-Za-z0-9_-]+)", text)
+    assert token, f"no {page} link in the message to {to} about {subject!r}"
+    return token.group(1)
 
 
 def email_flows(server, person, email, totp):
