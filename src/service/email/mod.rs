@@ -7,6 +7,8 @@
 
 mod links;
 
+use std::future::Future;
+
 use serde_json::json;
 
 pub(super) use links::verification_link;
@@ -167,9 +169,17 @@ pub async fn verify(state: &AppState, meta: &RequestMeta, token: &str) -> Result
 /// answer's time says nothing either. Only an existing, enabled account gets a message.
 pub fn forgot_password(state: &AppState, meta: &RequestMeta, email: Email) {
     let (state, meta) = (state.clone(), meta.clone());
+    after_answer("password reset", async move {
+        send_reset_link(&state, &meta, &email).await
+    });
+}
+
+/// Runs `work` (for an address given by a stranger) after the answer is sent, so that
+/// the answer and its time are the same whether or not the address has an account.
+fn after_answer(link: &'static str, work: impl Future<Output = Result<()>> + Send + 'static) {
     tokio::spawn(async move {
-        if let Err(error) = send_reset_link(&state, &meta, &email).await {
-            tracing::warn!(%error, "a password reset link could not be queued");
+        if let Err(error) = work.await {
+            tracing::warn!(%error, link, "a link could not be queued");
         }
     });
 }
@@ -314,27 +324,16 @@ pub async fn set_new_browser_notice(
 /// for every address.
 pub fn resend_verification_to(state: &AppState, meta: &RequestMeta, address: Email) {
     let (state, meta) = (state.clone(), meta.clone());
-    tokio::spawn(async move {
-        let result: Result<()> = async {
-            let Some(user) = state.store.user_by_email(address.as_str()).await? else {
-                return Ok(());
-            };
-            if user.email_verified_at.is_some() || user.disabled_at.is_some() {
-                return Ok(());
-            }
-            let link = Link::new(&state, &meta, &user.id, &user.email, LinkPurpose::Verify);
-            issue(
-                &state,
-                link,
-                true,
-                vec![sent_event(&state, &meta, &user.id)],
-            )
-            .await?;
-            Ok(())
+    after_answer("verification", async move {
+        let Some(user) = state.store.user_by_email(address.as_str()).await? else {
+            return Ok(());
+        };
+        if user.email_verified_at.is_some() || user.disabled_at.is_some() {
+            return Ok(());
         }
-        .await;
-        if let Err(error) = result {
-            tracing::warn!(%error, "a verification link could not be queued");
-        }
+        let link = Link::new(&state, &meta, &user.id, &user.email, LinkPurpose::Verify);
+        let audit = vec![sent_event(&state, &meta, &user.id)];
+        issue(&state, link, true, audit).await?;
+        Ok(())
     });
 }
