@@ -119,6 +119,8 @@ pub struct Settings {
     /// When true, a password or passkey sign-in of an unverified address is refused with
     /// 403 `email_not_verified` (after a correct password).
     pub require_verified_email: bool,
+    /// Serve the OpenID Provider (OIDC.md); `false`: none of its endpoints (404).
+    pub oidc: bool,
 }
 
 /// A list setting: a comma-separated string (as environment variables give it) or an
@@ -201,6 +203,7 @@ impl Default for Settings {
             smtp_ca_file: None,
             mail_from: None,
             require_verified_email: false,
+            oidc: true,
         }
     }
 }
@@ -214,6 +217,7 @@ pub const SETTINGS: &[&str] = &[
     "smtp_ca_file",
     "mail_from",
     "require_verified_email",
+    "oidc",
     "public_url",
     "webauthn_rp_id",
     "max_factors",

@@ -118,6 +118,7 @@ impl Application {
         });
         let webhooks = tokio::spawn(crate::service::webhooks::run(self.state.clone()));
         let mail = tokio::spawn(crate::service::mail::run(self.state.clone()));
+        let logouts = tokio::spawn(crate::service::oidc::logout::run(self.state.clone()));
         let metrics = self
             .metrics
             .map(|listener| tokio::spawn(crate::http::metrics::serve(listener)));
@@ -129,6 +130,7 @@ impl Application {
         key_reloader.abort();
         webhooks.abort();
         mail.abort();
+        logouts.abort();
         if let Some(metrics) = metrics {
             metrics.abort();
         }

@@ -20,6 +20,7 @@ use crate::startup::{check_settings, open_state, MasterKeySource};
 
 mod admin;
 mod check_config;
+mod clients;
 mod data;
 mod failure;
 mod keys;
@@ -28,6 +29,7 @@ mod settings;
 mod users;
 
 use admin::AdminCommand;
+use clients::ClientsCommand;
 use data::ImportCommand;
 use keys::KeysCommand;
 use settings::SettingsArgs;
@@ -67,6 +69,13 @@ enum Command {
         settings: SettingsArgs,
         #[command(subcommand)]
         command: AdminCommand,
+    },
+    /// The apps that sign people in through twofold (OpenID Connect clients).
+    Clients {
+        #[command(flatten)]
+        settings: SettingsArgs,
+        #[command(subcommand)]
+        command: ClientsCommand,
     },
     /// Rotate the signing key or the master key.
     Keys {
@@ -136,6 +145,10 @@ async fn run(command: Command) -> anyhow::Result<()> {
         Command::Admin { settings, command } => {
             let state = open(settings.load()?).await?;
             admin::run(&state, command).await
+        }
+        Command::Clients { settings, command } => {
+            let state = open(settings.load()?).await?;
+            clients::run(&state, command).await
         }
         Command::Keys { settings, command } => keys::run(settings.load()?, command).await,
         Command::Backup { settings, file } => data::backup(settings.load()?, file).await,

@@ -1,6 +1,8 @@
 //! Access tokens: JWTs signed with Ed25519 (`alg: EdDSA`), the `kid` in the header being
 //! the key's RFC 7638 thumbprint. [`KeyRing`] signs with the newest key and verifies with
-//! any key it holds; [`KeyRing::jwks`] is what `/.well-known/jwks.json` serves.
+//! any key it holds; [`KeyRing::jwks`] is what `/.well-known/jwks.json` serves. The ring
+//! also holds the RSA keys of OpenID Connect: [`KeyRing::sign_as`] signs an ID, access or
+//! logout token with either algorithm and [`KeyRing::verify_as`] checks one.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -9,7 +11,10 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use ed25519_dalek::SigningKey;
 use jsonwebtoken::{Algorithm, DecodingKey, Validation};
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
+
+use super::rsa_key::RsaKey;
 use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
@@ -59,6 +64,8 @@ struct Key {
 /// The signing keys of this deployment, newest first.
 pub struct KeyRing {
     keys: Vec<Key>,
+    /// RSA keys (OpenID Connect's RS256), newest first.
+    rsa: Vec<RsaKey>,
     issuer: String,
     audience: String,
     /// Tokens whose signature, algorithm and issuer were verified, by their exact text.
@@ -116,10 +123,75 @@ impl KeyRing {
             .collect::<anyhow::Result<Vec<_>>>()?;
         Ok(Self {
             keys,
+            rsa: Vec::new(),
             issuer: issuer.to_owned(),
             audience: issuer.to_owned(),
             verified: Mutex::new(HashMap::new()),
         })
+    }
+
+    /// Adds the RSA keys (newest first; the first signs RS256 tokens).
+    pub fn with_rsa(mut self, rsa: Vec<RsaKey>) -> Self {
+        self.rsa = rsa;
+        self
+    }
+
+    /// Signs `claims` as a JWT of type `typ` (`JWT`, `at+jwt`, `logout+jwt`) with the
+    /// current key of `alg`.
+    pub fn sign_as(
+        &self,
+        alg: JwsAlg,
+        typ: &str,
+        claims: &impl Serialize,
+    ) -> anyhow::Result<String> {
+        match alg {
+            JwsAlg::EdDSA => {
+                let key = &self.keys[0];
+                let header = serde_json::json!({ "alg": "EdDSA", "kid": key.kid, "typ": typ });
+                let header_b64 = URL_SAFE_NO_PAD.encode(header.to_string());
+                eddsa_jws(key, header_b64, claims)
+            }
+            JwsAlg::RS256 => {
+                let key = self
+                    .rsa
+                    .first()
+                    .ok_or_else(|| anyhow::anyhow!("no RSA signing key"))?;
+                let mut header = jsonwebtoken::Header::new(Algorithm::RS256);
+                header.kid = Some(key.kid.clone());
+                header.typ = Some(typ.to_owned());
+                Ok(jsonwebtoken::encode(&header, claims, &key.encoding)?)
+            }
+        }
+    }
+
+    /// Checks the signature (EdDSA or RS256, by a key of this ring), the issuer `iss` and,
+    /// when given, the header's `typ` of a token this ring signed with [`Self::sign_as`];
+    /// the caller checks expiry and audience against its own rules.
+    pub fn verify_as<T: DeserializeOwned>(
+        &self,
+        token: &str,
+        typ: Option<&str>,
+        iss: &str,
+    ) -> Result<T, InvalidToken> {
+        let header = jsonwebtoken::decode_header(token).map_err(|_| InvalidToken)?;
+        if typ.is_some_and(|typ| header.typ.as_deref() != Some(typ)) {
+            return Err(InvalidToken);
+        }
+        let kid = header.kid.ok_or(InvalidToken)?;
+        let decoding = match header.alg {
+            Algorithm::EdDSA => self.keys.iter().find(|k| k.kid == kid).map(|k| &k.decoding),
+            Algorithm::RS256 => self.rsa.iter().find(|k| k.kid == kid).map(|k| &k.decoding),
+            _ => None,
+        }
+        .ok_or(InvalidToken)?;
+        let mut validation = Validation::new(header.alg);
+        validation.validate_exp = false;
+        validation.validate_aud = false;
+        validation.required_spec_claims.clear();
+        validation.set_issuer(&[iss]);
+        jsonwebtoken::decode::<T>(token, decoding, &validation)
+            .map(|data| data.claims)
+            .map_err(|_| InvalidToken)
     }
 
     /// Requires and issues `audience` as `aud` instead of the issuer.
@@ -142,15 +214,8 @@ impl KeyRing {
     /// (JWS compact serialization, RFC 7515: the Ed25519 signature of
     /// `header.payload`; verification, which must be strict, stays with jsonwebtoken.)
     pub fn sign(&self, claims: &Claims) -> anyhow::Result<String> {
-        use ed25519_dalek::Signer;
         let key = &self.keys[0];
-        let mut token = key.header_b64.clone();
-        token.push('.');
-        URL_SAFE_NO_PAD.encode_string(serde_json::to_vec(claims)?, &mut token);
-        let signature = key.signing.sign(token.as_bytes());
-        token.push('.');
-        URL_SAFE_NO_PAD.encode_string(signature.to_bytes(), &mut token);
-        Ok(token)
+        eddsa_jws(key, key.header_b64.clone(), claims)
     }
 
     /// Checks signature, algorithm, issuer (once per token text) and expiry (against
@@ -206,9 +271,9 @@ impl KeyRing {
     /// whose header does not parse counts as known: reloading would not help it).
     pub fn knows_kid_of(&self, token: &str) -> bool {
         match jsonwebtoken::decode_header(token) {
-            Ok(header) => header
-                .kid
-                .is_none_or(|kid| self.keys.iter().any(|k| k.kid == kid)),
+            Ok(header) => header.kid.is_none_or(|kid| {
+                self.keys.iter().any(|k| k.kid == kid) || self.rsa.iter().any(|k| k.kid == kid)
+            }),
             Err(_) => true,
         }
     }
@@ -220,18 +285,59 @@ impl KeyRing {
 
     /// The public keys as a JSON Web Key Set.
     pub fn jwks(&self) -> serde_json::Value {
-        let keys: Vec<_> = self
-            .keys
-            .iter()
-            .map(|k| {
-                serde_json::json!({
-                    "kty": "OKP", "crv": "Ed25519", "x": k.x, "kid": k.kid,
-                    "use": "sig", "alg": "EdDSA",
-                })
+        let ed = self.keys.iter().map(|k| {
+            serde_json::json!({
+                "kty": "OKP", "crv": "Ed25519", "x": k.x, "kid": k.kid,
+                "use": "sig", "alg": "EdDSA",
             })
-            .collect();
+        });
+        let rsa = self.rsa.iter().map(|k| {
+            serde_json::json!({
+                "kty": "RSA", "n": k.n, "e": k.e, "kid": k.kid, "use": "sig", "alg": "RS256",
+            })
+        });
+        let keys: Vec<_> = ed.chain(rsa).collect();
         serde_json::json!({ "keys": keys })
     }
+}
+
+/// The algorithms an OpenID Connect token may be signed with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JwsAlg {
+    RS256,
+    EdDSA,
+}
+
+impl JwsAlg {
+    /// `RS256` or `EdDSA`.
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "RS256" => Some(Self::RS256),
+            "EdDSA" => Some(Self::EdDSA),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::RS256 => "RS256",
+            Self::EdDSA => "EdDSA",
+        }
+    }
+}
+
+/// JWS compact serialization (RFC 7515) of `claims` under the encoded `header_b64`: the
+/// Ed25519 signature of `header.payload` (verification, which must be strict, stays with
+/// jsonwebtoken).
+fn eddsa_jws(key: &Key, header_b64: String, claims: &impl Serialize) -> anyhow::Result<String> {
+    use ed25519_dalek::Signer;
+    let mut token = header_b64;
+    token.push('.');
+    URL_SAFE_NO_PAD.encode_string(serde_json::to_vec(claims)?, &mut token);
+    let signature = key.signing.sign(token.as_bytes());
+    token.push('.');
+    URL_SAFE_NO_PAD.encode_string(signature.to_bytes(), &mut token);
+    Ok(token)
 }
 
 #[cfg(test)]

@@ -7,6 +7,8 @@ pub mod argon;
 pub mod jwt;
 /// The master key and the keys derived from it.
 pub mod keys;
+/// The RSA key of OpenID Connect ID tokens (RS256).
+pub mod rsa_key;
 /// Authenticated encryption of secrets at rest.
 pub mod seal;
 /// Random opaque tokens and their keyed (HMAC-SHA256) hashes.

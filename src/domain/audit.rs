@@ -98,11 +98,21 @@ pub enum AuditKind {
     AdminRoleGranted,
     /// `admin.role.revoked`
     AdminRoleRevoked,
+    /// `oidc.authorized`
+    OidcAuthorized,
+    /// `oidc.consent.granted`
+    OidcConsentGranted,
+    /// `oidc.consent.revoked`
+    OidcConsentRevoked,
+    /// `oidc.code.reused`
+    OidcCodeReused,
+    /// `oidc.refresh.reused`
+    OidcRefreshReused,
 }
 
 impl AuditKind {
     /// Every kind, in the order above.
-    pub const ALL: [AuditKind; 46] = [
+    pub const ALL: [AuditKind; 51] = [
         Self::Register,
         Self::LoginSucceeded,
         Self::LoginFailed,
@@ -149,6 +159,11 @@ impl AuditKind {
         Self::AdminUserDeleted,
         Self::AdminRoleGranted,
         Self::AdminRoleRevoked,
+        Self::OidcAuthorized,
+        Self::OidcConsentGranted,
+        Self::OidcConsentRevoked,
+        Self::OidcCodeReused,
+        Self::OidcRefreshReused,
     ];
 
     /// The name stored in the audit trail and shown by the API.
@@ -200,6 +215,11 @@ impl AuditKind {
             Self::AdminUserDeleted => "admin.user.deleted",
             Self::AdminRoleGranted => "admin.role.granted",
             Self::AdminRoleRevoked => "admin.role.revoked",
+            Self::OidcAuthorized => "oidc.authorized",
+            Self::OidcConsentGranted => "oidc.consent.granted",
+            Self::OidcConsentRevoked => "oidc.consent.revoked",
+            Self::OidcCodeReused => "oidc.code.reused",
+            Self::OidcRefreshReused => "oidc.refresh.reused",
         }
     }
 
@@ -232,7 +252,9 @@ mod tests {
         assert_eq!(names.len(), AuditKind::ALL.len());
         for kind in AuditKind::ALL {
             assert_eq!(AuditKind::parse(kind.as_str()), Some(kind));
-            assert!(kind.as_str().starts_with("auth.") || kind.as_str().starts_with("admin."));
+            assert!(["auth.", "admin.", "oidc."]
+                .iter()
+                .any(|prefix| kind.as_str().starts_with(prefix)));
         }
         assert_eq!(AuditKind::MfaEnabled.as_str(), "auth.mfa.enabled");
         assert_eq!(AuditKind::AdminUserDisabled.as_str(), "admin.user.disabled");

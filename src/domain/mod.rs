@@ -10,6 +10,8 @@ pub mod email;
 /// The attempt / lock / doubling policy.
 pub mod lockout;
 pub mod notice;
+/// OAuth 2.0 and OpenID Connect rules: redirect URIs, scopes, PKCE.
+pub mod oauth;
 /// The Key Uri Format and its QR code.
 pub mod otpauth;
 /// Validated passwords.

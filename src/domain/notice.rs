@@ -130,6 +130,11 @@ pub fn notice_for(kind: AuditKind, details: &Value) -> Option<NoticeKind> {
         A::MfaRecoveryCodeUsed => NoticeKind::RecoveryCodeUsed,
         A::LoginSucceeded if details["newBrowser"] == true => NoticeKind::NewBrowser,
         A::MfaEnabled
+        | A::OidcAuthorized
+        | A::OidcConsentGranted
+        | A::OidcConsentRevoked
+        | A::OidcCodeReused
+        | A::OidcRefreshReused
         | A::LoginSucceeded
         | A::Register
         | A::LoginFailed

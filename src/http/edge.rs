@@ -179,6 +179,7 @@ pub async fn guard(State(edge): State<Arc<Edge>>, mut req: Request, next: Next) 
     let cacheable = path == "/.well-known/jwks.json" || path.starts_with("/assets/");
     // The pages apply the cross-site rule themselves, answering with a page.
     let page = is_page(path);
+    let oauth = path.starts_with("/oauth2/");
     let mut from_trusted_proxy = false;
     if let Some(ConnectInfo(peer)) = req.extensions().get::<ConnectInfo<SocketAddr>>().copied() {
         from_trusted_proxy = edge.is_trusted(peer.ip());
@@ -196,7 +197,10 @@ pub async fn guard(State(edge): State<Arc<Edge>>, mut req: Request, next: Next) 
     if bearer {
         req.headers_mut().remove(header::COOKIE);
     }
-    let mut response = if !safe && !bearer && !page && !edge.same_site(req.headers()) {
+    // OAuth's endpoints are called cross-site by design (an app's form post to
+    // authorize, a browser app's token request); they read no cookie but the pages'
+    // session, and what they do with it is the app's to ask (OIDC.md).
+    let mut response = if !safe && !bearer && !page && !oauth && !edge.same_site(req.headers()) {
         ApiError::from(Refusal::CrossSite).into_response()
     } else {
         let run = tracing::Instrument::instrument(next.run(req), span);
@@ -244,8 +248,13 @@ pub async fn rate_limit(State(edge): State<Arc<Edge>>, req: Request, next: Next)
 impl Edge {
     /// Takes one token from the bucket of the request's client IP; `Err(seconds)` to wait.
     pub fn take_token(&self, req: &Request) -> Result<(), u64> {
-        if let (Some(buckets), Some(ClientIp(ip))) = (&self.buckets, req.extensions().get()) {
-            if let Err(not_until) = buckets.check_key(&bucket_key(*ip)) {
+        self.take_token_of(req.extensions().get::<ClientIp>().map(|c| c.0))
+    }
+
+    /// [`Self::take_token`] for client IP `ip` (none: nothing to count).
+    pub fn take_token_of(&self, ip: Option<IpAddr>) -> Result<(), u64> {
+        if let (Some(buckets), Some(ip)) = (&self.buckets, ip) {
+            if let Err(not_until) = buckets.check_key(&bucket_key(ip)) {
                 let wait = not_until.wait_time_from(self.clock.now());
                 return Err(wait.as_secs() + u64::from(wait.subsec_nanos() > 0));
             }

@@ -41,6 +41,7 @@ pub(crate) mod me;
 /// Prometheus metrics: recorder, request middleware, listener.
 pub mod metrics;
 mod mfa;
+mod oidc;
 /// The OpenAPI document and the `/docs` page.
 pub mod openapi;
 pub mod pages;
@@ -80,6 +81,7 @@ fn native(edge: Option<&Arc<edge::Edge>>) -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
         .nest("/api/v1", api)
         .merge(jwks::router())
+        .merge(oidc::router())
 }
 
 /// The OpenAPI 3.1 document of the native API, as `/api/v1/openapi.json` serves it.
@@ -99,6 +101,13 @@ pub fn router(state: AppState, edge: Arc<edge::Edge>) -> Router {
         .fallback(|| async { ApiError::from(Refusal::NoRoute) })
         .method_not_allowed_fallback(|| async { ApiError::from(Refusal::MethodNotAllowed) });
     // Requests are counted and timed only when someone can scrape the figures.
+    let router = if state.settings.oidc {
+        router
+            .layer(axum::Extension(Arc::clone(&edge)))
+            .layer(from_fn_with_state(state.clone(), oidc::cors))
+    } else {
+        router.layer(axum::middleware::from_fn(without_oidc))
+    };
     let router = if state.settings.metrics_listen.is_some() {
         router.layer(axum::middleware::from_fn(metrics::track))
     } else {
@@ -117,6 +126,18 @@ pub fn router(state: AppState, edge: Arc<edge::Edge>) -> Router {
 }
 
 /// The `AuthResponse` of the contract.
+/// With `oidc = false`, none of OIDC.md is served: 404 as for any unknown path.
+async fn without_oidc(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let path = req.uri().path();
+    if path.starts_with("/oauth2/")
+        || path == "/.well-known/openid-configuration"
+        || path == "/.well-known/oauth-authorization-server"
+    {
+        return ApiError::from(Refusal::NoRoute).into_response();
+    }
+    next.run(req).await
+}
+
 #[derive(serde::Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 struct AuthBody {

@@ -30,14 +30,14 @@ pub enum Actor {
 
 impl Actor {
     /// The `actorId` of the audit trail: the admin's user id, or `cli`.
-    fn id(&self) -> &str {
+    pub fn id(&self) -> &str {
         match self {
             Self::Admin { user_id, .. } => user_id,
             Self::Cli => "cli",
         }
     }
 
-    fn meta(&self) -> RequestMeta {
+    pub fn meta(&self) -> RequestMeta {
         match self {
             Self::Admin { meta, .. } => meta.clone(),
             Self::Cli => RequestMeta {

@@ -14,6 +14,7 @@ pub use super::keyring::{Sealers, SigningKeys};
 use super::AppState;
 use crate::crypto::jwt::{self, KeyRing};
 use crate::crypto::keys::MasterKey;
+use crate::crypto::rsa_key::{self, RsaKey};
 use crate::crypto::seal::{totp_aad, Sealer, FIRST_KEY_ID};
 use crate::store::{
     CarriedKeyRecord, MasterKeyRecord, Reseal, SealedTable, SealedValue, SigningKeyRecord, Store,
@@ -184,8 +185,10 @@ pub async fn sealer_for_new_values(state: &AppState) -> Result<Arc<Sealer>, Erro
     Err(Error::Unavailable)
 }
 
-/// Loads the signing keys (creating the first one if the database has none; several
-/// instances starting at once race on a fixed id, so exactly one is created).
+/// Loads the signing keys (creating the first of each algorithm if the database has none;
+/// several instances starting at once race on a fixed id, so exactly one is created: id 1
+/// for the first Ed25519 key, id 0 for the first RSA key, which databases made before
+/// OpenID Connect get on their first start).
 pub async fn load_ring(
     store: &Store,
     sealer: &Sealer,
@@ -202,24 +205,44 @@ pub async fn load_ring(
             .await?;
         records = store.signing_keys().await?;
     }
+    if !records.iter().any(|r| r.alg == RS256) {
+        let record = new_rsa_key(sealer, now, first_rsa_der()?)?;
+        store
+            .insert_signing_key_if_absent(&SigningKeyRecord { id: 0, ..record })
+            .await?;
+        records = store.signing_keys().await?;
+    }
+    let live = |r: &&SigningKeyRecord| r.retired_at.is_none_or(|at| at + access_token_ttl > now);
+    let open = |r: &SigningKeyRecord| {
+        sealer
+            .open(r.key_id, &r.sealed_seed, signing_key_aad(&r.kid).as_bytes())
+            .context("cannot open the signing key: is the master key the one it was sealed with?")
+    };
     let seeds = records
         .iter()
-        .filter(|r| r.retired_at.is_none_or(|at| at + access_token_ttl > now))
+        .filter(live)
+        .filter(|r| r.alg != RS256)
         .map(|r| {
-            let seed = sealer
-                .open(r.key_id, &r.sealed_seed, signing_key_aad(&r.kid).as_bytes())
-                .context(
-                    "cannot open the signing key: is the master key the one it was sealed with?",
-                )?;
-            let seed: [u8; 32] = seed
+            let seed: [u8; 32] = open(r)?
                 .as_slice()
                 .try_into()
                 .context("signing key has the wrong length")?;
             Ok(Zeroizing::new(seed))
         })
         .collect::<anyhow::Result<Vec<_>>>()?;
-    Ok(KeyRing::new(&seeds, issuer)?.with_audience(audience))
+    let rsa = records
+        .iter()
+        .filter(live)
+        .filter(|r| r.alg == RS256)
+        .map(|r| RsaKey::from_der(&Zeroizing::new(open(r)?)))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    Ok(KeyRing::new(&seeds, issuer)?
+        .with_audience(audience)
+        .with_rsa(rsa))
 }
+
+/// `alg` of the RSA keys.
+const RS256: &str = "RS256";
 
 fn new_signing_key(sealer: &Sealer, now: i64) -> SigningKeyRecord {
     let seed = jwt::generate_seed();
@@ -230,8 +253,43 @@ fn new_signing_key(sealer: &Sealer, now: i64) -> SigningKeyRecord {
         kid,
         key_id: sealer.key_id(),
         created_at: now,
+        alg: "EdDSA".to_owned(),
         retired_at: None,
     }
+}
+
+fn new_rsa_key(
+    sealer: &Sealer,
+    now: i64,
+    der: Zeroizing<Vec<u8>>,
+) -> anyhow::Result<SigningKeyRecord> {
+    let kid = rsa_key::kid_of(&der)?;
+    Ok(SigningKeyRecord {
+        id: 0,
+        sealed_seed: sealer.seal(&der, signing_key_aad(&kid).as_bytes()),
+        kid,
+        key_id: sealer.key_id(),
+        created_at: now,
+        alg: RS256.to_owned(),
+        retired_at: None,
+    })
+}
+
+/// The first RSA key of a database. Making one takes a noticeable fraction of a second;
+/// the test build makes one per process and gives it to every database it creates (each
+/// seals it under its own master key), so hundreds of test servers start quickly.
+fn first_rsa_der() -> anyhow::Result<Zeroizing<Vec<u8>>> {
+    #[cfg(feature = "test-hooks")]
+    {
+        static KEY: std::sync::OnceLock<Zeroizing<Vec<u8>>> = std::sync::OnceLock::new();
+        if let Some(der) = KEY.get() {
+            return Ok(der.clone());
+        }
+        let der = rsa_key::generate_der()?;
+        return Ok(KEY.get_or_init(|| der).clone());
+    }
+    #[allow(unreachable_code)]
+    rsa_key::generate_der()
 }
 
 /// Reloads the signing keys from the database.
@@ -288,8 +346,9 @@ pub struct SigningRotation {
     pub dropped: u64,
 }
 
-/// `twofold keys rotate-signing`: a new key becomes current; the previous one is retired
-/// (kept for verification and in the JWKS for one access-token lifetime).
+/// `twofold keys rotate-signing`: a new key of each algorithm (Ed25519 and RSA) becomes
+/// current; the previous ones are retired (kept for verification and in the JWKS for one
+/// access-token lifetime, which is also the lifetime of every ID token).
 pub async fn rotate_signing(
     store: &Store,
     sealer: &Sealer,
@@ -297,7 +356,8 @@ pub async fn rotate_signing(
     now: i64,
 ) -> anyhow::Result<SigningRotation> {
     let record = new_signing_key(sealer, now);
-    store.add_signing_key(&record, now).await?;
+    let rsa = new_rsa_key(sealer, now, rsa_key::generate_der()?)?;
+    store.add_signing_keys(&[record.clone(), rsa], now).await?;
     let dropped = store
         .drop_signing_keys_retired_before(now - access_token_ttl)
         .await?;

@@ -25,6 +25,8 @@ pub mod keys;
 /// Sending mail: the outbox's delivery, the messages, SMTP or files.
 pub mod mail;
 pub mod mfa;
+/// twofold as an OpenID Provider: clients, authorization, tokens, logout.
+pub mod oidc;
 /// What operators run and read: readiness, key rotation, backups, failed webhooks.
 pub mod operate;
 mod passkey_assertions;

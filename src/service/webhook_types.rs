@@ -28,6 +28,11 @@ pub fn types_for(kind: AuditKind, details: &Value) -> Vec<&'static str> {
         AuditKind::EmailChanged => "email.changed",
         AuditKind::PasswordResetRequested => "password.reset_requested",
         AuditKind::PasswordReset => "password.reset",
+        AuditKind::OidcAuthorized => "oidc.authorized",
+        AuditKind::OidcConsentGranted => "oidc.consent.granted",
+        AuditKind::OidcConsentRevoked => "oidc.consent.revoked",
+        AuditKind::OidcCodeReused => "oidc.code.reused",
+        AuditKind::OidcRefreshReused => "oidc.refresh.reused",
         AuditKind::MfaRecoveryCodeUsed => {
             let low = details
                 .get("remaining")

@@ -61,6 +61,7 @@ impl FromRow for SigningKeyRecord {
             key_id: r.get("key_id")?,
             sealed_seed: r.get("sealed_seed")?,
             created_at: r.get("created_at")?,
+            alg: r.get("alg")?,
             retired_at: r.get("retired_at")?,
         })
     }
@@ -121,7 +122,14 @@ impl Store {
             Box::pin(async move {
                 conn.execute(
                     INSERT_SIGNING_KEY,
-                    &[&k.id, &k.kid, &k.key_id, &k.sealed_seed, &k.created_at],
+                    &[
+                        &k.id,
+                        &k.kid,
+                        &k.key_id,
+                        &k.sealed_seed,
+                        &k.created_at,
+                        &k.alg,
+                    ],
                 )
                 .await?;
                 Ok((true, ()))
@@ -136,9 +144,9 @@ impl Store {
         fetch_records(&mut *c, SELECT_SIGNING_KEYS, &[]).await
     }
 
-    /// Retires the current signing key and adds `key` as the newest.
-    pub async fn add_signing_key(&self, key: &SigningKeyRecord, now: i64) -> StoreResult<()> {
-        let key = key.clone();
+    /// Retires the current signing keys and adds `keys` (one per algorithm) as the newest.
+    pub async fn add_signing_keys(&self, keys: &[SigningKeyRecord], now: i64) -> StoreResult<()> {
+        let keys = keys.to_vec();
         self.write(Vec::new(), move |conn| {
             Box::pin(async move {
                 conn.execute(
@@ -146,12 +154,20 @@ impl Store {
                     &[&now],
                 )
                 .await?;
-                conn.execute(
-                    "INSERT INTO signing_keys (id, kid, key_id, sealed_seed, created_at) \
-                     SELECT COALESCE(MAX(id), 0) + 1, $1, $2, $3, $4 FROM signing_keys",
-                    &[&key.kid, &key.key_id, &key.sealed_seed, &key.created_at],
-                )
-                .await?;
+                for key in &keys {
+                    conn.execute(
+                        "INSERT INTO signing_keys (id, kid, key_id, sealed_seed, created_at, alg) \
+                         SELECT COALESCE(MAX(id), 0) + 1, $1, $2, $3, $4, $5 FROM signing_keys",
+                        &[
+                            &key.kid,
+                            &key.key_id,
+                            &key.sealed_seed,
+                            &key.created_at,
+                            &key.alg,
+                        ],
+                    )
+                    .await?;
+                }
                 Ok((true, ()))
             })
         })

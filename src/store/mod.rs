@@ -19,6 +19,7 @@ pub mod factors;
 pub mod guards;
 pub mod keys;
 pub mod mail;
+pub mod oidc;
 pub mod outbox;
 #[cfg(feature = "postgres")]
 pub mod postgres;

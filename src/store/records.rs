@@ -40,8 +40,11 @@ pub struct SigningKeyRecord {
     pub id: i64,
     pub kid: String,
     pub key_id: i64,
+    /// The sealed Ed25519 seed, or the sealed PKCS#1 DER of an RSA key.
     pub sealed_seed: Vec<u8>,
     pub created_at: i64,
+    /// `EdDSA` or `RS256`.
+    pub alg: String,
     /// When a newer key became current.
     pub retired_at: Option<i64>,
 }

@@ -43,10 +43,10 @@ pub(super) const SELECT_AUDIT: &str =
     "SELECT id, user_id, type, at, ip, user_agent, details FROM audit_events \
      WHERE user_id = $1 AND id < $2 ORDER BY id DESC LIMIT $3";
 pub(super) const INSERT_SIGNING_KEY: &str =
-    "INSERT INTO signing_keys (id, kid, key_id, sealed_seed, created_at) \
-     VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO NOTHING";
+    "INSERT INTO signing_keys (id, kid, key_id, sealed_seed, created_at, alg) \
+     VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO NOTHING";
 pub(super) const SELECT_SIGNING_KEYS: &str =
-    "SELECT id, kid, key_id, sealed_seed, created_at, retired_at FROM signing_keys ORDER BY id DESC";
+    "SELECT id, kid, key_id, sealed_seed, created_at, alg, retired_at FROM signing_keys ORDER BY id DESC";
 pub(super) const INSERT_SESSION: &str =
     "INSERT INTO sessions (id, user_id, amr, created_at, expires_at, last_used_at, ip, user_agent, auth_time) \
      VALUES ($1, $2, $3, $4, $5, $4, $6, $7, $4)";

@@ -113,6 +113,21 @@ pub fn sentence(event: &AuditRecord) -> Option<String> {
         AuditKind::PasswordResetRequested => text("A password reset link was asked for"),
         AuditKind::PasswordReset => text("Your password was reset with an emailed link"),
         AuditKind::NoticesChanged => text("Your email notice settings were changed"),
+        AuditKind::OidcAuthorized => Some(match details["clientName"].as_str() {
+            Some(app) => format!("You signed in to {app}"),
+            None => "You signed in to an app".into(),
+        }),
+        AuditKind::OidcConsentGranted => Some(match details["clientName"].as_str() {
+            Some(app) => format!("You allowed {app} to see your account"),
+            None => "You allowed an app to see your account".into(),
+        }),
+        AuditKind::OidcConsentRevoked => text("An app's access to your account was removed"),
+        AuditKind::OidcCodeReused => {
+            text("An app's sign-in code was used twice: what it gave was withdrawn")
+        }
+        AuditKind::OidcRefreshReused => {
+            text("An app's sign-in was used from two places: it was ended")
+        }
     }
 }
 

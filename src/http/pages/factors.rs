@@ -206,6 +206,7 @@ pub(super) async fn add_passkey(
                     &claims.sub,
                     "Save your recovery codes",
                     &codes,
+                    None,
                 )
                 .await
             }

@@ -29,6 +29,8 @@ pub(super) const CHALLENGE_COOKIE: &str = "twofold_mfa";
 pub(super) struct Params {
     pub(super) return_to: Option<String>,
     pub(super) done: Option<String>,
+    /// The address to prefill (an app's `login_hint`, OIDC.md).
+    pub(super) login_hint: Option<String>,
 }
 
 pub(super) type QueryParams = Result<Query<Params>, axum::extract::rejection::QueryRejection>;
@@ -106,8 +108,9 @@ pub(super) async fn login_form(
         ),
         _ => None,
     };
+    let hint = params.login_hint.as_deref().filter(|h| h.len() <= 320);
     let view = LoginView {
-        email: "",
+        email: hint.unwrap_or_default(),
         return_to: return_to.as_deref(),
         notice,
     };

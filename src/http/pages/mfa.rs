@@ -3,7 +3,7 @@
 //! the API.
 
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::Extension;
 use base64::Engine as _;
@@ -13,8 +13,8 @@ use zeroize::Zeroizing;
 
 use super::account::email_of;
 use super::layout::{self, csrf, document, form_alert, Field, Header, Problem};
-use super::login::sentence;
-use super::navigation::see_other;
+use super::login::{params, sentence, QueryParams};
+use super::navigation::{carry, safe_return_to, see_other};
 use super::{Browser, PageForm, SignedIn};
 use crate::crypto::jwt::Claims;
 use crate::domain::codes::{MfaCode, TotpCode};
@@ -81,12 +81,14 @@ async fn setup_page(
     browser: &Browser,
     caller: &Claims,
     device_name: &str,
+    return_to: Option<&str>,
     problem: Option<&Problem>,
 ) -> Response {
     let user_id = caller.sub.as_str();
+    let here = format!("/account/mfa/setup{}", carry(return_to));
     let setup = match mfa::resume_or_setup(state, meta, caller).await {
         Ok(setup) => setup,
-        Err(Error::StepUpRequired { .. }) => return super::stepup::required("/account/mfa/setup"),
+        Err(Error::StepUpRequired { .. }) => return super::stepup::required(&here),
         Err(e) => {
             return back_to_account(&e)
                 .unwrap_or_else(|| layout::problem_page(state, &Problem::from_service(e)))
@@ -97,7 +99,7 @@ async fn setup_page(
         p.back { a href="/account" { "← Your account" } }
         h1 { "Turn on two-factor authentication" }
         p.lead { "You'll need an authenticator app, such as 1Password, Google Authenticator, Microsoft Authenticator or Aegis." }
-        form method="post" action="/account/mfa/setup" novalidate {
+        form method="post" action=(here) novalidate {
             (csrf(browser))
             (form_alert(problem))
             ol.steps {
@@ -133,8 +135,24 @@ pub(super) async fn setup_form(
     Meta(meta): Meta,
     Extension(browser): Extension<Browser>,
     Extension(SignedIn(claims)): Extension<SignedIn>,
+    headers: HeaderMap,
+    query: QueryParams,
 ) -> Response {
-    setup_page(&state, &meta, &browser, &claims, "", None).await
+    let return_to = safe_return_to(
+        &state.settings,
+        &headers,
+        params(query).return_to.as_deref(),
+    );
+    setup_page(
+        &state,
+        &meta,
+        &browser,
+        &claims,
+        "",
+        return_to.as_deref(),
+        None,
+    )
+    .await
 }
 
 #[derive(Deserialize)]
@@ -151,18 +169,46 @@ pub(super) async fn confirm(
     Meta(meta): Meta,
     Extension(browser): Extension<Browser>,
     Extension(SignedIn(claims)): Extension<SignedIn>,
+    headers: HeaderMap,
+    query: QueryParams,
     PageForm(form): PageForm<SetupForm>,
 ) -> Response {
+    let return_to = safe_return_to(
+        &state.settings,
+        &headers,
+        params(query).return_to.as_deref(),
+    );
+    let return_to = return_to.as_deref();
     let device_name = form.device_name.trim();
     let name = match Problem::name("device_name", "The device name", device_name) {
         Ok(name) => name,
-        Err(p) => return setup_page(&state, &meta, &browser, &claims, device_name, Some(&p)).await,
+        Err(p) => {
+            return setup_page(
+                &state,
+                &meta,
+                &browser,
+                &claims,
+                device_name,
+                return_to,
+                Some(&p),
+            )
+            .await
+        }
     };
     let code = match TotpCode::parse(&form.code) {
         Ok(code) => code,
         Err(m) => {
             let p = Problem::field("code", sentence("The code", m));
-            return setup_page(&state, &meta, &browser, &claims, device_name, Some(&p)).await;
+            return setup_page(
+                &state,
+                &meta,
+                &browser,
+                &claims,
+                device_name,
+                return_to,
+                Some(&p),
+            )
+            .await;
         }
     };
     match mfa::confirm(&state, &meta, &claims, Some(code), None, name).await {
@@ -173,6 +219,7 @@ pub(super) async fn confirm(
                 &claims.sub,
                 "Save your recovery codes",
                 &codes,
+                return_to,
             )
             .await
         }
@@ -191,7 +238,16 @@ pub(super) async fn confirm(
                 ),
                 e => Problem::from_service(e),
             };
-            setup_page(&state, &meta, &browser, &claims, device_name, Some(&p)).await
+            setup_page(
+                &state,
+                &meta,
+                &browser,
+                &claims,
+                device_name,
+                return_to,
+                Some(&p),
+            )
+            .await
         }
     }
 }
@@ -203,6 +259,7 @@ pub(super) async fn codes_page(
     user_id: &str,
     title: &str,
     codes: &[Zeroizing<String>],
+    return_to: Option<&str>,
 ) -> Response {
     let text = Zeroizing::new(
         codes
@@ -228,7 +285,7 @@ pub(super) async fn codes_page(
             button.secondary type="button" data-copy="recovery-codes" data-label="Copy codes" hidden { "Copy codes" }
             a.button.secondary href=(href) download=(CODES_FILE) data-testid="download-codes" { "Download (.txt)" }
         }
-        a.button.primary.block href="/account?done=mfa_on" { "I saved my codes" }
+        a.button.primary.block href=(return_to.unwrap_or("/account?done=mfa_on")) { "I saved my codes" }
     };
     let mut response = account_page(state, browser, user_id, title, None, body).await;
     // The codes must not stay in any cache (the edge sends no-store too).
@@ -347,6 +404,7 @@ pub(super) async fn regenerate(
                 &claims.sub,
                 "Your new recovery codes",
                 &codes,
+                None,
             )
             .await
         }

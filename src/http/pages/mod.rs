@@ -38,6 +38,7 @@ mod layout;
 mod login;
 mod mfa;
 mod navigation;
+mod oidc;
 mod problem;
 mod register;
 mod second_step;
@@ -73,7 +74,7 @@ pub(crate) struct SignedIn(pub Claims);
 /// The pages and their assets.
 pub fn router(state: &AppState, edge: &Arc<Edge>) -> Router<AppState> {
     let pages = Arc::new(Pages {
-        csp: content_security_policy(&state.settings),
+        csp: content_security_policy(&state.settings, &[]),
         csrf_cookie: if state.settings.secure_transport() {
             "__Host-twofold_csrf"
         } else {
@@ -126,8 +127,26 @@ pub fn router(state: &AppState, edge: &Arc<Edge>) -> Router<AppState> {
         )
         .route("/account/email/resend", post(email::resend))
         .route("/account/notices", post(email::notices))
-        .route("/logout", post(login::logout))
-        .route_layer(from_fn_with_state(state.clone(), require_session));
+        .route("/logout", post(login::logout));
+    let signed_in = if state.settings.oidc {
+        signed_in
+            .route("/oauth2/authorize/resume", get(oidc::resume))
+            .route(
+                "/oauth2/consent",
+                get(oidc::consent_form).post(oidc::consent),
+            )
+    } else {
+        signed_in
+    }
+    .route_layer(from_fn_with_state(state.clone(), require_session));
+    let oidc_pages = if state.settings.oidc {
+        Router::new().route(
+            "/oauth2/logout/confirm",
+            get(oidc::confirm_form).post(oidc::confirm),
+        )
+    } else {
+        Router::new()
+    };
     Router::new()
         .route("/", get(|| async { navigation::see_other("/account") }))
         .route("/login", get(login::login_form).post(login::login))
@@ -153,7 +172,23 @@ pub fn router(state: &AppState, edge: &Arc<Edge>) -> Router<AppState> {
         .route("/email/verify", get(email::verify_form).post(email::verify))
         .route("/email/resend", post(email::resend_to))
         .merge(signed_in)
+        .merge(oidc_pages)
         .layer(from_fn_with_state(Arc::clone(&pages), browser))
+        .merge(if state.settings.oidc {
+            // From the app's redirect or form (cross-site): no anti-CSRF token here; these
+            // only keep a request or ask before ending anything.
+            Router::new()
+                .route(
+                    "/oauth2/authorize",
+                    get(oidc::authorize_get).post(oidc::authorize_post),
+                )
+                .route(
+                    "/oauth2/logout",
+                    get(oidc::logout_get).post(oidc::logout_post),
+                )
+        } else {
+            Router::new()
+        })
         .route("/assets/pages.css", get(layout::stylesheet))
         .route("/assets/pages.js", get(layout::script))
         .route("/assets/brand.css", get(layout::brand_stylesheet))
@@ -185,13 +220,21 @@ fn logo_origin(logo: &str) -> Option<String> {
 /// The pages' policy: scripts and styles from this server only, images from this server,
 /// `data:` (the QR code) and the logo's origin; forms post here or to an allowed origin
 /// (a login redirects there); no framing.
-fn content_security_policy(settings: &Settings) -> HeaderValue {
+fn content_security_policy(settings: &Settings, app_origins: &[String]) -> HeaderValue {
     let logo = settings
         .logo_url
         .as_deref()
         .and_then(logo_origin)
         .unwrap_or_default();
-    let origins = settings.allowed_origins.0.join(" ");
+    // A sign-in for an app ends with a redirect to the app, which `form-action` governs.
+    let origins = settings
+        .allowed_origins
+        .0
+        .iter()
+        .chain(app_origins)
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .join(" ");
     let policy = format!(
         "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: {logo}; connect-src 'self'; \
          form-action 'self' {origins}; frame-ancestors 'none'; base-uri 'none'"
@@ -200,6 +243,31 @@ fn content_security_policy(settings: &Settings) -> HeaderValue {
         "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; \
          form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
     ))
+}
+
+/// The origins (or private-use schemes) of the registered apps' redirect URIs.
+async fn app_origins(state: &AppState) -> Vec<String> {
+    if !state.settings.oidc {
+        return Vec::new();
+    }
+    let clients = crate::service::oidc::clients::list(state)
+        .await
+        .unwrap_or_default();
+    let mut origins: Vec<String> = clients
+        .iter()
+        .flat_map(|c| c.redirect_uris.iter().chain(&c.post_logout_redirect_uris))
+        .filter_map(|u| url::Url::parse(u).ok())
+        .map(|u| match (u.scheme(), u.host_str()) {
+            // RFC 8252: a loopback redirect URI matches any port.
+            ("http", Some(host @ ("127.0.0.1" | "[::1]"))) => format!("http://{host}:*"),
+            ("http" | "https", _) => u.origin().ascii_serialization(),
+            (scheme, _) => format!("{scheme}:"),
+        })
+        .filter(|o| o.chars().all(|c| c.is_ascii_graphic()))
+        .collect();
+    origins.sort();
+    origins.dedup();
+    origins
 }
 
 /// Every page request: the cross-site rule of API 1.1 (rendered as a page), the browser
@@ -219,7 +287,16 @@ async fn browser(State(pages): State<Arc<Pages>>, req: Request, next: Next) -> R
         Err(refused) => refused,
     };
     let headers = response.headers_mut();
-    headers.insert(header::CONTENT_SECURITY_POLICY, pages.csp.clone());
+    // A page may set its own, stricter policy (the `form_post` answer to an app).
+    if !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
+        let apps = app_origins(&pages.state).await;
+        let csp = if apps.is_empty() {
+            pages.csp.clone()
+        } else {
+            content_security_policy(&pages.state.settings, &apps)
+        };
+        headers.insert(header::CONTENT_SECURITY_POLICY, csp);
+    }
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     response
 }

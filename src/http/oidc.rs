@@ -1,0 +1,573 @@
+//! The OpenID Provider's JSON endpoints (OIDC.md "Endpoints"): discovery (both well-known
+//! names), token, userinfo, revocation and introspection, in OAuth's own shapes
+//! (`{"error", "error_description"}`, RFC 6749 5.2), plus CORS for the origins of public
+//! clients. They answer on any address the server listens on and always name the
+//! configured issuer. The browser endpoints are in `pages::oidc`.
+
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum::{Extension, Json};
+use base64::Engine as _;
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::edge::{ClientIp, Edge};
+use super::extract::Meta;
+use crate::domain::oauth::{PAPE_MFA, SCOPES};
+use crate::service::oidc::tokens::{self, Credentials, Issued};
+use crate::service::oidc::{clients, issuer, OAuthError};
+use crate::service::AppState;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(discovery))
+        .routes(routes!(authorization_server))
+        .routes(routes!(token))
+        .routes(routes!(userinfo_get, userinfo_post))
+        .routes(routes!(revoke))
+        .routes(routes!(introspect))
+}
+
+/// An OAuth error (RFC 6749 5.2).
+#[derive(Serialize, ToSchema)]
+struct OAuthErrorBody {
+    error: String,
+    error_description: String,
+}
+
+fn no_store(mut response: Response) -> Response {
+    let headers = response.headers_mut();
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    headers.insert(header::PRAGMA, HeaderValue::from_static("no-cache"));
+    response
+}
+
+/// The OAuth rendering of a refusal.
+fn oauth_error(e: OAuthError, basic: bool) -> Response {
+    let status = match &e {
+        OAuthError::InvalidClient | OAuthError::InvalidToken => StatusCode::UNAUTHORIZED,
+        OAuthError::Service(inner) => {
+            tracing::error!(error = %inner, "oidc endpoint failed");
+            StatusCode::SERVICE_UNAVAILABLE
+        }
+        _ => StatusCode::BAD_REQUEST,
+    };
+    let description = match &e {
+        OAuthError::Service(_) => "the service is unavailable; try again".to_owned(),
+        other => other.to_string(),
+    };
+    let body = OAuthErrorBody {
+        error: e.code().to_owned(),
+        error_description: description,
+    };
+    let mut response = no_store((status, Json(body)).into_response());
+    let challenge = match e {
+        OAuthError::InvalidClient if basic => Some(r#"Basic realm="twofold""#),
+        OAuthError::InvalidClient => Some(r#"Basic realm="twofold""#),
+        OAuthError::InvalidToken => Some(r#"Bearer error="invalid_token""#),
+        _ => None,
+    };
+    if let Some(c) = challenge {
+        response
+            .headers_mut()
+            .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static(c));
+    }
+    response
+}
+
+/// The discovery document (OpenID Connect Discovery 1.0, RFC 8414).
+fn metadata(state: &AppState) -> Value {
+    let iss = issuer(state);
+    json!({
+        "issuer": iss,
+        "authorization_endpoint": format!("{iss}/oauth2/authorize"),
+        "token_endpoint": format!("{iss}/oauth2/token"),
+        "userinfo_endpoint": format!("{iss}/oauth2/userinfo"),
+        "jwks_uri": format!("{iss}/.well-known/jwks.json"),
+        "revocation_endpoint": format!("{iss}/oauth2/revoke"),
+        "introspection_endpoint": format!("{iss}/oauth2/introspect"),
+        "end_session_endpoint": format!("{iss}/oauth2/logout"),
+        "scopes_supported": SCOPES,
+        "response_types_supported": ["code"],
+        "response_modes_supported": ["query", "form_post"],
+        "grant_types_supported": ["authorization_code", "refresh_token"],
+        "subject_types_supported": ["public"],
+        "id_token_signing_alg_values_supported": tokens::algorithms(),
+        "userinfo_signing_alg_values_supported": ["none"],
+        "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "none"],
+        "revocation_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "none"],
+        "introspection_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "none"],
+        "code_challenge_methods_supported": ["S256"],
+        "claims_supported": [
+            "iss", "sub", "aud", "azp", "exp", "iat", "auth_time", "nonce", "acr", "amr", "sid",
+            "at_hash", "email", "email_verified", "name", "preferred_username", "groups",
+        ],
+        "acr_values_supported": ["pwd", "mfa", PAPE_MFA],
+        "prompt_values_supported": ["none", "login", "consent", "select_account"],
+        "claims_parameter_supported": false,
+        "request_parameter_supported": false,
+        "request_uri_parameter_supported": false,
+        "authorization_response_iss_parameter_supported": true,
+        "backchannel_logout_supported": true,
+        "backchannel_logout_session_supported": true,
+    })
+}
+
+/// OpenID Provider metadata.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+struct Metadata {
+    issuer: String,
+    authorization_endpoint: String,
+    token_endpoint: String,
+    jwks_uri: String,
+}
+
+fn metadata_response(state: &AppState) -> Response {
+    (
+        [(header::CACHE_CONTROL, "public, max-age=300")],
+        Json(metadata(state)),
+    )
+        .into_response()
+}
+
+/// OpenID Connect Discovery 1.0.
+#[utoipa::path(get, path = "/.well-known/openid-configuration", tag = "oidc",
+    responses((status = 200, description = "Provider metadata", body = Metadata)))]
+async fn discovery(State(state): State<AppState>) -> Response {
+    metadata_response(&state)
+}
+
+/// RFC 8414 authorization server metadata (the same document).
+#[utoipa::path(get, path = "/.well-known/oauth-authorization-server", tag = "oidc",
+    responses((status = 200, description = "Authorization server metadata", body = Metadata)))]
+async fn authorization_server(State(state): State<AppState>) -> Response {
+    metadata_response(&state)
+}
+
+/// The token request's form (RFC 6749 4.1.3, 6).
+#[derive(Deserialize, ToSchema, Default)]
+struct TokenForm {
+    grant_type: Option<String>,
+    code: Option<String>,
+    redirect_uri: Option<String>,
+    code_verifier: Option<String>,
+    refresh_token: Option<String>,
+    scope: Option<String>,
+    client_id: Option<String>,
+    client_secret: Option<String>,
+}
+
+/// A token response.
+#[derive(Serialize, ToSchema)]
+struct TokenBody {
+    access_token: String,
+    token_type: &'static str,
+    expires_in: i64,
+    id_token: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    refresh_token: Option<String>,
+    scope: String,
+}
+
+/// The client's credentials: HTTP Basic (`client_secret_basic`, RFC 6749 2.3.1: each
+/// part form-encoded) or the form's (`client_secret_post`, or `client_id` alone for a
+/// public client); both at once is refused.
+fn credentials(
+    headers: &HeaderMap,
+    form_id: Option<String>,
+    form_secret: Option<String>,
+) -> Result<(Credentials, bool), OAuthError> {
+    let basic = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split_once(' '))
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("basic"))
+        .map(|(_, b64)| b64.trim().to_owned());
+    let Some(b64) = basic else {
+        return Ok((
+            Credentials {
+                client_id: form_id,
+                secret: form_secret.filter(|s| !s.is_empty()),
+            },
+            false,
+        ));
+    };
+    if form_secret.is_some() {
+        return Err(OAuthError::InvalidRequest(
+            "use one client authentication method, not two".into(),
+        ));
+    }
+    let decoded = base64::engine::general_purpose::STANDARD
+        .decode(b64)
+        .ok()
+        .and_then(|b| String::from_utf8(b).ok())
+        .ok_or(OAuthError::InvalidClient)?;
+    let (id, secret) = decoded.split_once(':').ok_or(OAuthError::InvalidClient)?;
+    let decode = |s: &str| {
+        url::form_urlencoded::parse(format!("x={s}").as_bytes())
+            .next()
+            .map(|(_, v)| v.into_owned())
+            .unwrap_or_default()
+    };
+    let id = decode(id);
+    if form_id.as_deref().is_some_and(|f| f != id) {
+        return Err(OAuthError::InvalidRequest(
+            "client_id differs from the authenticated client".into(),
+        ));
+    }
+    Ok((
+        Credentials {
+            client_id: Some(id),
+            secret: Some(decode(secret)),
+        },
+        true,
+    ))
+}
+
+fn form<T: for<'de> Deserialize<'de>>(headers: &HeaderMap, body: &Bytes) -> Result<T, OAuthError> {
+    let form_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+    if !form_type {
+        return Err(OAuthError::InvalidRequest(
+            "the body must be application/x-www-form-urlencoded".into(),
+        ));
+    }
+    serde_urlencoded::from_bytes(body).map_err(|_| {
+        OAuthError::InvalidRequest("the form is malformed or repeats a parameter".into())
+    })
+}
+
+/// Authenticates the client; a failure takes a token of the caller's per-IP bucket (a
+/// guessed secret is a guessed password), and an empty bucket is 429.
+async fn client(
+    state: &AppState,
+    edge: &Edge,
+    ip: Option<ClientIp>,
+    creds: &Credentials,
+) -> Result<clients::Client, Response> {
+    match tokens::authenticate(state, creds).await {
+        Ok(client) => Ok(client),
+        Err(e) => {
+            if let Err(retry_after) = edge.take_token_of(ip.map(|c| c.0)) {
+                let body = OAuthErrorBody {
+                    error: "rate_limited".into(),
+                    error_description: "too many failed attempts; try again later".into(),
+                };
+                let mut response =
+                    no_store((StatusCode::TOO_MANY_REQUESTS, Json(body)).into_response());
+                if let Ok(v) = HeaderValue::from_str(&retry_after.max(1).to_string()) {
+                    response.headers_mut().insert(header::RETRY_AFTER, v);
+                }
+                return Err(response);
+            }
+            Err(oauth_error(e, true))
+        }
+    }
+}
+
+/// The token endpoint: `authorization_code` and `refresh_token` grants.
+#[utoipa::path(post, path = "/oauth2/token", tag = "oidc",
+    request_body(content = TokenForm, content_type = "application/x-www-form-urlencoded"),
+    responses(
+        (status = 200, description = "Tokens", body = TokenBody),
+        (status = 400, description = "An OAuth error", body = OAuthErrorBody),
+        (status = 401, description = "invalid_client", body = OAuthErrorBody),
+        (status = 429, description = "Too many failed client authentications", body = OAuthErrorBody),
+        (status = 503, description = "Unavailable", body = OAuthErrorBody)))]
+async fn token(
+    State(state): State<AppState>,
+    Extension(edge): Extension<Arc<Edge>>,
+    ip: Option<Extension<ClientIp>>,
+    Meta(meta): Meta,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let f: TokenForm = match form(&headers, &body) {
+        Ok(f) => f,
+        Err(e) => return oauth_error(e, false),
+    };
+    let (creds, _) = match credentials(&headers, f.client_id.clone(), f.client_secret.clone()) {
+        Ok(c) => c,
+        Err(e) => return oauth_error(e, true),
+    };
+    if f.grant_type.is_none() {
+        return oauth_error(
+            OAuthError::InvalidRequest("grant_type is required".into()),
+            false,
+        );
+    }
+    let client = match client(&state, &edge, ip.map(|Extension(i)| i), &creds).await {
+        Ok(c) => c,
+        Err(response) => return response,
+    };
+    let issued = match f.grant_type.as_deref() {
+        Some("authorization_code") => {
+            tokens::exchange_code(
+                &state,
+                &meta,
+                &client,
+                f.code.as_deref(),
+                f.redirect_uri.as_deref(),
+                f.code_verifier.as_deref(),
+            )
+            .await
+        }
+        Some("refresh_token") => {
+            tokens::refresh(
+                &state,
+                &meta,
+                &client,
+                f.refresh_token.as_deref(),
+                f.scope.as_deref(),
+            )
+            .await
+        }
+        _ => Err(OAuthError::UnsupportedGrantType),
+    };
+    match issued {
+        Ok(Issued {
+            access_token,
+            id_token,
+            refresh_token,
+            expires_in,
+            scope,
+        }) => no_store(
+            Json(TokenBody {
+                access_token,
+                token_type: "Bearer",
+                expires_in,
+                id_token,
+                refresh_token,
+                scope,
+            })
+            .into_response(),
+        ),
+        Err(e) => oauth_error(e, false),
+    }
+}
+
+/// The claims of userinfo.
+#[derive(Serialize, ToSchema)]
+#[allow(dead_code)]
+struct UserInfo {
+    sub: String,
+    email: Option<String>,
+    email_verified: Option<bool>,
+    name: Option<String>,
+    preferred_username: Option<String>,
+    groups: Option<Vec<String>>,
+}
+
+async fn userinfo(state: &AppState, headers: &HeaderMap) -> Response {
+    let token = super::edge::bearer_token(headers);
+    let Some(token) = token else {
+        return oauth_error(OAuthError::InvalidToken, false);
+    };
+    match tokens::userinfo(state, token).await {
+        Ok(claims) => no_store(Json(claims).into_response()),
+        Err(e) => oauth_error(e, false),
+    }
+}
+
+/// Userinfo: the claims the access token's scopes allow.
+#[utoipa::path(get, path = "/oauth2/userinfo", tag = "oidc",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Claims", body = UserInfo),
+        (status = 401, description = "invalid_token", body = OAuthErrorBody),
+        (status = 503, description = "Unavailable", body = OAuthErrorBody)))]
+async fn userinfo_get(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    userinfo(&state, &headers).await
+}
+
+/// Userinfo by POST.
+#[utoipa::path(post, path = "/oauth2/userinfo", tag = "oidc",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Claims", body = UserInfo),
+        (status = 401, description = "invalid_token", body = OAuthErrorBody),
+        (status = 503, description = "Unavailable", body = OAuthErrorBody)))]
+async fn userinfo_post(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    userinfo(&state, &headers).await
+}
+
+/// A revocation or introspection request's form.
+#[derive(Deserialize, ToSchema, Default)]
+struct TokenQuery {
+    token: Option<String>,
+    token_type_hint: Option<String>,
+    client_id: Option<String>,
+    client_secret: Option<String>,
+}
+
+/// The form and the authenticated client of a revocation or introspection.
+async fn authenticated(
+    state: &AppState,
+    edge: &Edge,
+    ip: Option<ClientIp>,
+    headers: &HeaderMap,
+    body: &Bytes,
+) -> Result<(TokenQuery, clients::Client), Response> {
+    let f: TokenQuery = form(headers, body).map_err(|e| oauth_error(e, false))?;
+    let (creds, _) = credentials(headers, f.client_id.clone(), f.client_secret.clone())
+        .map_err(|e| oauth_error(e, true))?;
+    let client = client(state, edge, ip, &creds).await?;
+    Ok((f, client))
+}
+
+/// RFC 7009: ends the sign-in the token belongs to; 200 whatever the token was.
+#[utoipa::path(post, path = "/oauth2/revoke", tag = "oidc",
+    request_body(content = TokenQuery, content_type = "application/x-www-form-urlencoded"),
+    responses(
+        (status = 200, description = "Revoked (or nothing to revoke)"),
+        (status = 400, description = "An OAuth error", body = OAuthErrorBody),
+        (status = 401, description = "invalid_client", body = OAuthErrorBody),
+        (status = 429, description = "Too many failed client authentications", body = OAuthErrorBody),
+        (status = 503, description = "Unavailable", body = OAuthErrorBody)))]
+async fn revoke(
+    State(state): State<AppState>,
+    Extension(edge): Extension<Arc<Edge>>,
+    ip: Option<Extension<ClientIp>>,
+    Meta(meta): Meta,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let (f, client) =
+        match authenticated(&state, &edge, ip.map(|Extension(i)| i), &headers, &body).await {
+            Ok(x) => x,
+            Err(response) => return response,
+        };
+    let Some(token) = f.token.filter(|t| !t.is_empty()) else {
+        return oauth_error(
+            OAuthError::InvalidRequest("token is required".into()),
+            false,
+        );
+    };
+    match tokens::revoke(&state, &meta, &client, &token, f.token_type_hint.as_deref()).await {
+        Ok(()) => no_store(StatusCode::OK.into_response()),
+        Err(e) => oauth_error(e, false),
+    }
+}
+
+/// An introspection answer (RFC 7662).
+#[derive(Serialize, ToSchema)]
+#[allow(dead_code)]
+struct Introspection {
+    active: bool,
+    client_id: Option<String>,
+    scope: Option<String>,
+    sub: Option<String>,
+    exp: Option<i64>,
+}
+
+/// RFC 7662: whether a token of the calling client is live, and what it is.
+#[utoipa::path(post, path = "/oauth2/introspect", tag = "oidc",
+    request_body(content = TokenQuery, content_type = "application/x-www-form-urlencoded"),
+    responses(
+        (status = 200, description = "The token's state", body = Introspection),
+        (status = 400, description = "An OAuth error", body = OAuthErrorBody),
+        (status = 401, description = "invalid_client", body = OAuthErrorBody),
+        (status = 429, description = "Too many failed client authentications", body = OAuthErrorBody),
+        (status = 503, description = "Unavailable", body = OAuthErrorBody)))]
+async fn introspect(
+    State(state): State<AppState>,
+    Extension(edge): Extension<Arc<Edge>>,
+    ip: Option<Extension<ClientIp>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let (f, client) =
+        match authenticated(&state, &edge, ip.map(|Extension(i)| i), &headers, &body).await {
+            Ok(x) => x,
+            Err(response) => return response,
+        };
+    let Some(token) = f.token.filter(|t| !t.is_empty()) else {
+        return oauth_error(
+            OAuthError::InvalidRequest("token is required".into()),
+            false,
+        );
+    };
+    match tokens::introspect(&state, &client, &token, f.token_type_hint.as_deref()).await {
+        Ok(answer) => no_store(Json(answer).into_response()),
+        Err(e) => oauth_error(e, false),
+    }
+}
+
+/// CORS for browser apps (public clients): discovery, JWKS, token, userinfo, revocation
+/// and introspection answer the origins of public clients' redirect URIs, and nothing
+/// else; a preflight is answered here.
+pub async fn cors(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let path = req.uri().path();
+    let covered = matches!(
+        path,
+        "/.well-known/openid-configuration"
+            | "/.well-known/oauth-authorization-server"
+            | "/.well-known/jwks.json"
+            | "/oauth2/token"
+            | "/oauth2/userinfo"
+            | "/oauth2/revoke"
+            | "/oauth2/introspect"
+    );
+    let origin = req
+        .headers()
+        .get(header::ORIGIN)
+        .and_then(|o| o.to_str().ok())
+        .map(str::to_owned);
+    let (true, Some(origin)) = (covered, origin) else {
+        return next.run(req).await;
+    };
+    let allowed = allowed_origin(&state, &origin).await;
+    let preflight = req.method() == Method::OPTIONS;
+    let mut response = if preflight {
+        StatusCode::NO_CONTENT.into_response()
+    } else {
+        next.run(req).await
+    };
+    if allowed {
+        let headers = response.headers_mut();
+        if let Ok(v) = HeaderValue::from_str(&origin) {
+            headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, v);
+        }
+        headers.append(header::VARY, HeaderValue::from_static("Origin"));
+        if preflight {
+            headers.insert(
+                header::ACCESS_CONTROL_ALLOW_METHODS,
+                HeaderValue::from_static("GET, POST"),
+            );
+            headers.insert(
+                header::ACCESS_CONTROL_ALLOW_HEADERS,
+                HeaderValue::from_static("authorization, content-type"),
+            );
+            headers.insert(
+                header::ACCESS_CONTROL_MAX_AGE,
+                HeaderValue::from_static("600"),
+            );
+        }
+    }
+    response
+}
+
+/// Whether `origin` is the origin of a public client's redirect URI.
+async fn allowed_origin(state: &AppState, origin: &str) -> bool {
+    let Ok(clients) = clients::list(state).await else {
+        return false;
+    };
+    clients
+        .iter()
+        .filter(|c| c.public)
+        .flat_map(|c| c.redirect_uris.iter())
+        .filter_map(|u| url::Url::parse(u).ok())
+        .filter(|u| matches!(u.scheme(), "http" | "https"))
+        .any(|u| u.origin().ascii_serialization() == origin)
+}
