@@ -60,7 +60,8 @@ SETTINGS (defaults < --config TOML file < TWOFOLD_* environment < flags):
   smtp_password_file          TWOFOLD_SMTP_PASSWORD_FILE      file holding the SMTP password [none]
   smtp_ca_file                TWOFOLD_SMTP_CA_FILE            PEM of extra CAs for the SMTP server's certificate [none]
   mail_from                   TWOFOLD_MAIL_FROM               From of every message [\"ISSUER\" <no-reply@host of public_url>]
-  require_verified_email      TWOFOLD_REQUIRE_VERIFIED_EMAIL  refuse sign-in of unverified addresses (403) [false]";
+  require_verified_email      TWOFOLD_REQUIRE_VERIFIED_EMAIL  refuse sign-in of unverified addresses (403) [false]
+  oidc                        TWOFOLD_OIDC                    serve the OpenID Provider (OIDC.md); false: 404 [true]";
 
 /// Where the settings come from; every command but `gen-key` takes these.
 #[derive(Args, Clone)]

@@ -41,6 +41,7 @@ pub(crate) mod me;
 /// Prometheus metrics: recorder, request middleware, listener.
 pub mod metrics;
 mod mfa;
+mod oauth_admin;
 mod oidc;
 /// The OpenAPI document and the `/docs` page.
 pub mod openapi;
@@ -77,6 +78,7 @@ fn native(edge: Option<&Arc<edge::Edge>>) -> OpenApiRouter<AppState> {
         .merge(factors::router())
         .merge(audit::router())
         .merge(admin::router())
+        .merge(oauth_admin::router())
         .merge(health::router());
     OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
         .nest("/api/v1", api)
@@ -130,6 +132,8 @@ pub fn router(state: AppState, edge: Arc<edge::Edge>) -> Router {
 async fn without_oidc(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
     let path = req.uri().path();
     if path.starts_with("/oauth2/")
+        || path.starts_with("/api/v1/oauth2/")
+        || path.starts_with("/api/v1/admin/clients")
         || path == "/.well-known/openid-configuration"
         || path == "/.well-known/oauth-authorization-server"
     {

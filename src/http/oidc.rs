@@ -30,10 +30,10 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(discovery))
         .routes(routes!(authorization_server))
-        .routes(routes!(token))
+        .routes(routes!(token_endpoint))
         .routes(routes!(userinfo_get, userinfo_post))
-        .routes(routes!(revoke))
-        .routes(routes!(introspect))
+        .routes(routes!(revoke_token))
+        .routes(routes!(introspect_token))
 }
 
 /// An OAuth error (RFC 6749 5.2).
@@ -285,7 +285,7 @@ async fn client(
         (status = 401, description = "invalid_client", body = OAuthErrorBody),
         (status = 429, description = "Too many failed client authentications", body = OAuthErrorBody),
         (status = 503, description = "Unavailable", body = OAuthErrorBody)))]
-async fn token(
+async fn token_endpoint(
     State(state): State<AppState>,
     Extension(edge): Extension<Arc<Edge>>,
     ip: Option<Extension<ClientIp>>,
@@ -435,7 +435,7 @@ async fn authenticated(
         (status = 401, description = "invalid_client", body = OAuthErrorBody),
         (status = 429, description = "Too many failed client authentications", body = OAuthErrorBody),
         (status = 503, description = "Unavailable", body = OAuthErrorBody)))]
-async fn revoke(
+async fn revoke_token(
     State(state): State<AppState>,
     Extension(edge): Extension<Arc<Edge>>,
     ip: Option<Extension<ClientIp>>,
@@ -480,7 +480,7 @@ struct Introspection {
         (status = 401, description = "invalid_client", body = OAuthErrorBody),
         (status = 429, description = "Too many failed client authentications", body = OAuthErrorBody),
         (status = 503, description = "Unavailable", body = OAuthErrorBody)))]
-async fn introspect(
+async fn introspect_token(
     State(state): State<AppState>,
     Extension(edge): Extension<Arc<Edge>>,
     ip: Option<Extension<ClientIp>>,

@@ -27,7 +27,14 @@ async fn simultaneous_start_creates_one_schema_and_one_signing_key() {
     let jwks_a = json_of(a.get("/.well-known/jwks.json", None).await).await;
     let jwks_b = json_of(b.get("/.well-known/jwks.json", None).await).await;
     assert_eq!(jwks_a, jwks_b);
-    assert_eq!(jwks_a["keys"].as_array().unwrap().len(), 1);
+    // One key of each algorithm: Ed25519 (access tokens) and RSA (ID tokens, RS256).
+    let algs: Vec<&str> = jwks_a["keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k["alg"].as_str().unwrap())
+        .collect();
+    assert_eq!(algs, ["EdDSA", "RS256"], "{jwks_a}");
     let user = a.user().await;
     assert_status(b.me(&user.access_token).await, StatusCode::OK).await;
     let on_b =
@@ -284,7 +291,7 @@ async fn a_signing_key_rotated_by_the_cli_reaches_both_instances_without_a_resta
     // ...B, which has not reloaded, learns it from the first token signed with it.
     assert_status(b.me(&fresh).await, StatusCode::OK).await;
     let jwks = json_of(b.get("/.well-known/jwks.json", None).await).await;
-    assert_eq!(jwks["keys"].as_array().unwrap().len(), 2, "{jwks}");
+    assert_eq!(jwks["keys"].as_array().unwrap().len(), 4, "two of each algorithm: {jwks}");
     // Tokens of the old key keep working on both until they expire.
     assert_status(a.me(&user.access_token).await, StatusCode::OK).await;
     assert_status(b.me(&user.access_token).await, StatusCode::OK).await;

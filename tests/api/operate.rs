@@ -595,7 +595,10 @@ async fn a_rotated_signing_key_keeps_old_tokens_until_they_expire() {
         .iter()
         .map(|k| k["kid"].as_str().unwrap())
         .collect();
-    assert_eq!(kids.len(), 2, "{kids:?}");
+    // Both algorithms rotate together: the old Ed25519 and RSA keys stay published.
+    assert_eq!(kids.len(), 4, "{kids:?}");
+    let rsa = jwks["keys"].as_array().unwrap().iter().filter(|k| k["alg"] == "RS256").count();
+    assert_eq!(rsa, 2, "{jwks}");
     assert!(kids.contains(&old_kid.as_str()));
     assert_status(app.me(&user.access_token).await, StatusCode::OK).await;
     let fresh = json_of(app.login(&user.email, &user.password).await).await;

@@ -46,6 +46,7 @@ fn done_message(done: Option<&str>) -> Option<&'static str> {
             "A link is on its way to the new address. Your address changes when you open it."
         }
         "notices" => "Your email settings are saved.",
+        "app_removed" => "That app no longer has access. It is signed out.",
         "factor_removed" => {
             "That sign-in method was removed. Trusted browsers will be asked for a code again."
         }
@@ -73,6 +74,11 @@ pub(super) async fn overview(
         Err(e) => return layout::problem_page(&state, &Problem::from_service(e)),
     };
     let on = status.enabled;
+    let apps = if state.settings.oidc {
+        Some(crate::service::oidc::grants::list(&state, &claims).await.unwrap_or_default())
+    } else {
+        None
+    };
     let body = html! {
         section.card.intro {
             h1 { "Your account" }
@@ -114,6 +120,7 @@ pub(super) async fn overview(
         }
         (super::factors::section(&browser, &factors, on))
         (super::email::section(&browser, &account.email, account.email_verified, account.notify_new_browser))
+        @if let Some(apps) = &apps { (super::oidc::apps_section(&browser, apps)) }
         section.card aria-labelledby="password-heading" {
             div.row {
                 h2 #password-heading { "Password" }

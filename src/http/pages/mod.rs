@@ -131,6 +131,7 @@ pub fn router(state: &AppState, edge: &Arc<Edge>) -> Router<AppState> {
     let signed_in = if state.settings.oidc {
         signed_in
             .route("/oauth2/authorize/resume", get(oidc::resume))
+            .route("/account/apps/{id}/revoke", post(oidc::revoke_app))
             .route(
                 "/oauth2/consent",
                 get(oidc::consent_form).post(oidc::consent),

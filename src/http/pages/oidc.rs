@@ -18,6 +18,7 @@ use crate::crypto::jwt::Claims;
 use crate::http::extract::{cookie, Meta};
 use crate::service::oidc::authorize::{self, Answer, Params, Step, Unredirectable};
 use crate::service::oidc::logout::{self, Refused};
+use crate::service::oidc::grants::{self, Grant};
 use crate::service::oidc::Browser as Person;
 use crate::service::AppState;
 
@@ -380,5 +381,48 @@ pub(super) async fn confirm(
         Ok(logout::Step::Done { redirect }) => signed_out(&state, redirect),
         Ok(logout::Step::Confirm { .. }) => signed_out(&state, None),
         Err(e) => refused(&state, e),
+    }
+}
+
+/// "Apps with access" on the account page: each app the person allowed, and a button that
+/// takes the access back.
+pub(super) fn apps_section(browser: &Browser, apps: &[Grant]) -> maud::Markup {
+    html! {
+        section.card aria-labelledby="apps-heading" data-testid="apps" {
+            h2 #apps-heading { "Apps with access" }
+            @if apps.is_empty() {
+                p.meta { "No app can see your account." }
+            } @else {
+                ul.sessions {
+                    @for app in apps {
+                        li {
+                            div.session-info {
+                                strong { (app.client_name) }
+                                span.meta {
+                                    (app.scopes.iter().filter_map(|s| scope_words(s)).collect::<Vec<_>>().join(" · "))
+                                }
+                            }
+                            form method="post" action={ "/account/apps/" (app.client_id) "/revoke" } {
+                                (csrf(browser))
+                                button.secondary.small type="submit" { "Remove access" }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// `POST /account/apps/{id}/revoke`.
+pub(super) async fn revoke_app(
+    State(state): State<AppState>,
+    Meta(meta): Meta,
+    Extension(SignedIn(claims)): Extension<SignedIn>,
+    axum::extract::Path(client_id): axum::extract::Path<String>,
+) -> Response {
+    match grants::revoke(&state, &meta, &claims, &client_id).await {
+        Ok(()) | Err(crate::service::error::Error::NotFound) => see_other("/account?done=app_removed"),
+        Err(e) => layout::problem_page(&state, &Problem::from_service(e)),
     }
 }

@@ -7,6 +7,7 @@
 
 pub mod authorize;
 pub mod clients;
+pub mod grants;
 pub mod logout;
 pub mod tokens;
 
