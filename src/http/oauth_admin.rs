@@ -122,7 +122,11 @@ impl From<ClientRequest> for ClientSettings {
 /// The registered apps (OpenID Connect clients), oldest first.
 #[utoipa::path(get, path = "/admin/clients", tag = "admin", security(("bearer" = []), ("cookie" = [])),
     responses((status = 200, description = "Clients", body = ClientsBody), Authed, Always))]
-async fn list_clients(State(state): State<AppState>, meta: Meta, auth: Auth) -> ApiResult<Json<ClientsBody>> {
+async fn list_clients(
+    State(state): State<AppState>,
+    meta: Meta,
+    auth: Auth,
+) -> ApiResult<Json<ClientsBody>> {
     actor(&state, auth, meta).await?;
     let list = clients::list(&state).await?;
     Ok(Json(ClientsBody {
@@ -225,7 +229,10 @@ struct GrantsBody {
 /// The apps the caller allowed to see their account ("Apps with access").
 #[utoipa::path(get, path = "/oauth2/grants", tag = "account", security(("bearer" = []), ("cookie" = [])),
     responses((status = 200, description = "Grants", body = GrantsBody), Authed, Always))]
-async fn list_grants(State(state): State<AppState>, Auth(claims): Auth) -> ApiResult<Json<GrantsBody>> {
+async fn list_grants(
+    State(state): State<AppState>,
+    Auth(claims): Auth,
+) -> ApiResult<Json<GrantsBody>> {
     let list = grants::list(&state, &claims).await?;
     Ok(Json(GrantsBody {
         grants: list

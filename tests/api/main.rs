@@ -17,6 +17,7 @@ mod logs;
 mod mailbox;
 mod mfa;
 mod multi_instance;
+mod oidc;
 mod openapi;
 mod operate;
 mod ops_process;

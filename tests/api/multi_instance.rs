@@ -291,7 +291,11 @@ async fn a_signing_key_rotated_by_the_cli_reaches_both_instances_without_a_resta
     // ...B, which has not reloaded, learns it from the first token signed with it.
     assert_status(b.me(&fresh).await, StatusCode::OK).await;
     let jwks = json_of(b.get("/.well-known/jwks.json", None).await).await;
-    assert_eq!(jwks["keys"].as_array().unwrap().len(), 4, "two of each algorithm: {jwks}");
+    assert_eq!(
+        jwks["keys"].as_array().unwrap().len(),
+        4,
+        "two of each algorithm: {jwks}"
+    );
     // Tokens of the old key keep working on both until they expire.
     assert_status(a.me(&user.access_token).await, StatusCode::OK).await;
     assert_status(b.me(&user.access_token).await, StatusCode::OK).await;
@@ -453,4 +457,72 @@ async fn two_postgresql_instances_send_each_message_once() {
             1
         );
     }
+}
+
+/// OIDC.md: a code issued on A is spent once across A and B raced; a refresh token
+/// rotated on A and presented again on B ends the sign-in on both.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_oidc_code_is_spent_once_and_a_refresh_reuse_is_seen_across_instances() {
+    use crate::oidc::{code, exchange, register, token, userinfo};
+    let (a, b) = pair().await;
+    let rp = register(&a, |_| {}).await;
+    let user = a.user().await;
+    let c = code(&a, &rp, &user.access_token).await;
+    let (on_a, on_b) = tokio::join!(exchange(&a, &rp, &c), exchange(&b, &rp, &c));
+    let mut statuses = [on_a.status(), on_b.status()];
+    statuses.sort();
+    assert_eq!(
+        statuses,
+        [StatusCode::OK, StatusCode::BAD_REQUEST],
+        "exactly one exchange"
+    );
+    // A code that is spent on A refuses on B, and its tokens are revoked everywhere.
+    let c = code(&a, &rp, &user.access_token).await;
+    let tokens = json_of(assert_status(exchange(&a, &rp, &c).await, StatusCode::OK).await).await;
+    assert_eq!(
+        exchange(&b, &rp, &c).await.status(),
+        StatusCode::BAD_REQUEST
+    );
+    let access = tokens["access_token"].as_str().unwrap();
+    assert_eq!(
+        userinfo(&a, access).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+    // Refresh rotated on A, the old one reused on B: the sign-in ends.
+    let c = code(&a, &rp, &user.access_token).await;
+    let tokens = json_of(exchange(&a, &rp, &c).await).await;
+    let r1 = tokens["refresh_token"].as_str().unwrap();
+    let rotated = json_of(
+        assert_status(
+            token(
+                &a,
+                &rp,
+                &[("grant_type", "refresh_token"), ("refresh_token", r1)],
+            )
+            .await,
+            StatusCode::OK,
+        )
+        .await,
+    )
+    .await;
+    let reused = token(
+        &b,
+        &rp,
+        &[("grant_type", "refresh_token"), ("refresh_token", r1)],
+    )
+    .await;
+    assert_eq!(reused.status(), StatusCode::BAD_REQUEST);
+    let r2 = rotated["refresh_token"].as_str().unwrap();
+    let after = token(
+        &a,
+        &rp,
+        &[("grant_type", "refresh_token"), ("refresh_token", r2)],
+    )
+    .await;
+    assert_eq!(after.status(), StatusCode::BAD_REQUEST, "the grant ended");
+    let access = rotated["access_token"].as_str().unwrap();
+    assert_eq!(
+        userinfo(&b, access).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
 }

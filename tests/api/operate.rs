@@ -597,7 +597,12 @@ async fn a_rotated_signing_key_keeps_old_tokens_until_they_expire() {
         .collect();
     // Both algorithms rotate together: the old Ed25519 and RSA keys stay published.
     assert_eq!(kids.len(), 4, "{kids:?}");
-    let rsa = jwks["keys"].as_array().unwrap().iter().filter(|k| k["alg"] == "RS256").count();
+    let rsa = jwks["keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|k| k["alg"] == "RS256")
+        .count();
     assert_eq!(rsa, 2, "{jwks}");
     assert!(kids.contains(&old_kid.as_str()));
     assert_status(app.me(&user.access_token).await, StatusCode::OK).await;

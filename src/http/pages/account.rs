@@ -75,7 +75,11 @@ pub(super) async fn overview(
     };
     let on = status.enabled;
     let apps = if state.settings.oidc {
-        Some(crate::service::oidc::grants::list(&state, &claims).await.unwrap_or_default())
+        Some(
+            crate::service::oidc::grants::list(&state, &claims)
+                .await
+                .unwrap_or_default(),
+        )
     } else {
         None
     };

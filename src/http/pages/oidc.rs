@@ -17,8 +17,8 @@ use super::{current_claims, Browser, PageForm, SignedIn, REFRESH_COOKIE};
 use crate::crypto::jwt::Claims;
 use crate::http::extract::{cookie, Meta};
 use crate::service::oidc::authorize::{self, Answer, Params, Step, Unredirectable};
-use crate::service::oidc::logout::{self, Refused};
 use crate::service::oidc::grants::{self, Grant};
+use crate::service::oidc::logout::{self, Refused};
 use crate::service::oidc::Browser as Person;
 use crate::service::AppState;
 
@@ -422,7 +422,9 @@ pub(super) async fn revoke_app(
     axum::extract::Path(client_id): axum::extract::Path<String>,
 ) -> Response {
     match grants::revoke(&state, &meta, &claims, &client_id).await {
-        Ok(()) | Err(crate::service::error::Error::NotFound) => see_other("/account?done=app_removed"),
+        Ok(()) | Err(crate::service::error::Error::NotFound) => {
+            see_other("/account?done=app_removed")
+        }
         Err(e) => layout::problem_page(&state, &Problem::from_service(e)),
     }
 }
