@@ -824,3 +824,107 @@ async fn wait_until<T>(mut f: impl FnMut() -> Option<T>) -> T {
     }
     panic!("nothing came in 10 seconds")
 }
+
+/// The README's settings for Grafana and Forgejo, as those apps send them: Grafana's
+/// generic OAuth (PKCE S256, `client_secret_post`, reads userinfo: email, name, groups
+/// for `role_attribute_path`), Forgejo's OpenID Connect source (discovery, no PKCE,
+/// `client_secret_basic`, a nonce, the ID token's email and preferred_username).
+#[tokio::test]
+async fn grafana_and_forgejo_as_the_readme_configures_them() {
+    let app = TestApp::spawn().await;
+    let user = app.user().await;
+    let t = user.access_token.as_str();
+    let meta = json_of(app.get("/.well-known/openid-configuration", None).await).await;
+    let token_url = meta["token_endpoint"]
+        .as_str()
+        .unwrap()
+        .replace(&issuer(&app), &app.address);
+
+    // Grafana: redirect https://grafana.example.com/login/generic_oauth.
+    let grafana_cb = "https://grafana.example.com/login/generic_oauth";
+    let grafana = register(&app, |s| {
+        s.name = "Grafana".into();
+        s.redirect_uris = vec![grafana_cb.into()];
+    })
+    .await;
+    let q = [
+        ("response_type", "code".to_owned()),
+        ("client_id", grafana.id.clone()),
+        ("redirect_uri", grafana_cb.to_owned()),
+        (
+            "scope",
+            "openid email profile groups offline_access".to_owned(),
+        ),
+        ("state", "grafana-state".to_owned()),
+        ("code_challenge", challenge(VERIFIER)),
+        ("code_challenge_method", "S256".to_owned()),
+        ("access_type", "offline".to_owned()),
+    ];
+    let (_, params) = redirect_params(&authorize_with(&app, Some(t), &q).await);
+    let code = param(&params, "code").unwrap().to_owned();
+    let secret = grafana.secret.clone().unwrap();
+    let form = [
+        ("grant_type", "authorization_code"),
+        ("code", code.as_str()),
+        ("redirect_uri", grafana_cb),
+        ("code_verifier", VERIFIER),
+        ("client_id", grafana.id.as_str()),
+        ("client_secret", secret.as_str()),
+    ];
+    let resp = no_redirects()
+        .post(&token_url)
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    let tokens = json_of(assert_status(resp, StatusCode::OK).await).await;
+    let info = json_of(userinfo(&app, tokens["access_token"].as_str().unwrap()).await).await;
+    assert_eq!(info["email"], user.email.as_str());
+    assert_eq!(info["name"], user.email.as_str());
+    assert_eq!(info["groups"], json!([]));
+
+    // Forgejo: redirect https://git.example.com/user/oauth2/twofold/callback.
+    let forgejo_cb = "https://git.example.com/user/oauth2/twofold/callback";
+    let forgejo = register(&app, |s| {
+        s.name = "Forgejo".into();
+        s.redirect_uris = vec![forgejo_cb.into()];
+        s.scopes = Some("openid email profile groups".into());
+    })
+    .await;
+    let q = [
+        ("client_id", forgejo.id.as_str()),
+        ("redirect_uri", forgejo_cb),
+        ("response_type", "code"),
+        ("scope", "openid email profile groups"),
+        ("state", "forgejo-state"),
+        ("nonce", "forgejo-nonce"),
+    ];
+    let (base, params) = redirect_params(&authorize(&app, Some(t), &q).await);
+    assert_eq!(base, forgejo_cb);
+    let code = param(&params, "code").unwrap().to_owned();
+    let basic = base64::engine::general_purpose::STANDARD.encode(format!(
+        "{}:{}",
+        forgejo.id,
+        forgejo.secret.as_ref().unwrap()
+    ));
+    let resp = no_redirects()
+        .post(&token_url)
+        .header(AUTHORIZATION, format!("Basic {basic}"))
+        .form(&[
+            ("grant_type", "authorization_code"),
+            ("code", code.as_str()),
+            ("redirect_uri", forgejo_cb),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let tokens = json_of(assert_status(resp, StatusCode::OK).await).await;
+    let id = claims_of(tokens["id_token"].as_str().unwrap());
+    assert_eq!(id["nonce"], "forgejo-nonce");
+    assert_eq!(id["email"], user.email.as_str());
+    assert_eq!(id["preferred_username"], user.email.as_str());
+    assert!(
+        tokens.get("refresh_token").is_none(),
+        "no offline_access, no refresh token"
+    );
+}

@@ -863,8 +863,15 @@ async fn clients_by_the_cli_and_the_admin_api() {
         &cli(
             &app,
             &[
-                "clients", "add", "--name", "Grafana", "--redirect-uri", REDIRECT,
-                "--post-logout-redirect-uri", "https://app.example/bye", "--first-party",
+                "clients",
+                "add",
+                "--name",
+                "Grafana",
+                "--redirect-uri",
+                REDIRECT,
+                "--post-logout-redirect-uri",
+                "https://app.example/bye",
+                "--first-party",
             ],
         ),
         0,
@@ -876,32 +883,65 @@ async fn clients_by_the_cli_and_the_admin_api() {
             .to_owned()
     };
     let (id, secret) = (field("client_id"), field("client_secret"));
-    assert!(secret.len() >= 43 && secret.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'));
+    assert!(
+        secret.len() >= 43
+            && secret
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    );
     let list = exits(&cli(&app, &["clients", "list"]), 0);
     assert!(list.contains(&id) && list.contains("Grafana") && !list.contains(&secret));
     let shown = exits(&cli(&app, &["clients", "show", &id]), 0);
     assert!(shown.contains(REDIRECT) && !shown.contains(&secret));
     // The secret works; after rotate-secret only the new one does.
     let user = app.user().await;
-    let rp = Rp { id: id.clone(), secret: Some(secret.clone()) };
+    let rp = Rp {
+        id: id.clone(),
+        secret: Some(secret.clone()),
+    };
     let c = code(&app, &rp, &user.access_token).await;
     assert_status(exchange(&app, &rp, &c).await, StatusCode::OK).await;
     let rotated = exits(&cli(&app, &["clients", "rotate-secret", &id]), 0);
-    let new_secret = rotated.lines().find_map(|l| l.strip_prefix("client_secret: ")).unwrap().to_owned();
+    let new_secret = rotated
+        .lines()
+        .find_map(|l| l.strip_prefix("client_secret: "))
+        .unwrap()
+        .to_owned();
     let c = code(&app, &rp, &user.access_token).await;
-    assert_eq!(exchange(&app, &rp, &c).await.status(), StatusCode::UNAUTHORIZED);
-    let rp = Rp { id: id.clone(), secret: Some(new_secret) };
+    assert_eq!(
+        exchange(&app, &rp, &c).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+    let rp = Rp {
+        id: id.clone(),
+        secret: Some(new_secret),
+    };
     let c = code(&app, &rp, &user.access_token).await;
     let tokens = json_of(assert_status(exchange(&app, &rp, &c).await, StatusCode::OK).await).await;
     // Bad registrations are refused with the reason.
-    let bad = cli(&app, &["clients", "add", "--name", "X", "--redirect-uri", "http://app.example/cb"]);
+    let bad = cli(
+        &app,
+        &[
+            "clients",
+            "add",
+            "--name",
+            "X",
+            "--redirect-uri",
+            "http://app.example/cb",
+        ],
+    );
     assert_eq!(bad.status.code(), Some(1), "{bad:?}");
 
     // The admin API: two factors, an admin, a recent sign-in.
     let (_, admin_token) = admin(&app).await;
     let t = Some(admin_token.as_str());
-    assert_status(app.get("/admin/clients", Some(&user.access_token)).await, StatusCode::FORBIDDEN).await;
-    let listed = json_of(assert_status(app.get("/admin/clients", t).await, StatusCode::OK).await).await;
+    assert_status(
+        app.get("/admin/clients", Some(&user.access_token)).await,
+        StatusCode::FORBIDDEN,
+    )
+    .await;
+    let listed =
+        json_of(assert_status(app.get("/admin/clients", t).await, StatusCode::OK).await).await;
     assert_eq!(listed["clients"][0]["clientId"], id.as_str());
     assert!(listed["clients"][0].get("clientSecret").is_none());
     let made = json_of(
@@ -922,7 +962,12 @@ async fn clients_by_the_cli_and_the_admin_api() {
     assert_eq!(made["requireMfa"], true);
     assert_eq!(made["idTokenAlg"], "RS256");
     assert_error(
-        app.post("/admin/clients", json!({ "name": "Bad", "redirectUris": ["https://x.example/cb#frag"] }), t).await,
+        app.post(
+            "/admin/clients",
+            json!({ "name": "Bad", "redirectUris": ["https://x.example/cb#frag"] }),
+            t,
+        )
+        .await,
         StatusCode::BAD_REQUEST,
         "invalid_input",
     )
@@ -937,10 +982,37 @@ async fn clients_by_the_cli_and_the_admin_api() {
         .await;
     let changed = json_of(assert_status(changed, StatusCode::OK).await).await;
     assert_eq!(changed["name"], "Forgejo 2");
-    let again = json_of(assert_status(app.post(&format!("/admin/clients/{forgejo}/secret"), json!({}), t).await, StatusCode::OK).await).await;
+    let again = json_of(
+        assert_status(
+            app.post(&format!("/admin/clients/{forgejo}/secret"), json!({}), t)
+                .await,
+            StatusCode::OK,
+        )
+        .await,
+    )
+    .await;
     assert!(again["clientSecret"].is_string());
     // Removing the CLI's client ends what it holds.
-    assert_status(app.request(reqwest::Method::DELETE, &format!("/admin/clients/{id}"), None, t).await, StatusCode::NO_CONTENT).await;
-    assert_eq!(crate::oidc::userinfo(&app, tokens["access_token"].as_str().unwrap()).await.status(), StatusCode::UNAUTHORIZED);
-    assert_status(app.get(&format!("/admin/clients/{id}"), t).await, StatusCode::NOT_FOUND).await;
+    assert_status(
+        app.request(
+            reqwest::Method::DELETE,
+            &format!("/admin/clients/{id}"),
+            None,
+            t,
+        )
+        .await,
+        StatusCode::NO_CONTENT,
+    )
+    .await;
+    assert_eq!(
+        crate::oidc::userinfo(&app, tokens["access_token"].as_str().unwrap())
+            .await
+            .status(),
+        StatusCode::UNAUTHORIZED
+    );
+    assert_status(
+        app.get(&format!("/admin/clients/{id}"), t).await,
+        StatusCode::NOT_FOUND,
+    )
+    .await;
 }

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use super::clients::{self, Client};
-use super::{acr_of, issuer, Browser, CODE, CODE_TTL, REQUEST_TTL};
+use super::{acr_of, issuer, Bound, Browser, CODE, CODE_TTL, REQUEST_TTL};
 use crate::crypto::token::TokenHasher;
 use crate::domain::audit::AuditKind;
 use crate::domain::oauth::{acr_wants_mfa, is_s256_challenge, parse_scopes, redirect_uri_matches};
@@ -53,21 +53,6 @@ struct Pending {
     want_mfa: bool,
     /// `sub` of a valid `id_token_hint`.
     hint_sub: Option<String>,
-}
-
-/// What a code is bound to (stored as JSON with its hash).
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub(super) struct Bound {
-    pub redirect_uri: String,
-    pub code_challenge: Option<String>,
-    pub nonce: Option<String>,
-    pub scopes: Vec<String>,
-    /// The browser session the code came from.
-    pub sid: String,
-    pub auth_time: i64,
-    pub amr: Vec<String>,
-    pub ip: Option<String>,
-    pub user_agent: Option<String>,
 }
 
 /// An answer to the client: to its redirect URI (a query, or a self-posting form).

@@ -11,6 +11,8 @@ pub mod grants;
 pub mod logout;
 pub mod tokens;
 
+use serde::{Deserialize, Serialize};
+
 use super::AppState;
 use crate::crypto::jwt::Claims;
 
@@ -36,6 +38,21 @@ pub fn acr_of(amr: &[String]) -> &'static str {
     } else {
         "pwd"
     }
+}
+
+/// What a code is bound to (stored as JSON with its hash).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub(crate) struct Bound {
+    pub redirect_uri: String,
+    pub code_challenge: Option<String>,
+    pub nonce: Option<String>,
+    pub scopes: Vec<String>,
+    /// The browser session the code came from.
+    pub sid: String,
+    pub auth_time: i64,
+    pub amr: Vec<String>,
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
 }
 
 /// The person signed in on the pages, as an authorization request sees them.

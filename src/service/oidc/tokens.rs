@@ -6,9 +6,8 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
-use super::authorize::Bound;
 use super::clients::{self, Client};
-use super::{acr_of, issuer, OAuthError, CODE, REFRESH};
+use super::{acr_of, issuer, Bound, OAuthError, CODE, REFRESH};
 use crate::crypto::jwt::JwsAlg;
 use crate::crypto::token::TokenHasher;
 use crate::domain::audit::AuditKind;

@@ -499,6 +499,14 @@ export class TwofoldClient {
     untrustDevice: (id: string) => this.request("delete", "/api/v1/devices/{id}", { path: { id } }),
   };
 
+  /** The apps the person allowed to see their account (OpenID Connect consent). Removing
+   * one ends every sign-in it holds, refresh tokens with it. */
+  readonly grants = {
+    list: () => this.request("get", "/api/v1/oauth2/grants"),
+    revoke: (clientId: string) =>
+      this.request("delete", "/api/v1/oauth2/grants/{clientId}", { path: { clientId } }),
+  };
+
   audit(query: QueryParams<"/api/v1/audit", "get"> = {}) {
     return this.request("get", "/api/v1/audit", { query });
   }
@@ -522,6 +530,16 @@ export class TwofoldClient {
     delete: (id: string) => this.request("delete", "/api/v1/admin/users/{id}", { path: { id } }),
     audit: (query: QueryParams<"/api/v1/admin/audit", "get"> = {}) =>
       this.request("get", "/api/v1/admin/audit", { query }),
+    /** OpenID Connect clients; `addClient` and `rotateClientSecret` answer the secret once. */
+    listClients: () => this.request("get", "/api/v1/admin/clients"),
+    addClient: (body: RequestBody<"/api/v1/admin/clients", "post">) =>
+      this.request("post", "/api/v1/admin/clients", { body }),
+    client: (id: string) => this.request("get", "/api/v1/admin/clients/{id}", { path: { id } }),
+    changeClient: (id: string, body: RequestBody<"/api/v1/admin/clients/{id}", "patch">) =>
+      this.request("patch", "/api/v1/admin/clients/{id}", { path: { id }, body }),
+    rotateClientSecret: (id: string) =>
+      this.request("post", "/api/v1/admin/clients/{id}/secret", { path: { id } }),
+    removeClient: (id: string) => this.request("delete", "/api/v1/admin/clients/{id}", { path: { id } }),
   };
 
   jwks() {

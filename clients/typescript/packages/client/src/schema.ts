@@ -9,8 +9,42 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The public keys (Ed25519, RFC 8037) that verify access tokens. */
+        /** The public keys that verify access tokens (Ed25519) and OpenID Connect tokens (RS256 or EdDSA). */
         get: operations["jwks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/.well-known/oauth-authorization-server": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** RFC 8414 authorization server metadata (the same document). */
+        get: operations["authorization_server"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/.well-known/openid-configuration": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** OpenID Connect Discovery 1.0. */
+        get: operations["discovery"];
         put?: never;
         post?: never;
         delete?: never;
@@ -30,6 +64,60 @@ export interface paths {
         get: operations["admin_audit"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/clients": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The registered apps (OpenID Connect clients), oldest first. */
+        get: operations["list_clients"];
+        put?: never;
+        /** Registers an app; a confidential one's `clientSecret` is in this answer only. */
+        post: operations["add_client"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/clients/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One app. */
+        get: operations["show_client"];
+        put?: never;
+        post?: never;
+        /** Removes an app: every grant, code and token it holds ends. */
+        delete: operations["remove_client"];
+        options?: never;
+        head?: never;
+        /** Changes an app's settings. */
+        patch: operations["change_client"];
+        trace?: never;
+    };
+    "/api/v1/admin/clients/{id}/secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A new secret for a confidential app (in this answer only); the old one stops at once. */
+        post: operations["rotate_secret"];
         delete?: never;
         options?: never;
         head?: never;
@@ -726,6 +814,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/oauth2/grants": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The apps the caller allowed to see their account ("Apps with access"). */
+        get: operations["list_grants"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/oauth2/grants/{clientId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Removes an app's access: its sign-ins and refresh tokens end. */
+        delete: operations["revoke_grant"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/readyz": {
         parameters: {
             query?: never;
@@ -797,11 +919,79 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/oauth2/introspect": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** RFC 7662: whether a token of the calling client is live, and what it is. */
+        post: operations["introspect_token"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/oauth2/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** RFC 7009: ends the sign-in the token belongs to; 200 whatever the token was. */
+        post: operations["revoke_token"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/oauth2/token": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The token endpoint: `authorization_code` and `refresh_token` grants. */
+        post: operations["token_endpoint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/oauth2/userinfo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Userinfo: the claims the access token's scopes allow. */
+        get: operations["userinfo_get"];
+        put?: never;
+        /** Userinfo by POST. */
+        post: operations["userinfo_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
-        /** @description The `AuthResponse` of the contract. */
         AuthBody: {
             accessToken: string;
             deviceToken?: string | null;
@@ -816,6 +1006,44 @@ export interface components {
         };
         ChangeBody: {
             newEmail: string;
+        };
+        /** @description A registered app. */
+        ClientBody: {
+            backchannelLogoutUri?: string | null;
+            clientId: string;
+            /** @description Only in the answer that made it (registration, a new secret): shown once. */
+            clientSecret?: string | null;
+            createdAt: string;
+            firstParty: boolean;
+            /** @description `RS256` or `EdDSA`. */
+            idTokenAlg: string;
+            name: string;
+            postLogoutRedirectUris: string[];
+            public: boolean;
+            redirectUris: string[];
+            requireMfa: boolean;
+            /** @description Space-separated. */
+            scopes: string;
+        };
+        /**
+         * @description What an admin registers, or changes (every field replaced; `public` is fixed at
+         *     registration).
+         */
+        ClientRequest: {
+            backchannelLogoutUri?: string | null;
+            firstParty?: boolean;
+            /** @description `RS256` (default) or `EdDSA`. */
+            idTokenAlg?: string | null;
+            name: string;
+            postLogoutRedirectUris?: string[];
+            public?: boolean;
+            redirectUris: string[];
+            requireMfa?: boolean;
+            /** @description Space-separated; default `openid email profile groups offline_access`. */
+            scopes?: string | null;
+        };
+        ClientsBody: {
+            clients: components["schemas"]["ClientBody"][];
         };
         CodeBody: {
             code: string;
@@ -900,19 +1128,46 @@ export interface components {
         ForgotBody: {
             email: string;
         };
-        /** @description An Ed25519 public key (RFC 8037). */
+        /** @description An app the caller allowed. */
+        GrantBody: {
+            clientId: string;
+            clientName: string;
+            createdAt: string;
+            scopes: string[];
+            updatedAt: string;
+        };
+        GrantsBody: {
+            grants: components["schemas"]["GrantBody"][];
+        };
+        /** @description An introspection answer (RFC 7662). */
+        Introspection: {
+            active: boolean;
+            client_id?: string | null;
+            /** Format: int64 */
+            exp?: number | null;
+            scope?: string | null;
+            sub?: string | null;
+        };
+        /**
+         * @description An Ed25519 public key (RFC 8037: `kty` `OKP`, `crv`, `x`) or an RSA one (RFC 7518:
+         *     `kty` `RSA`, `n`, `e`; OpenID Connect's RS256).
+         */
         Jwk: {
-            /** @description `EdDSA`. */
+            /** @description `EdDSA` or `RS256`. */
             alg: string;
-            /** @description `Ed25519`. */
-            crv: string;
+            /** @description `Ed25519` (OKP keys). */
+            crv?: string | null;
+            /** @description The RSA exponent, base64url. */
+            e?: string | null;
             kid: string;
-            /** @description `OKP`. */
+            /** @description `OKP` or `RSA`. */
             kty: string;
+            /** @description The RSA modulus, base64url. */
+            n?: string | null;
             /** @description `sig`. */
             use: string;
-            /** @description The public key, base64url. */
-            x: string;
+            /** @description The Ed25519 public key, base64url. */
+            x?: string | null;
         };
         /** @description A JSON Web Key Set (documentation only: `KeyRing::jwks` writes it). */
         Jwks: {
@@ -932,6 +1187,13 @@ export interface components {
             emailVerified: boolean;
             id: string;
             mfaEnabled: boolean;
+        };
+        /** @description OpenID Provider metadata. */
+        Metadata: {
+            authorization_endpoint: string;
+            issuer: string;
+            jwks_uri: string;
+            token_endpoint: string;
         };
         MfaRequiredBody: {
             /** Format: int64 */
@@ -954,6 +1216,11 @@ export interface components {
          */
         NoticesBody: {
             newBrowser: boolean;
+        };
+        /** @description An OAuth error (RFC 6749 5.2). */
+        OAuthErrorBody: {
+            error: string;
+            error_description: string;
         };
         PasskeyLoginBody: {
             /** @description AuthenticationResponseJSON. */
@@ -1067,6 +1334,24 @@ export interface components {
             /** @description The `token` of the link's query. */
             token: string;
         };
+        /** @description The token request's form (RFC 6749 4.1.3, 6). */
+        TokenForm: {
+            client_id?: string | null;
+            client_secret?: string | null;
+            code?: string | null;
+            code_verifier?: string | null;
+            grant_type?: string | null;
+            redirect_uri?: string | null;
+            refresh_token?: string | null;
+            scope?: string | null;
+        };
+        /** @description A revocation or introspection request's form. */
+        TokenQuery: {
+            client_id?: string | null;
+            client_secret?: string | null;
+            token?: string | null;
+            token_type_hint?: string | null;
+        };
         TrustedDeviceBody: {
             createdAt: string;
             id: string;
@@ -1080,6 +1365,15 @@ export interface components {
             mfa: components["schemas"]["StatusResponse"];
             /** Format: int64 */
             sessions: number;
+        };
+        /** @description The claims of userinfo. */
+        UserInfo: {
+            email?: string | null;
+            email_verified?: boolean | null;
+            groups?: string[] | null;
+            name?: string | null;
+            preferred_username?: string | null;
+            sub: string;
         };
         UsersBody: {
             next?: string | null;
@@ -1125,6 +1419,46 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Jwks"];
+                };
+            };
+        };
+    };
+    authorization_server: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Authorization server metadata */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Metadata"];
+                };
+            };
+        };
+    };
+    discovery: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Provider metadata */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Metadata"];
                 };
             };
         };
@@ -1214,6 +1548,768 @@ export interface operations {
                         /** Format: int32 */
                         status: number;
                     };
+                };
+            };
+            /** @description `payload_too_large`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /** @description `service_unavailable`, `timeout` or `overloaded` (with `Retry-After`); nothing was done. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+        };
+    };
+    list_clients: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Clients */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientsBody"];
+                };
+            };
+            /** @description `invalid_input`: a body that is not the JSON object asked for, a bad field or query. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /** @description `unauthorized`: the access token is missing, invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /**
+             * @description `cross_site_request` (a cookie-authenticated request from another site), or
+             *     `admin_required` on the admin endpoints.
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /** @description `payload_too_large`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /** @description `service_unavailable`, `timeout` or `overloaded` (with `Retry-After`); nothing was done. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+        };
+    };
+    add_client: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ClientRequest"];
+            };
+        };
+        responses: {
+            /** @description Registered */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientBody"];
+                };
+            };
+            /** @description `invalid_input`: a body that is not the JSON object asked for, a bad field or query. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /** @description `unauthorized`: the access token is missing, invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /**
+             * @description `cross_site_request` (a cookie-authenticated request from another site), or
+             *     `admin_required` on the admin endpoints.
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /** @description `payload_too_large`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /** @description `service_unavailable`, `timeout` or `overloaded` (with `Retry-After`); nothing was done. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+        };
+    };
+    show_client: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The client id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The client */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientBody"];
+                };
+            };
+            /** @description `invalid_input`: a body that is not the JSON object asked for, a bad field or query. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /** @description `unauthorized`: the access token is missing, invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /**
+             * @description `cross_site_request` (a cookie-authenticated request from another site), or
+             *     `admin_required` on the admin endpoints.
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payload_too_large`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /** @description `service_unavailable`, `timeout` or `overloaded` (with `Retry-After`); nothing was done. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+        };
+    };
+    remove_client: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The client id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `invalid_input`: a body that is not the JSON object asked for, a bad field or query. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /** @description `unauthorized`: the access token is missing, invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /**
+             * @description `cross_site_request` (a cookie-authenticated request from another site), or
+             *     `admin_required` on the admin endpoints.
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payload_too_large`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /** @description `service_unavailable`, `timeout` or `overloaded` (with `Retry-After`); nothing was done. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+        };
+    };
+    change_client: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The client id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ClientRequest"];
+            };
+        };
+        responses: {
+            /** @description The client */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientBody"];
+                };
+            };
+            /** @description `invalid_input`: a body that is not the JSON object asked for, a bad field or query. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /** @description `unauthorized`: the access token is missing, invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /**
+             * @description `cross_site_request` (a cookie-authenticated request from another site), or
+             *     `admin_required` on the admin endpoints.
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payload_too_large`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /** @description `service_unavailable`, `timeout` or `overloaded` (with `Retry-After`); nothing was done. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+        };
+    };
+    rotate_secret: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The client id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The client with its new secret */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientBody"];
+                };
+            };
+            /** @description `invalid_input`: a body that is not the JSON object asked for, a bad field or query. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /** @description `unauthorized`: the access token is missing, invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /**
+             * @description `cross_site_request` (a cookie-authenticated request from another site), or
+             *     `admin_required` on the admin endpoints.
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description `payload_too_large`. */
@@ -6240,6 +7336,252 @@ export interface operations {
             };
         };
     };
+    list_grants: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Grants */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GrantsBody"];
+                };
+            };
+            /** @description `invalid_input`: a body that is not the JSON object asked for, a bad field or query. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /** @description `unauthorized`: the access token is missing, invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /**
+             * @description `cross_site_request` (a cookie-authenticated request from another site), or
+             *     `admin_required` on the admin endpoints.
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /** @description `payload_too_large`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /** @description `service_unavailable`, `timeout` or `overloaded` (with `Retry-After`); nothing was done. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+        };
+    };
+    revoke_grant: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The client id */
+                clientId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Revoked */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `invalid_input`: a body that is not the JSON object asked for, a bad field or query. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /** @description `unauthorized`: the access token is missing, invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /**
+             * @description `cross_site_request` (a cookie-authenticated request from another site), or
+             *     `admin_required` on the admin endpoints.
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payload_too_large`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+            /** @description `service_unavailable`, `timeout` or `overloaded` (with `Retry-After`); nothing was done. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: components["schemas"]["FieldError"][] | null;
+                        error: string;
+                        message: string;
+                        /** @description How to step up (`step_up_required`): `totp`, `recovery`, `password`. */
+                        methods?: string[] | null;
+                        /** Format: int64 */
+                        retryAfter?: number | null;
+                        /** Format: int32 */
+                        status: number;
+                    };
+                };
+            };
+        };
+    };
     readyz: {
         parameters: {
             query?: never;
@@ -6633,6 +7975,260 @@ export interface operations {
                         /** Format: int32 */
                         status: number;
                     };
+                };
+            };
+        };
+    };
+    introspect_token: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": components["schemas"]["TokenQuery"];
+            };
+        };
+        responses: {
+            /** @description The token's state */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Introspection"];
+                };
+            };
+            /** @description An OAuth error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthErrorBody"];
+                };
+            };
+            /** @description invalid_client */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthErrorBody"];
+                };
+            };
+            /** @description Too many failed client authentications */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthErrorBody"];
+                };
+            };
+            /** @description Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthErrorBody"];
+                };
+            };
+        };
+    };
+    revoke_token: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": components["schemas"]["TokenQuery"];
+            };
+        };
+        responses: {
+            /** @description Revoked (or nothing to revoke) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description An OAuth error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthErrorBody"];
+                };
+            };
+            /** @description invalid_client */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthErrorBody"];
+                };
+            };
+            /** @description Too many failed client authentications */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthErrorBody"];
+                };
+            };
+            /** @description Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthErrorBody"];
+                };
+            };
+        };
+    };
+    token_endpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": components["schemas"]["TokenForm"];
+            };
+        };
+        responses: {
+            /** @description Tokens */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenBody"];
+                };
+            };
+            /** @description An OAuth error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthErrorBody"];
+                };
+            };
+            /** @description invalid_client */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthErrorBody"];
+                };
+            };
+            /** @description Too many failed client authentications */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthErrorBody"];
+                };
+            };
+            /** @description Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthErrorBody"];
+                };
+            };
+        };
+    };
+    userinfo_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Claims */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserInfo"];
+                };
+            };
+            /** @description invalid_token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthErrorBody"];
+                };
+            };
+            /** @description Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthErrorBody"];
+                };
+            };
+        };
+    };
+    userinfo_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Claims */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserInfo"];
+                };
+            };
+            /** @description invalid_token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthErrorBody"];
+                };
+            };
+            /** @description Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthErrorBody"];
                 };
             };
         };

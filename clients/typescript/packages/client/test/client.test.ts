@@ -25,6 +25,13 @@ describe("@twofold/client", () => {
     expect(committed, "run `npm run generate` in clients/typescript").toBe(fresh);
   });
 
+  it("lists and revokes the apps a person allowed (OpenID Connect grants)", async () => {
+    const { client } = await signedInClient();
+    expect(await client.grants.list()).toEqual({ grants: [] });
+    expect(await failure(client.grants.revoke("no-such-client"))).toMatchObject({ status: 404, code: "not_found" });
+    expect(await failure(client.admin.listClients())).toMatchObject({ status: 403, code: "admin_required" });
+  });
+
   it("proves the address and resets a forgotten password with the links it mails", async () => {
     const { client, email } = await signedInClient();
     expect((await client.me()).emailVerified).toBe(false);
