@@ -16,35 +16,7 @@ use crate::service::AppState;
 #[derive(Subcommand)]
 pub(super) enum ClientsCommand {
     /// Register an app; prints its client_id and (confidential clients) client_secret.
-    Add {
-        /// The app's name, shown on the consent page.
-        #[arg(long)]
-        name: String,
-        /// Where the app receives the code (exact; repeat for several).
-        #[arg(long = "redirect-uri", required = true)]
-        redirect_uris: Vec<String>,
-        /// Where the app may send the person after logout (exact; repeatable).
-        #[arg(long = "post-logout-redirect-uri")]
-        post_logout_redirect_uris: Vec<String>,
-        /// OpenID Back-Channel Logout: where to POST the logout token.
-        #[arg(long = "backchannel-logout-uri")]
-        backchannel_logout_uri: Option<String>,
-        /// A public client (a browser or native app): no secret, PKCE required.
-        #[arg(long)]
-        public: bool,
-        /// The deployment's own app: never asks for consent.
-        #[arg(long = "first-party")]
-        first_party: bool,
-        /// Every sign-in needs two factors (enrolling one if the person has none).
-        #[arg(long = "require-mfa")]
-        require_mfa: bool,
-        /// The scopes it may ask for (default "openid email profile groups offline_access").
-        #[arg(long)]
-        scopes: Option<String>,
-        /// How its ID tokens are signed: RS256 (default) or EdDSA.
-        #[arg(long = "id-token-alg", value_parser = ["RS256", "EdDSA"])]
-        id_token_alg: Option<String>,
-    },
+    Add(#[command(flatten)] AddArgs),
     /// Every registered app.
     List {
         /// JSON lines instead of a table.
@@ -57,6 +29,54 @@ pub(super) enum ClientsCommand {
     RotateSecret { id: String },
     /// Remove an app: every grant, code and token it holds ends.
     Remove { id: String },
+}
+
+/// What `clients add` registers.
+#[derive(clap::Args)]
+pub(super) struct AddArgs {
+    /// The app's name, shown on the consent page.
+    #[arg(long)]
+    name: String,
+    /// Where the app receives the code (exact; repeat for several).
+    #[arg(long = "redirect-uri", required = true)]
+    redirect_uris: Vec<String>,
+    /// Where the app may send the person after logout (exact; repeatable).
+    #[arg(long = "post-logout-redirect-uri")]
+    post_logout_redirect_uris: Vec<String>,
+    /// OpenID Back-Channel Logout: where to POST the logout token.
+    #[arg(long = "backchannel-logout-uri")]
+    backchannel_logout_uri: Option<String>,
+    /// A public client (a browser or native app): no secret, PKCE required.
+    #[arg(long)]
+    public: bool,
+    /// The deployment's own app: never asks for consent.
+    #[arg(long = "first-party")]
+    first_party: bool,
+    /// Every sign-in needs two factors (enrolling one if the person has none).
+    #[arg(long = "require-mfa")]
+    require_mfa: bool,
+    /// The scopes it may ask for (default "openid email profile groups offline_access").
+    #[arg(long)]
+    scopes: Option<String>,
+    /// How its ID tokens are signed: RS256 (default) or EdDSA.
+    #[arg(long = "id-token-alg", value_parser = ["RS256", "EdDSA"])]
+    id_token_alg: Option<String>,
+}
+
+impl From<AddArgs> for ClientSettings {
+    fn from(a: AddArgs) -> Self {
+        Self {
+            name: a.name,
+            redirect_uris: a.redirect_uris,
+            post_logout_redirect_uris: a.post_logout_redirect_uris,
+            backchannel_logout_uri: a.backchannel_logout_uri,
+            public: a.public,
+            first_party: a.first_party,
+            require_mfa: a.require_mfa,
+            scopes: a.scopes,
+            id_token_alg: a.id_token_alg,
+        }
+    }
 }
 
 fn describe(client: &Client) -> serde_json::Value {
@@ -80,28 +100,8 @@ pub(super) async fn run(state: &AppState, command: ClientsCommand) -> anyhow::Re
     let cli = Actor::Cli;
     let mut out = std::io::stdout().lock();
     match command {
-        ClientsCommand::Add {
-            name,
-            redirect_uris,
-            post_logout_redirect_uris,
-            backchannel_logout_uri,
-            public,
-            first_party,
-            require_mfa,
-            scopes,
-            id_token_alg,
-        } => {
-            let settings = ClientSettings {
-                name,
-                redirect_uris,
-                post_logout_redirect_uris,
-                backchannel_logout_uri,
-                public,
-                first_party,
-                require_mfa,
-                scopes,
-                id_token_alg,
-            };
+        ClientsCommand::Add(args) => {
+            let settings = ClientSettings::from(args);
             let (client, secret) = clients::add(state, &cli, &settings)
                 .await
                 .map_err(explain)?;

@@ -111,12 +111,17 @@ pub fn acr_wants_mfa(acr_values: &str) -> bool {
     acr_values.split(' ').any(|v| v == "mfa" || v == PAPE_MFA)
 }
 
-/// The `at_hash` of an access token signed with SHA-256 algorithms (RS256, and EdDSA as
-/// the OpenID Foundation's registry defines it for Ed25519): the left half of its SHA-256,
-/// base64url.
-pub fn at_hash(access_token: &str) -> String {
-    let digest = Sha256::digest(access_token.as_bytes());
-    URL_SAFE_NO_PAD.encode(&digest[..16])
+/// The `at_hash` of an access token (OpenID Core 3.1.3.6): the left half of its hash with
+/// the ID token's algorithm's hash, base64url. SHA-256 for RS256; SHA-512 for EdDSA with
+/// Ed25519 (what openid-client and the other certified libraries compute).
+pub fn at_hash(access_token: &str, ed25519: bool) -> String {
+    if ed25519 {
+        let digest = sha2::Sha512::digest(access_token.as_bytes());
+        URL_SAFE_NO_PAD.encode(&digest[..32])
+    } else {
+        let digest = Sha256::digest(access_token.as_bytes());
+        URL_SAFE_NO_PAD.encode(&digest[..16])
+    }
 }
 
 #[cfg(test)]

@@ -34,7 +34,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 /// The caller as an admin.
-async fn actor(state: &AppState, auth: Auth, meta: Meta) -> ApiResult<Actor> {
+pub(super) async fn actor(state: &AppState, auth: Auth, meta: Meta) -> ApiResult<Actor> {
     Ok(admin::authorize(state, &auth.0, &meta.0).await?)
 }
 

@@ -10,11 +10,11 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use super::admin::actor;
 use super::error::{ApiResult, ErrorBody};
 use super::extract::{ApiJson, Auth, Meta};
 use super::openapi::{Always, Authed};
 use crate::domain::time::rfc3339;
-use crate::service::admin::{self, Actor};
 use crate::service::oidc::clients::{self, Client, ClientSettings};
 use crate::service::oidc::grants;
 use crate::service::AppState;
@@ -26,10 +26,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(rotate_secret))
         .routes(routes!(list_grants))
         .routes(routes!(revoke_grant))
-}
-
-async fn actor(state: &AppState, auth: Auth, meta: Meta) -> ApiResult<Actor> {
-    Ok(admin::authorize(state, &auth.0, &meta.0).await?)
 }
 
 /// A registered app.

@@ -224,10 +224,12 @@ fn credentials(
             "client_id differs from the authenticated client".into(),
         ));
     }
+    // `client_id:` with no password is a public client naming itself.
+    let secret = Some(decode(secret)).filter(|s| !s.is_empty());
     Ok((
         Credentials {
             client_id: Some(id),
-            secret: Some(decode(secret)),
+            secret,
         },
         true,
     ))
@@ -258,22 +260,26 @@ async fn client(
 ) -> Result<clients::Client, Response> {
     match tokens::authenticate(state, creds).await {
         Ok(client) => Ok(client),
-        Err(e) => {
-            if let Err(retry_after) = edge.take_token_of(ip.map(|c| c.0)) {
-                let body = OAuthErrorBody {
-                    error: "rate_limited".into(),
-                    error_description: "too many failed attempts; try again later".into(),
-                };
-                let mut response =
-                    no_store((StatusCode::TOO_MANY_REQUESTS, Json(body)).into_response());
-                if let Ok(v) = HeaderValue::from_str(&retry_after.max(1).to_string()) {
-                    response.headers_mut().insert(header::RETRY_AFTER, v);
-                }
-                return Err(response);
-            }
-            Err(oauth_error(e, true))
-        }
+        Err(OAuthError::InvalidClient) => Err(refused_client(edge, ip)),
+        Err(e) => Err(oauth_error(e, false)),
     }
+}
+
+/// A failed client authentication: counted in the caller's per-IP bucket; 401
+/// `invalid_client`, or 429 once the bucket is empty.
+fn refused_client(edge: &Edge, ip: Option<ClientIp>) -> Response {
+    if let Err(retry_after) = edge.take_token_of(ip.map(|c| c.0)) {
+        let body = OAuthErrorBody {
+            error: "rate_limited".into(),
+            error_description: "too many failed attempts; try again later".into(),
+        };
+        let mut response = no_store((StatusCode::TOO_MANY_REQUESTS, Json(body)).into_response());
+        if let Ok(v) = HeaderValue::from_str(&retry_after.max(1).to_string()) {
+            response.headers_mut().insert(header::RETRY_AFTER, v);
+        }
+        return response;
+    }
+    oauth_error(OAuthError::InvalidClient, true)
 }
 
 /// The token endpoint: `authorization_code` and `refresh_token` grants.
@@ -297,8 +303,10 @@ async fn token_endpoint(
         Ok(f) => f,
         Err(e) => return oauth_error(e, false),
     };
-    let (creds, _) = match credentials(&headers, f.client_id.clone(), f.client_secret.clone()) {
-        Ok(c) => c,
+    let ip = ip.map(|Extension(i)| i);
+    let creds = match credentials(&headers, f.client_id.clone(), f.client_secret.clone()) {
+        Ok((c, _)) => c,
+        Err(OAuthError::InvalidClient) => return refused_client(&edge, ip),
         Err(e) => return oauth_error(e, true),
     };
     if f.grant_type.is_none() {
@@ -307,7 +315,7 @@ async fn token_endpoint(
             false,
         );
     }
-    let client = match client(&state, &edge, ip.map(|Extension(i)| i), &creds).await {
+    let client = match client(&state, &edge, ip, &creds).await {
         Ok(c) => c,
         Err(response) => return response,
     };
@@ -420,8 +428,11 @@ async fn authenticated(
     body: &Bytes,
 ) -> Result<(TokenQuery, clients::Client), Response> {
     let f: TokenQuery = form(headers, body).map_err(|e| oauth_error(e, false))?;
-    let (creds, _) = credentials(headers, f.client_id.clone(), f.client_secret.clone())
-        .map_err(|e| oauth_error(e, true))?;
+    let creds = match credentials(headers, f.client_id.clone(), f.client_secret.clone()) {
+        Ok((c, _)) => c,
+        Err(OAuthError::InvalidClient) => return Err(refused_client(edge, ip)),
+        Err(e) => return Err(oauth_error(e, true)),
+    };
     let client = client(state, edge, ip, &creds).await?;
     Ok((f, client))
 }
@@ -487,11 +498,15 @@ async fn introspect_token(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let (f, client) =
-        match authenticated(&state, &edge, ip.map(|Extension(i)| i), &headers, &body).await {
-            Ok(x) => x,
-            Err(response) => return response,
-        };
+    let ip = ip.map(|Extension(i)| i);
+    let (f, client) = match authenticated(&state, &edge, ip, &headers, &body).await {
+        Ok(x) => x,
+        Err(response) => return response,
+    };
+    if client.public {
+        // RFC 7662 2.1: the caller must authenticate; a public client cannot.
+        return refused_client(&edge, ip);
+    }
     let Some(token) = f.token.filter(|t| !t.is_empty()) else {
         return oauth_error(
             OAuthError::InvalidRequest("token is required".into()),

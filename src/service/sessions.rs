@@ -176,10 +176,15 @@ pub(super) async fn try_start(
 
 /// A new refresh token: the plain token and its record (not stored yet).
 pub(super) fn new_refresh_token(state: &AppState) -> (String, NewRefreshToken) {
+    refresh_token_labelled(state, REFRESH)
+}
+
+/// A new refresh token hashed under `label` (a client's are not the native API's).
+pub(super) fn refresh_token_labelled(state: &AppState, label: &str) -> (String, NewRefreshToken) {
     let now = state.now();
     let token = TokenHasher::generate();
     let record = NewRefreshToken {
-        token_hash: state.keys.tokens.hash(REFRESH, &token),
+        token_hash: state.keys.tokens.hash(label, &token),
         created_at: now,
         expires_at: now + state.settings.refresh_token_ttl,
     };

@@ -444,13 +444,17 @@ impl Store {
                     let code = CodeRecord::from_row(row)?;
                     let started = start(&code);
                     if let Ok(s) = &started {
+                        // Takes the parent's row lock (PostgreSQL): a sign-out racing this
+                        // exchange ends the parent before (the child is refused) or after
+                        // (its trigger sees the child and ends it too).
                         let parent_live = conn
-                            .fetch_optional(
-                                "SELECT 1 FROM sessions WHERE id = $1 AND revoked_at IS NULL AND expires_at > $2",
+                            .execute(
+                                "UPDATE sessions SET revoked_at = revoked_at \
+                                 WHERE id = $1 AND revoked_at IS NULL AND expires_at > $2",
                                 &[&s.parent_id, &now],
                             )
                             .await?
-                            .is_some();
+                            == 1;
                         if !parent_live {
                             return Ok((true, CodeSpend::Unknown));
                         }
@@ -472,7 +476,10 @@ impl Store {
                 if let Some(session_id) = row.at::<Option<String>>(0)? {
                     conn.execute(REVOKE_SESSION, &[&session_id, &now]).await?;
                     let user: Option<String> = conn
-                        .fetch_optional("SELECT user_id FROM sessions WHERE id = $1", &[&session_id])
+                        .fetch_optional(
+                            "SELECT user_id FROM sessions WHERE id = $1",
+                            &[&session_id],
+                        )
                         .await?
                         .map(|mut r| r.at(0))
                         .transpose()?;

@@ -356,6 +356,22 @@ pub(super) const SWEEP: &[(&str, &str)] = &[
         (SELECT token_hash FROM email_tokens WHERE expires_at <= $1 AND created_at <= $1 - 86400 \
         LIMIT $2)",
     ),
+    (
+        "oauth_requests",
+        "DELETE FROM oauth_requests WHERE id IN \
+        (SELECT id FROM oauth_requests WHERE expires_at <= $1 LIMIT $2)",
+    ),
+    // A spent code is kept a day, so that presenting it again still revokes what it issued.
+    (
+        "oauth_codes",
+        "DELETE FROM oauth_codes WHERE code_hash IN \
+        (SELECT code_hash FROM oauth_codes WHERE expires_at <= $1 - 86400 LIMIT $2)",
+    ),
+    (
+        "logout_outbox",
+        "DELETE FROM logout_outbox WHERE seq IN (SELECT seq FROM logout_outbox \
+        WHERE created_at <= $1 - 604800 ORDER BY seq LIMIT $2)",
+    ),
 ];
 /// Messages made before `$1` (a week ago: sent, given up on, or both), `$2` at a time.
 pub(super) const SWEEP_MAIL: &str = "DELETE FROM mail_outbox WHERE seq IN \

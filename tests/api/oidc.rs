@@ -928,3 +928,165 @@ async fn grafana_and_forgejo_as_the_readme_configures_them() {
         "no offline_access, no refresh token"
     );
 }
+
+/// A wrong client secret is a guessed password: each failure takes a token of the
+/// caller's per-IP bucket, and an empty bucket answers 429 (the limit of the sign-in
+/// endpoints, shared with them).
+#[tokio::test]
+async fn wrong_client_secrets_are_counted_by_the_per_ip_limit() {
+    let app = TestApp::spawn_with(|s| {
+        s.rate_limit_burst = 3;
+        s.rate_limit_per_second = 0.01;
+    })
+    .await;
+    let rp = register(&app, |_| {}).await;
+    let impostor = Rp {
+        id: rp.id.clone(),
+        secret: Some("y".repeat(43)),
+    };
+    let form = [("grant_type", "refresh_token"), ("refresh_token", "z")];
+    for _ in 0..3 {
+        oauth_error(
+            token(&app, &impostor, &form).await,
+            StatusCode::UNAUTHORIZED,
+            "invalid_client",
+        )
+        .await;
+    }
+    let resp = token(&app, &impostor, &form).await;
+    assert!(resp.headers().contains_key("retry-after"));
+    oauth_error(resp, StatusCode::TOO_MANY_REQUESTS, "rate_limited").await;
+    // The sign-in endpoints share the bucket.
+    assert_error(
+        app.login("a@example.com", "wrong password!").await,
+        StatusCode::TOO_MANY_REQUESTS,
+        "rate_limited",
+    )
+    .await;
+}
+
+/// A second review's findings, each a rule that must hold (and failed before its fix).
+#[tokio::test]
+async fn the_consent_page_is_no_way_around_a_second_factor() {
+    use twofold::service::oidc::{authorize, Browser};
+    let app = TestApp::spawn().await;
+    let rp = register(&app, |s| {
+        s.first_party = false;
+        s.require_mfa = true;
+    })
+    .await;
+    let e = app.enrolled_user().await;
+    let t = e.user.access_token.as_str();
+    let (base, params) = redirect_params(&authorize_with(&app, Some(t), &request(&rp, &[])).await);
+    assert_eq!(base, "http://twofold/account/step-up");
+    let resume = param(&params, "return_to").unwrap().to_owned();
+    let id = resume.split("id=").nth(1).unwrap().to_owned();
+    // Posting "Allow" for that request, one factor still: a step-up, never a code.
+    let claims = twofold::service::sessions::authenticate(&app.state, t)
+        .await
+        .unwrap();
+    let meta = twofold::service::RequestMeta::default();
+    let step = authorize::consent(&app.state, &meta, &id, &Browser { claims }, true)
+        .await
+        .unwrap();
+    assert!(matches!(step, authorize::Step::StepUp { .. }), "{step:?}");
+}
+
+#[tokio::test]
+async fn review_findings_on_tokens_and_clients() {
+    let app = TestApp::spawn().await;
+    let rp = register(&app, |_| {}).await;
+    let user = app.user().await;
+    // A refused narrower scope keeps the refresh token (it is checked before rotating).
+    let c = code(&app, &rp, &user.access_token).await;
+    let tokens = json_of(exchange(&app, &rp, &c).await).await;
+    let r1 = tokens["refresh_token"].as_str().unwrap();
+    let wide = [
+        ("grant_type", "refresh_token"),
+        ("refresh_token", r1),
+        ("scope", "openid admin"),
+    ];
+    oauth_error(
+        token(&app, &rp, &wide).await,
+        StatusCode::BAD_REQUEST,
+        "invalid_scope",
+    )
+    .await;
+    let narrow = [
+        ("grant_type", "refresh_token"),
+        ("refresh_token", r1),
+        ("scope", "openid email"),
+    ];
+    let narrowed =
+        json_of(assert_status(token(&app, &rp, &narrow).await, StatusCode::OK).await).await;
+    assert_eq!(narrowed["scope"], "openid email");
+    // EdDSA ID tokens carry the at_hash of Ed25519's hash (SHA-512).
+    let ed = register(&app, |s| s.id_token_alg = Some("EdDSA".into())).await;
+    let c = code(&app, &ed, &user.access_token).await;
+    let tokens = json_of(exchange(&app, &ed, &c).await).await;
+    let access = tokens["access_token"].as_str().unwrap();
+    let expected = URL_SAFE_NO_PAD.encode(&sha2::Sha512::digest(access.as_bytes())[..32]);
+    assert_eq!(
+        claims_of(tokens["id_token"].as_str().unwrap())["at_hash"],
+        expected
+    );
+    // redirect_uri is required at authorization (a page, no redirect).
+    let resp = authorize_with(
+        &app,
+        Some(&user.access_token),
+        &request(&rp, &[("redirect_uri", "")]),
+    )
+    .await;
+    assert_eq!(resp.status(), StatusCode::BAD_REQUEST);
+    // A public client sends `client_id:` in Basic; it may revoke but not introspect.
+    let public = register(&app, |s| s.public = true).await;
+    let c = code(&app, &public, &user.access_token).await;
+    let basic = base64::engine::general_purpose::STANDARD.encode(format!("{}:", public.id));
+    let form = [
+        ("grant_type", "authorization_code"),
+        ("code", c.as_str()),
+        ("redirect_uri", REDIRECT),
+        ("code_verifier", VERIFIER),
+    ];
+    let resp = no_redirects()
+        .post(format!("{}/oauth2/token", app.address))
+        .header(AUTHORIZATION, format!("Basic {basic}"))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    let tokens = json_of(assert_status(resp, StatusCode::OK).await).await;
+    let access = tokens["access_token"].as_str().unwrap();
+    let resp = no_redirects()
+        .post(format!("{}/oauth2/introspect", app.address))
+        .form(&[("token", access), ("client_id", public.id.as_str())])
+        .send()
+        .await
+        .unwrap();
+    oauth_error(resp, StatusCode::UNAUTHORIZED, "invalid_client").await;
+}
+
+#[tokio::test]
+async fn an_expired_access_cookie_is_renewed_by_the_refresh_cookie() {
+    let app = TestApp::spawn().await;
+    let rp = register(&app, |_| {}).await;
+    let user = app.user().await;
+    // Only the refresh cookie (the access cookie expired): prompt=none still gets a code.
+    let q = request(&rp, &[("prompt", "none")]);
+    let q: Vec<(&str, &str)> = q.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let resp = no_redirects()
+        .get(format!("{}/oauth2/authorize", app.address))
+        .query(&q)
+        .header(COOKIE, format!("twofold_rt={}", user.refresh_token))
+        .send()
+        .await
+        .unwrap();
+    assert!(resp
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .any(|c| c.to_str().unwrap().starts_with("twofold_at=")));
+    let (base, params) = redirect_params(&resp);
+    assert_eq!(base, REDIRECT);
+    assert!(param(&params, "code").is_some(), "{params:?}");
+}

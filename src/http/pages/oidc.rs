@@ -13,13 +13,14 @@ use serde::Deserialize;
 use super::account::email_of;
 use super::layout::{self, csrf, document, Header, Problem};
 use super::navigation::{encode, see_other};
-use super::{current_claims, Browser, PageForm, SignedIn, REFRESH_COOKIE};
+use super::{Browser, PageForm, SignedIn};
 use crate::crypto::jwt::Claims;
-use crate::http::extract::{cookie, Meta};
+use crate::http::extract::Meta;
 use crate::service::oidc::authorize::{self, Answer, Params, Step, Unredirectable};
 use crate::service::oidc::grants::{self, Grant};
 use crate::service::oidc::logout::{self, Refused};
 use crate::service::oidc::Browser as Person;
+use crate::service::sessions::AuthTokens;
 use crate::service::AppState;
 
 /// What each scope lets an app see, in words.
@@ -73,15 +74,32 @@ async fn authorize(
     headers: &HeaderMap,
     params: &Params,
 ) -> Response {
-    let claims = current_claims(state, headers).await;
+    let (claims, renewed) = match who(state, meta, headers).await {
+        Ok(found) => found,
+        Err(response) => return response,
+    };
     let person = claims.map(|claims| Person { claims });
-    match authorize::start(state, meta, params, person.as_ref()).await {
-        Ok(Step::SignIn { resume, .. }) if cookie(headers, REFRESH_COOKIE).is_some() => {
-            // The access cookie expired: the resumed request renews it (or signs in).
-            see_other(&resume)
-        }
+    let mut response = match authorize::start(state, meta, params, person.as_ref()).await {
         Ok(step) => respond(state, step),
         Err(e) => unredirectable(state, e),
+    };
+    if let Some(tokens) = renewed {
+        super::session_cookies(state, &tokens, &mut response);
+    }
+    response
+}
+
+/// Who is signed in on this browser: the access cookie, or else the refresh cookie (the
+/// renewed tokens to set on the answer), as the pages that need a session find out.
+async fn who(
+    state: &AppState,
+    meta: &crate::service::RequestMeta,
+    headers: &HeaderMap,
+) -> Result<(Option<Claims>, Option<AuthTokens>), Response> {
+    match super::signed_in(state, meta, headers).await {
+        Ok(Some((claims, renewed))) => Ok((Some(claims), renewed)),
+        Ok(None) => Ok((None, None)),
+        Err(e) => Err(layout::problem_page(state, &Problem::from_service(e))),
     }
 }
 
@@ -281,7 +299,10 @@ async fn logout_request(
     headers: &HeaderMap,
     params: &logout::Params,
 ) -> Response {
-    let claims = current_claims(state, headers).await;
+    let (claims, _) = match who(state, meta, headers).await {
+        Ok(found) => found,
+        Err(response) => return response,
+    };
     match logout::request(state, meta, params, claims.as_ref(), false).await {
         Ok(logout::Step::Confirm { .. }) => {
             let query = serde_urlencoded::to_string(
@@ -332,7 +353,10 @@ pub(super) async fn confirm_form(
     query: Result<Query<logout::Params>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
     let params = query.map(|Query(p)| p).unwrap_or_default();
-    let claims: Option<Claims> = current_claims(&state, &headers).await;
+    let (claims, _) = match who(&state, &meta, &headers).await {
+        Ok(found) => found,
+        Err(response) => return response,
+    };
     let client_name = match logout::request(&state, &meta, &params, claims.as_ref(), false).await {
         Ok(logout::Step::Confirm { client_name }) => client_name,
         Ok(logout::Step::Done { redirect }) => return signed_out(&state, redirect),
@@ -376,7 +400,10 @@ pub(super) async fn confirm(
     headers: HeaderMap,
     PageForm(params): PageForm<logout::Params>,
 ) -> Response {
-    let claims = current_claims(&state, &headers).await;
+    let (claims, _) = match who(&state, &meta, &headers).await {
+        Ok(found) => found,
+        Err(response) => return response,
+    };
     match logout::request(&state, &meta, &params, claims.as_ref(), true).await {
         Ok(logout::Step::Done { redirect }) => signed_out(&state, redirect),
         Ok(logout::Step::Confirm { .. }) => signed_out(&state, None),

@@ -19,6 +19,7 @@ pub use transport::Transport;
 use super::email::{link_token, LinkPurpose};
 use super::AppState;
 use crate::config::Settings;
+use crate::domain::backoff::next_try;
 use crate::store::{MailAttempt, MailRecord};
 
 /// First retry after this long; each further one waits twice as long...
@@ -116,17 +117,18 @@ pub async fn send_due(state: &AppState, transport: &Transport) -> anyhow::Result
             }
             Err(error) => {
                 let error = format!("{error:#}");
-                if now - mail.created_at >= GIVE_UP_AFTER_SECONDS {
-                    tracing::error!(id = %mail.id, %error, "mail given up on");
-                    metrics::counter!("twofold_mail_total", "outcome" => "failed").increment(1);
-                    MailAttempt::Failed { at: now, error }
-                } else {
-                    // Never a try after the last moment: then it is given up on.
-                    let next_at =
-                        (now + retry_delay(attempts)).min(mail.created_at + GIVE_UP_AFTER_SECONDS);
-                    tracing::warn!(id = %mail.id, %error, attempts, next_at, "mail not sent; will retry");
-                    metrics::counter!("twofold_mail_total", "outcome" => "retry").increment(1);
-                    MailAttempt::Retry { next_at, error }
+                let delay = retry_delay(attempts);
+                match next_try(now, mail.created_at, GIVE_UP_AFTER_SECONDS, delay) {
+                    None => {
+                        tracing::error!(id = %mail.id, %error, "mail given up on");
+                        metrics::counter!("twofold_mail_total", "outcome" => "failed").increment(1);
+                        MailAttempt::Failed { at: now, error }
+                    }
+                    Some(next_at) => {
+                        tracing::warn!(id = %mail.id, %error, attempts, next_at, "mail not sent; will retry");
+                        metrics::counter!("twofold_mail_total", "outcome" => "retry").increment(1);
+                        MailAttempt::Retry { next_at, error }
+                    }
                 }
             }
         };

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use super::clients::{self, Client};
-use super::{acr_of, issuer, Bound, Browser, CODE, CODE_TTL, REQUEST_TTL};
+use super::{acr_of, issuer, two_factors, Bound, Browser, CODE, CODE_TTL, REQUEST_TTL};
 use crate::crypto::token::TokenHasher;
 use crate::domain::audit::AuditKind;
 use crate::domain::oauth::{acr_wants_mfa, is_s256_challenge, parse_scopes, redirect_uri_matches};
@@ -53,6 +53,20 @@ struct Pending {
     want_mfa: bool,
     /// `sub` of a valid `id_token_hint`.
     hint_sub: Option<String>,
+}
+
+impl Pending {
+    /// The error answer (RFC 6749 4.1.2.1) to this request.
+    fn refusal(&self, iss: &str, error: &str, description: &str) -> Step {
+        error_answer(
+            &self.redirect_uri,
+            self.form_post,
+            self.state.as_deref(),
+            iss,
+            error,
+            description,
+        )
+    }
 }
 
 /// An answer to the client: to its redirect URI (a query, or a self-posting form).
@@ -159,7 +173,7 @@ pub async fn start(
                 "The app asked to return to an address it did not register (redirect_uri).",
             ))?
         }
-        None if client.redirect_uris.len() == 1 => client.redirect_uris[0].clone(),
+        // OpenID Connect Core 3.1.2.1: required (and then required at the token endpoint).
         None => {
             return Err(unredirectable(
                 "The app did not say where to return (redirect_uri).",
@@ -265,7 +279,7 @@ pub async fn start(
     };
     let hint_sub = match params.id_token_hint.as_deref() {
         None | Some("") => None,
-        Some(hint) => match super::tokens::id_token_subject(state, hint, &client.id) {
+        Some(hint) => match super::tokens::id_token_subject(state, hint, &client.id).await {
             Some(sub) => Some(sub),
             None => {
                 return refuse(
@@ -311,7 +325,7 @@ pub async fn start(
     {
         return refuse("server_error", "the request could not be kept; try again");
     }
-    next(state, meta, &client, &record, pending, browser)
+    next(state, meta, &client, &record, pending, browser, false)
         .await
         .or_else(|_| {
             refuse(
@@ -330,12 +344,19 @@ pub async fn resume(
 ) -> std::result::Result<Step, Unredirectable> {
     let (client, record, pending) = load(state, id).await?;
     let iss = issuer(state);
-    match next(state, meta, &client, &record, pending.clone(), browser).await {
+    match next(
+        state,
+        meta,
+        &client,
+        &record,
+        pending.clone(),
+        browser,
+        false,
+    )
+    .await
+    {
         Ok(step) => Ok(step),
-        Err(_) => Ok(error_answer(
-            &pending.redirect_uri,
-            pending.form_post,
-            pending.state.as_deref(),
+        Err(_) => Ok(pending.refusal(
             &iss,
             "server_error",
             "the sign-in could not be completed; try again",
@@ -376,20 +397,12 @@ async fn next(
     record: &RequestRecord,
     pending: Pending,
     browser: Option<&Browser>,
+    allowed: bool,
 ) -> Result<Step> {
     let iss = issuer(state);
     let resume = resume_path(&record.id);
     let none = pending.prompt.iter().any(|p| p == "none");
-    let refuse = |error: &str, description: &str| {
-        error_answer(
-            &pending.redirect_uri,
-            pending.form_post,
-            pending.state.as_deref(),
-            &iss,
-            error,
-            description,
-        )
-    };
+    let refuse = |error: &str, description: &str| pending.refusal(&iss, error, description);
     let Some(browser) = browser else {
         if none {
             return answer_error(
@@ -434,7 +447,7 @@ async fn next(
         }
         return Ok(Step::StepUp { resume });
     }
-    if pending.want_mfa && !claims.amr.iter().any(|a| a == "mfa") {
+    if pending.want_mfa && !two_factors(&claims.amr) {
         if none {
             return answer_error(
                 state,
@@ -458,6 +471,10 @@ async fn next(
         None => false,
     };
     let ask = !client.first_party && (!granted || pending.prompt.iter().any(|p| p == "consent"));
+    if ask && allowed {
+        // The person just answered the consent page: every check above held again.
+        return issue_code(state, meta, client, record, &pending, claims, true).await;
+    }
     if ask {
         if none {
             return answer_error(
@@ -489,24 +506,17 @@ pub async fn consent(
 ) -> std::result::Result<Step, Unredirectable> {
     let (client, record, pending) = load(state, id).await?;
     let iss = issuer(state);
-    let failed = |error: &str, description: &str| {
-        error_answer(
-            &pending.redirect_uri,
-            pending.form_post,
-            pending.state.as_deref(),
-            &iss,
-            error,
-            description,
-        )
-    };
+    let failed = |error: &str, description: &str| pending.refusal(&iss, error, description);
+    // Allowing goes through every check of the request again (a second factor, a fresh
+    // sign-in): the consent page is not a way around them.
     let step = if allow {
-        issue_code(
+        next(
             state,
             meta,
             &client,
             &record,
-            &pending,
-            &browser.claims,
+            pending.clone(),
+            Some(browser),
             true,
         )
         .await

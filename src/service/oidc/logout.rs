@@ -13,6 +13,7 @@ use super::issuer;
 use super::tokens::id_token_hint;
 use crate::crypto::jwt::Claims;
 use crate::domain::audit::AuditKind;
+use crate::domain::backoff::next_try;
 use crate::domain::oauth::redirect_uri_matches;
 use crate::service::webhooks::retry_delay;
 use crate::service::{AppState, RequestMeta};
@@ -53,7 +54,7 @@ pub async fn request(
     confirmed: bool,
 ) -> Result<Step, Refused> {
     let hint = match params.id_token_hint.as_deref().filter(|h| !h.is_empty()) {
-        Some(token) => Some(id_token_hint(state, token).ok_or_else(|| {
+        Some(token) => Some(id_token_hint(state, token).await.ok_or_else(|| {
             Refused("The app's id_token_hint is not an ID token of this service.".into())
         })?),
         None => None,
@@ -104,7 +105,13 @@ pub async fn request(
             Some(url.to_string())
         }
     };
+    let now = state.now();
     let Some(claims) = signed_in else {
+        // Nobody is signed in here: what remains is the app's own sign-in, which its ID
+        // token names.
+        if let Some(sid) = hint.as_ref().and_then(|h| h.sid.clone()) {
+            let _ = state.store.end_session(&sid, now, Vec::new()).await;
+        }
         return Ok(Step::Done { redirect });
     };
     let hint_matches = hint.as_ref().is_some_and(|h| h.sub == claims.sub);
@@ -113,7 +120,6 @@ pub async fn request(
             client_name: client.map(|c| c.name),
         });
     }
-    let now = state.now();
     let audit = state.event(
         AuditKind::Logout,
         Some(&claims.sub),
@@ -176,16 +182,18 @@ pub async fn send_due(state: &AppState, http: &reqwest::Client) -> anyhow::Resul
             }
             Err(error) => {
                 let error = format!("{error:#}");
-                if now - message.created_at >= GIVE_UP_AFTER_SECONDS {
-                    tracing::error!(seq = message.seq, %error, "back-channel logout given up on");
-                    metrics::counter!("twofold_oidc_backchannel_logout_total", "outcome" => "failed").increment(1);
-                    MailAttempt::Failed { at: now, error }
-                } else {
-                    let next_at = (now + retry_delay(message.attempts + 1))
-                        .min(message.created_at + GIVE_UP_AFTER_SECONDS);
-                    tracing::warn!(seq = message.seq, %error, next_at, "back-channel logout not delivered; will retry");
-                    metrics::counter!("twofold_oidc_backchannel_logout_total", "outcome" => "retry").increment(1);
-                    MailAttempt::Retry { next_at, error }
+                let delay = retry_delay(message.attempts + 1);
+                match next_try(now, message.created_at, GIVE_UP_AFTER_SECONDS, delay) {
+                    None => {
+                        tracing::error!(seq = message.seq, %error, "back-channel logout given up on");
+                        metrics::counter!("twofold_oidc_backchannel_logout_total", "outcome" => "failed").increment(1);
+                        MailAttempt::Failed { at: now, error }
+                    }
+                    Some(next_at) => {
+                        tracing::warn!(seq = message.seq, %error, next_at, "back-channel logout not delivered; will retry");
+                        metrics::counter!("twofold_oidc_backchannel_logout_total", "outcome" => "retry").increment(1);
+                        MailAttempt::Retry { next_at, error }
+                    }
                 }
             }
         };

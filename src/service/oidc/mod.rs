@@ -31,13 +31,20 @@ const CODE_TTL: i64 = 60;
 /// How long an authorization request waits for the person to sign in.
 const REQUEST_TTL: i64 = 30 * 60;
 
-/// `mfa` when the session proved two factors, else `pwd`.
+/// `mfa` when the session proved two factors, else `pwd`. A trusted browser's session
+/// (`trusted` in `amr`) proved its second factor in an earlier session, not in this one:
+/// `pwd`, and an app that needs two factors gets a step-up.
 pub fn acr_of(amr: &[String]) -> &'static str {
-    if amr.iter().any(|a| a == "mfa") {
+    if two_factors(amr) {
         "mfa"
     } else {
         "pwd"
     }
+}
+
+/// Whether the session proved two factors itself.
+pub fn two_factors(amr: &[String]) -> bool {
+    amr.iter().any(|a| a == "mfa") && !amr.iter().any(|a| a == "trusted")
 }
 
 /// What a code is bound to (stored as JSON with its hash).

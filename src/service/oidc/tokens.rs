@@ -12,9 +12,10 @@ use crate::crypto::jwt::JwsAlg;
 use crate::crypto::token::TokenHasher;
 use crate::domain::audit::AuditKind;
 use crate::domain::oauth::{at_hash, parse_scopes, pkce_matches};
+use crate::service::sessions::refresh_token_labelled;
 use crate::service::{AppState, RequestMeta};
 use crate::store::oidc::{ClientRotate, ClientSession, CodeSpend, HeldSession};
-use crate::store::{NewRefreshToken, SessionRecord, SessionUse};
+use crate::store::{SessionRecord, SessionUse};
 
 type Result<T> = std::result::Result<T, OAuthError>;
 
@@ -104,12 +105,7 @@ pub async fn exchange_code(
         verifier.map(str::to_owned),
     );
     let session_id = uuid::Uuid::new_v4().to_string();
-    let refresh_token = TokenHasher::generate();
-    let refresh = NewRefreshToken {
-        token_hash: state.keys.tokens.hash(REFRESH, &refresh_token),
-        created_at: now,
-        expires_at: now + state.settings.refresh_token_ttl,
-    };
+    let (refresh_token, refresh) = refresh_token_labelled(state, REFRESH);
     let session_ttl = state.settings.refresh_token_ttl;
     let start = move |code: &crate::store::oidc::CodeRecord| -> std::result::Result<(ClientSession, Bound), &'static str> {
         let bound: Bound = serde_json::from_str(&code.data).map_err(|_| "the code is invalid")?;
@@ -218,12 +214,7 @@ pub async fn refresh(
         return Err(invalid);
     }
     let now = state.now();
-    let new_token = TokenHasher::generate();
-    let new = NewRefreshToken {
-        token_hash: state.keys.tokens.hash(REFRESH, &new_token),
-        created_at: now,
-        expires_at: now + state.settings.refresh_token_ttl,
-    };
+    let (new_token, new) = refresh_token_labelled(state, REFRESH);
     let used = SessionUse {
         at: now,
         ip: meta.ip.clone(),
@@ -236,6 +227,18 @@ pub async fn refresh(
         json!({ "clientId": client.id }),
     );
     let old = state.keys.tokens.hash(REFRESH, token);
+    // A narrower scope is checked before the rotation: a refused one keeps the token.
+    let asked = scope.map(parse_scopes).filter(|s| !s.is_empty());
+    if let Some(asked) = &asked {
+        if let Some(held) = state.store.session_of_live_refresh(&old, now).await? {
+            let granted = parse_scopes(held.scope.as_deref().unwrap_or_default());
+            if asked.iter().any(|s| !granted.contains(s)) {
+                return Err(OAuthError::InvalidScope(
+                    "the scope asked for exceeds the grant".into(),
+                ));
+            }
+        }
+    }
     let held = match state
         .store
         .rotate_client_refresh(&client.id, &old, &new, &used, reuse)
@@ -249,17 +252,14 @@ pub async fn refresh(
         ClientRotate::Invalid => return Err(invalid),
     };
     let granted = parse_scopes(held.scope.as_deref().unwrap_or_default());
-    let scopes = match scope {
-        Some(asked) if !asked.trim().is_empty() => {
-            let asked = parse_scopes(asked);
-            if asked.iter().any(|s| !granted.contains(s)) {
-                return Err(OAuthError::InvalidScope(
-                    "the scope asked for exceeds the grant".into(),
-                ));
-            }
-            asked
+    let scopes = match asked {
+        Some(asked) if asked.iter().all(|s| granted.contains(s)) => asked,
+        Some(_) => {
+            return Err(OAuthError::InvalidScope(
+                "the scope asked for exceeds the grant".into(),
+            ))
         }
-        _ => granted,
+        None => granted,
     };
     issue(state, client, &held, &scopes, None, Some(new_token))
 }
@@ -303,7 +303,7 @@ fn issue(
     let mut id = json!({
         "iss": iss, "sub": s.user_id, "aud": client.id, "azp": client.id,
         "exp": now + ttl, "iat": now, "auth_time": s.auth_time,
-        "acr": acr_of(&amr), "amr": amr, "sid": s.id, "at_hash": at_hash(&access_token),
+        "acr": acr_of(&amr), "amr": amr, "sid": s.id, "at_hash": at_hash(&access_token, client.id_token_alg == JwsAlg::EdDSA),
     });
     if let Some(nonce) = nonce {
         id["nonce"] = json!(nonce);
@@ -465,8 +465,9 @@ pub async fn introspect(
 
 /// The `sub` of an ID token this issuer signed for `client_id` (expired or not: a hint
 /// names a person, it grants nothing).
-pub fn id_token_subject(state: &AppState, token: &str, client_id: &str) -> Option<String> {
+pub async fn id_token_subject(state: &AppState, token: &str, client_id: &str) -> Option<String> {
     id_token_hint(state, token)
+        .await
         .filter(|h| h.aud == client_id)
         .map(|h| h.sub)
 }
@@ -480,14 +481,22 @@ pub struct Hint {
     pub sid: Option<String>,
 }
 
-/// Reads an ID token this issuer signed (signature and issuer checked, expiry not).
-pub fn id_token_hint(state: &AppState, token: &str) -> Option<Hint> {
-    state
-        .keys
-        .ring
-        .current()
-        .verify_as::<Hint>(token, Some("JWT"), &issuer(state))
-        .ok()
+/// Reads an ID token this issuer signed (signature and issuer checked, expiry not),
+/// reloading the keys once when it names one this instance does not know yet.
+pub async fn id_token_hint(state: &AppState, token: &str) -> Option<Hint> {
+    let read = || {
+        state
+            .keys
+            .ring
+            .current()
+            .verify_as::<Hint>(token, Some("JWT"), &issuer(state))
+            .ok()
+    };
+    match read() {
+        Some(hint) => Some(hint),
+        None if crate::service::keys::reload_for_unknown_kid(state, token).await => read(),
+        None => None,
+    }
 }
 
 /// Whether the algorithm is one an ID token may be signed with (for discovery).
