@@ -121,6 +121,40 @@ pub struct Settings {
     pub require_verified_email: bool,
     /// Serve the OpenID Provider (OIDC.md); `false`: none of its endpoints (404).
     pub oidc: bool,
+    /// Domain of the session cookies (PROXY.md), e.g. `example.com`: the sign-in is shared
+    /// with every app under it. Unset: host-only cookies.
+    pub cookie_domain: Option<String>,
+    /// Forward authentication's rules (`[[access_rules]]`), checked in order.
+    pub access_rules: Vec<AccessRuleSetting>,
+    /// The policy when no rule matches: `deny` (default), `bypass`, `one_factor`,
+    /// `two_factor`.
+    pub default_policy: String,
+}
+
+/// One `[[access_rules]]` table (PROXY.md).
+#[derive(Clone, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(default, deny_unknown_fields)]
+pub struct AccessRuleSetting {
+    /// Hosts, exact or `*.domain`.
+    pub domain: StringList,
+    /// Regular expressions on the normalized path (any of them).
+    pub resources: Vec<String>,
+    pub methods: StringList,
+    /// `group:NAME` or `user:EMAIL` (any of them).
+    pub subject: StringList,
+    pub policy: String,
+}
+
+impl From<&AccessRuleSetting> for crate::domain::access::RuleSetting {
+    fn from(r: &AccessRuleSetting) -> Self {
+        Self {
+            domain: r.domain.0.clone(),
+            resources: r.resources.clone(),
+            methods: r.methods.0.clone(),
+            subject: r.subject.0.clone(),
+            policy: r.policy.clone(),
+        }
+    }
 }
 
 /// A list setting: a comma-separated string (as environment variables give it) or an
@@ -204,6 +238,9 @@ impl Default for Settings {
             mail_from: None,
             require_verified_email: false,
             oidc: true,
+            cookie_domain: None,
+            access_rules: Vec::new(),
+            default_policy: "deny".into(),
         }
     }
 }
@@ -218,6 +255,9 @@ pub const SETTINGS: &[&str] = &[
     "mail_from",
     "require_verified_email",
     "oidc",
+    "cookie_domain",
+    "access_rules",
+    "default_policy",
     "public_url",
     "webauthn_rp_id",
     "max_factors",
@@ -275,6 +315,16 @@ impl Settings {
             .merge(Env::prefixed("TWOFOLD_").only(SETTINGS))
             .extract()
             .map_err(Box::new)
+    }
+
+    /// The forward-authentication rules, checked (PROXY.md): an error names the rule.
+    pub fn access_rules(&self) -> Result<crate::domain::access::Rules, String> {
+        let specs: Vec<_> = self.access_rules.iter().map(Into::into).collect();
+        let cookie = self
+            .cookie_domain
+            .as_deref()
+            .map(|d| d.trim().trim_start_matches('.').to_ascii_lowercase());
+        crate::domain::access::Rules::parse(&specs, &self.default_policy, cookie.as_deref())
     }
 
     /// The database URL in effect: the setting, or an SQLite file in the data folder.

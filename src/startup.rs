@@ -179,6 +179,26 @@ pub fn check_settings(settings: &Settings) -> anyhow::Result<()> {
         ["text", "json"].contains(&settings.log_format.as_str()),
         "log_format must be text or json"
     );
+    check_cookie_domain(settings)?;
+    settings.access_rules().map_err(|e| anyhow::anyhow!(e))?;
+    Ok(())
+}
+
+/// `cookie_domain` must be `public_url`'s host or a parent of it (PROXY.md).
+fn check_cookie_domain(settings: &Settings) -> anyhow::Result<()> {
+    let Some(domain) = settings.cookie_domain.as_deref() else {
+        return Ok(());
+    };
+    let domain = domain.trim().trim_start_matches('.').to_ascii_lowercase();
+    let public = settings.effective_public_url(None);
+    let host = url::Url::parse(&public)
+        .ok()
+        .and_then(|u| u.host_str().map(str::to_ascii_lowercase))
+        .unwrap_or_default();
+    anyhow::ensure!(
+        !domain.is_empty() && (host == domain || host.ends_with(&format!(".{domain}"))),
+        "cookie_domain {domain:?} must be public_url's host ({host}) or a parent of it"
+    );
     Ok(())
 }
 
@@ -240,6 +260,7 @@ pub async fn open_state(
             sealer: keys::Sealers::new(unsealed.sealer),
         }),
         webauthn: Arc::new(crate::service::passkeys::relying_party(&settings)?),
+        access: Arc::new(settings.access_rules().map_err(|e| anyhow::anyhow!(e))?),
         settings: Arc::new(settings),
         clock,
         argon,

@@ -57,5 +57,50 @@ pub(super) async fn run(settings: Settings) -> anyhow::Result<()> {
             None => format!("files in {}", s.data_dir.join("mail").display()),
         }
     );
+    println!(
+        "  cookie domain   {}",
+        s.cookie_domain
+            .as_deref()
+            .unwrap_or("none (host-only cookies)")
+    );
+    // The forward-auth rules as understood (PROXY.md): normalized domains, methods,
+    // subjects, in the order they are checked.
+    let rules = &state.access;
+    println!(
+        "  access rules    {} (default policy {})",
+        rules.rules.len(),
+        rules.default.as_str()
+    );
+    for (i, rule) in rules.rules.iter().enumerate() {
+        let or_any = |v: Vec<String>| {
+            if v.is_empty() {
+                "any".to_owned()
+            } else {
+                v.join(" ")
+            }
+        };
+        println!(
+            "    {}. {} domain {} path {} methods {} subject {}",
+            i + 1,
+            rule.policy.as_str(),
+            rule.domains.join(" "),
+            or_any(
+                rule.resources
+                    .iter()
+                    .map(|r| r.as_str().to_owned())
+                    .collect()
+            ),
+            or_any(rule.methods.clone()),
+            or_any(
+                rule.subjects
+                    .iter()
+                    .map(|s| match s {
+                        crate::domain::access::Subject::Group(g) => format!("group:{g}"),
+                        crate::domain::access::Subject::User(u) => format!("user:{u}"),
+                    })
+                    .collect()
+            ),
+        );
+    }
     Ok(())
 }

@@ -61,7 +61,10 @@ SETTINGS (defaults < --config TOML file < TWOFOLD_* environment < flags):
   smtp_ca_file                TWOFOLD_SMTP_CA_FILE            PEM of extra CAs for the SMTP server's certificate [none]
   mail_from                   TWOFOLD_MAIL_FROM               From of every message [\"ISSUER\" <no-reply@host of public_url>]
   require_verified_email      TWOFOLD_REQUIRE_VERIFIED_EMAIL  refuse sign-in of unverified addresses (403) [false]
-  oidc                        TWOFOLD_OIDC                    serve the OpenID Provider (OIDC.md); false: 404 [true]";
+  oidc                        TWOFOLD_OIDC                    serve the OpenID Provider (OIDC.md); false: 404 [true]
+  cookie_domain               TWOFOLD_COOKIE_DOMAIN           share the sign-in with apps under this domain (PROXY.md) [host-only]
+  access_rules                TWOFOLD_ACCESS_RULES            forward-auth rules, [[access_rules]] in the TOML file [none]
+  default_policy              TWOFOLD_DEFAULT_POLICY          forward-auth policy when no rule matches [deny]";
 
 /// Where the settings come from; every command but `gen-key` takes these.
 #[derive(Args, Clone)]

@@ -1,6 +1,7 @@
 //! Pure domain logic: no I/O, no async, no database or HTTP types.
 
 /// The kinds of audit event, as one enum.
+pub mod access;
 pub mod audit;
 pub mod backoff;
 /// Codes users type (TOTP, recovery), their normalization, and secret generation.

@@ -179,7 +179,7 @@ pub async fn guard(State(edge): State<Arc<Edge>>, mut req: Request, next: Next) 
     let cacheable = path == "/.well-known/jwks.json" || path.starts_with("/assets/");
     // The pages apply the cross-site rule themselves, answering with a page.
     let page = is_page(path);
-    let oauth = path.starts_with("/oauth2/");
+    let oauth = path.starts_with("/oauth2/") || path.starts_with("/api/v1/authz/");
     let mut from_trusted_proxy = false;
     if let Some(ConnectInfo(peer)) = req.extensions().get::<ConnectInfo<SocketAddr>>().copied() {
         from_trusted_proxy = edge.is_trusted(peer.ip());

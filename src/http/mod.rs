@@ -21,6 +21,7 @@ use failure::Refusal;
 mod admin;
 mod audit;
 mod auth;
+mod authz;
 /// The compatibility surfaces (IdentSphere, SlugBase, RiverGen).
 pub mod compat;
 /// The edge: client IP, security headers, cross-site rule, rate limit, timeout.
@@ -79,6 +80,7 @@ fn native(edge: Option<&Arc<edge::Edge>>) -> OpenApiRouter<AppState> {
         .merge(audit::router())
         .merge(admin::router())
         .merge(oauth_admin::router())
+        .merge(authz::router())
         .merge(health::router());
     OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
         .nest("/api/v1", api)
@@ -104,12 +106,11 @@ pub fn router(state: AppState, edge: Arc<edge::Edge>) -> Router {
         .method_not_allowed_fallback(|| async { ApiError::from(Refusal::MethodNotAllowed) });
     // Requests are counted and timed only when someone can scrape the figures.
     let router = if state.settings.oidc {
-        router
-            .layer(axum::Extension(Arc::clone(&edge)))
-            .layer(from_fn_with_state(state.clone(), oidc::cors))
+        router.layer(from_fn_with_state(state.clone(), oidc::cors))
     } else {
         router.layer(axum::middleware::from_fn(without_oidc))
     };
+    let router = router.layer(axum::Extension(Arc::clone(&edge)));
     let router = if state.settings.metrics_listen.is_some() {
         router.layer(axum::middleware::from_fn(metrics::track))
     } else {
@@ -191,7 +192,16 @@ pub(crate) fn set_cookie(
     } else {
         ""
     };
-    format!("{name}={value}; Path=/; HttpOnly; SameSite={same_site}; Max-Age={max_age}{secure}")
+    // The session's cookies are shared with the apps under `cookie_domain` (PROXY.md).
+    let domain = match &state.settings.cookie_domain {
+        Some(d) if name == extract::ACCESS_COOKIE || name == "twofold_rt" => {
+            format!("; Domain={}", d.trim().trim_start_matches('.'))
+        }
+        _ => String::new(),
+    };
+    format!(
+        "{name}={value}; Path=/; HttpOnly; SameSite={same_site}; Max-Age={max_age}{domain}{secure}"
+    )
 }
 
 /// The `Set-Cookie` value for a device token (SameSite=Strict, kept for its lifetime).

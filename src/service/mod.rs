@@ -9,6 +9,8 @@ pub mod accounts;
 /// What operators do: the admin API's and the CLI's use cases.
 pub mod admin;
 mod attempts;
+/// Forward authentication: a reverse proxy asks whether a request may pass.
+pub mod authz;
 mod ceremonies;
 /// Email: proving addresses, the forgotten password, changing the address.
 pub mod email;

@@ -40,6 +40,8 @@ pub struct AppState {
     pub argon: Argon,
     /// The WebAuthn relying party (passkeys).
     pub webauthn: Arc<webauthn_rs_core::WebauthnCore>,
+    /// Forward authentication's rules, checked at start (PROXY.md).
+    pub access: Arc<crate::domain::access::Rules>,
 }
 
 /// Who is making a request, for the audit trail.

@@ -2,6 +2,7 @@
 
 mod accounts;
 mod authenticator;
+mod authz;
 mod compat;
 mod crash;
 mod durability;

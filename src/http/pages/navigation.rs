@@ -77,7 +77,20 @@ pub fn safe_return_to(
         .0
         .iter()
         .any(|o| o.trim_end_matches('/').eq_ignore_ascii_case(&origin));
-    (own || allowed).then(|| url.to_string())
+    (own || allowed || on_cookie_domain(settings, &url)).then(|| url.to_string())
+}
+
+/// PROXY.md: a URL of an app protected on `cookie_domain` (the domain or under it),
+/// `https` unless the host is loopback.
+fn on_cookie_domain(settings: &Settings, url: &url::Url) -> bool {
+    let (Some(domain), Some(host)) = (settings.cookie_domain.as_deref(), url.host_str()) else {
+        return false;
+    };
+    let domain = domain.trim().trim_start_matches('.').to_ascii_lowercase();
+    let host = host.trim_end_matches('.').to_ascii_lowercase();
+    let inside = host == domain || host.ends_with(&format!(".{domain}"));
+    let loopback = crate::service::authz::is_loopback(&host);
+    inside && (url.scheme() == "https" || loopback)
 }
 
 #[cfg(test)]
