@@ -227,12 +227,27 @@ fn content_security_policy(settings: &Settings, app_origins: &[String]) -> Heade
         .as_deref()
         .and_then(logo_origin)
         .unwrap_or_default();
-    // A sign-in for an app ends with a redirect to the app, which `form-action` governs.
+    // A sign-in for an app ends with a redirect to the app, which `form-action` governs:
+    // the OIDC clients' redirect origins, and the apps protected under `cookie_domain`.
+    let protected = settings
+        .cookie_domain
+        .as_deref()
+        .map(|d| d.trim().trim_start_matches('.').to_ascii_lowercase())
+        .filter(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.'))
+        .map(|d| {
+            let mut sources = vec![format!("https://{d}"), format!("https://*.{d}")];
+            if crate::service::authz::is_loopback(&d) {
+                sources.extend([format!("http://{d}:*"), format!("http://*.{d}:*")]);
+            }
+            sources
+        })
+        .unwrap_or_default();
     let origins = settings
         .allowed_origins
         .0
         .iter()
         .chain(app_origins)
+        .chain(&protected)
         .map(String::as_str)
         .collect::<Vec<_>>()
         .join(" ");
