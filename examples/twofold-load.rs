@@ -12,7 +12,9 @@
 //!
 //! Scenarios: `mfa-login` (login then verify-mfa with a fresh code), `verify-mfa` (on
 //! challenges prepared before the clock starts), `status` (`GET /mfa/status` with a
-//! token), `password-login` (users without MFA). Every TOTP code is for a step above the
+//! token), `forward-auth` (`/authz/forward-auth` as a proxy asks, the session cookie
+//! forwarded; the server needs `trusted_proxies` and a rule for `app.localhost`),
+//! `password-login` (users without MFA). Every TOTP code is for a step above the
 //! user's last accepted one, so the server's replay guard is respected.
 
 use std::collections::{BTreeMap, VecDeque};
@@ -30,7 +32,7 @@ struct Args {
     /// Base URL of the server.
     #[arg(long, default_value = "http://127.0.0.1:8080")]
     url: String,
-    /// mfa-login | verify-mfa | status | password-login
+    /// mfa-login | verify-mfa | status | forward-auth | password-login
     #[arg(long, default_value = "verify-mfa")]
     scenario: String,
     /// Users to create.
@@ -273,6 +275,21 @@ async fn main() {
                     "status" => match client
                         .get(format!("{api}/mfa/status"))
                         .bearer_auth(&user.token)
+                        .send()
+                        .await
+                    {
+                        Ok(r) => r.status().as_u16(),
+                        Err(_) => 0,
+                    },
+                    // PROXY.md: a reverse proxy asking about a request of a protected
+                    // app, the browser's session cookie forwarded.
+                    "forward-auth" => match client
+                        .get(format!("{api}/authz/forward-auth"))
+                        .header("x-forwarded-method", "GET")
+                        .header("x-forwarded-proto", "http")
+                        .header("x-forwarded-host", "app.localhost")
+                        .header("x-forwarded-uri", "/dashboard?tab=1")
+                        .header("cookie", format!("twofold_at={}", user.token))
                         .send()
                         .await
                     {

@@ -261,6 +261,7 @@ pub async fn open_state(
         }),
         webauthn: Arc::new(crate::service::passkeys::relying_party(&settings)?),
         access: Arc::new(settings.access_rules().map_err(|e| anyhow::anyhow!(e))?),
+        live_sessions: Arc::default(),
         settings: Arc::new(settings),
         clock,
         argon,

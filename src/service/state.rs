@@ -42,6 +42,8 @@ pub struct AppState {
     pub webauthn: Arc<webauthn_rs_core::WebauthnCore>,
     /// Forward authentication's rules, checked at start (PROXY.md).
     pub access: Arc<crate::domain::access::Rules>,
+    /// Sessions forward authentication found live less than half a second ago.
+    pub live_sessions: Arc<super::authz::LiveSessions>,
 }
 
 /// Who is making a request, for the audit trail.

@@ -526,3 +526,40 @@ async fn an_oidc_code_is_spent_once_and_a_refresh_reuse_is_seen_across_instances
         StatusCode::UNAUTHORIZED
     );
 }
+
+/// PROXY.md: a sign-out on A stops forward authentication on B at once.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_sign_out_on_one_instance_stops_forward_auth_on_the_other() {
+    use twofold::config::{AccessRuleSetting, StringList};
+    let dir = Arc::new(tempfile::tempdir().unwrap());
+    let mut settings = test_settings(&dir);
+    settings.database_url = Some(fresh_postgres_database().await);
+    settings.trusted_proxies = StringList(vec!["127.0.0.1/32".into()]);
+    settings.cookie_domain = Some("localhost".into());
+    settings.access_rules = vec![AccessRuleSetting {
+        domain: StringList(vec!["app.localhost".into()]),
+        policy: "one_factor".into(),
+        ..AccessRuleSetting::default()
+    }];
+    let clock = OffsetClock::default();
+    let (a, b) = tokio::join!(
+        TestApp::start(settings.clone(), Arc::clone(&dir), clock.clone()),
+        TestApp::start(settings, dir, clock)
+    );
+    let user = a.user().await;
+    let ask = |app: &TestApp| {
+        app.client
+            .get(format!("{}/api/v1/authz/auth-request", app.address))
+            .header("x-original-url", "http://app.localhost/")
+            .header("x-original-method", "GET")
+            .header("cookie", format!("twofold_at={}", user.access_token))
+            .send()
+    };
+    assert_eq!(ask(&b).await.unwrap().status(), StatusCode::OK);
+    a.logout(&user.access_token).await;
+    crate::authz::within_a_second(
+        || async { ask(&b).await.unwrap() },
+        StatusCode::UNAUTHORIZED,
+    )
+    .await;
+}

@@ -233,7 +233,11 @@ fn content_security_policy(settings: &Settings, app_origins: &[String]) -> Heade
         .cookie_domain
         .as_deref()
         .map(|d| d.trim().trim_start_matches('.').to_ascii_lowercase())
-        .filter(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.'))
+        .filter(|d| {
+            !d.is_empty()
+                && d.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.')
+        })
         .map(|d| {
             let mut sources = vec![format!("https://{d}"), format!("https://*.{d}")];
             if crate::service::authz::is_loopback(&d) {
