@@ -219,6 +219,12 @@ fn domain_matches(pattern: &str, host: &str) -> bool {
     }
 }
 
+/// Whether a session's `amr` says it proved two factors itself. A trusted browser's
+/// session (`trusted`) proved its second factor in an earlier session, not in this one.
+pub fn two_factors(amr: &[String]) -> bool {
+    amr.iter().any(|a| a == "mfa") && !amr.iter().any(|a| a == "trusted")
+}
+
 /// A host as rules compare it: lowercase, no trailing dot, no port. `None` for something
 /// that is not a host name or address.
 pub fn normalize_host(host: &str) -> Option<String> {
@@ -257,6 +263,9 @@ pub fn normalize_path(uri: &str) -> Option<String> {
         let b = bytes[i];
         if b == b'%' {
             let hex = path.get(i + 1..i + 3)?;
+            if !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+                return None;
+            }
             let v = u8::from_str_radix(hex, 16).ok()?;
             if matches!(v, b'/' | b'\\' | 0) {
                 return None;
@@ -285,6 +294,15 @@ pub fn normalize_path(uri: &str) -> Option<String> {
     }
     let mut segments: Vec<&str> = Vec::new();
     for segment in out.split('/') {
+        // `..;x` is `..` to Tomcat and Spring: a dot segment with parameters is refused.
+        if segment
+            .split(';')
+            .next()
+            .is_some_and(|d| d == "." || d == "..")
+            && segment.contains(';')
+        {
+            return None;
+        }
         match segment {
             "" | "." => {}
             ".." => {
@@ -309,6 +327,9 @@ fn normalize_non_ascii(path: &str) -> Option<String> {
     while let Some((i, c)) = chars.next() {
         if c == '%' {
             let hex = path.get(i + 1..i + 3)?;
+            if !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+                return None;
+            }
             let v = u8::from_str_radix(hex, 16).ok()?;
             if v.is_ascii_alphanumeric() || matches!(v, b'-' | b'.' | b'_' | b'~') {
                 out.push(v as char);
@@ -376,6 +397,9 @@ mod tests {
             ("http://evil/admin", None),
             ("admin", None),
             ("/a\\b", None),
+            ("/public/..;/admin", None),
+            ("/public/.;x/admin", None),
+            ("/a%+e", None),
         ] {
             assert_eq!(normalize_path(raw).as_deref(), want, "{raw}");
         }

@@ -9,6 +9,7 @@ use std::sync::Arc;
 use axum::extract::{ConnectInfo, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+use axum::routing::{on, MethodFilter};
 use axum::Extension;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -19,9 +20,20 @@ use crate::service::authz::{self, Cookies, Decision, Original};
 use crate::service::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
+    // Documented as GET (one operation each); every other method a proxy may forward is
+    // decided the same way.
+    let others = || {
+        MethodFilter::POST
+            .or(MethodFilter::PUT)
+            .or(MethodFilter::PATCH)
+            .or(MethodFilter::DELETE)
+            .or(MethodFilter::OPTIONS)
+    };
     OpenApiRouter::new()
         .routes(routes!(forward_auth))
         .routes(routes!(auth_request))
+        .route("/authz/forward-auth", on(others(), forward_auth))
+        .route("/authz/auth-request", on(others(), auth_request))
 }
 
 /// The pages' refresh cookie.
@@ -37,7 +49,7 @@ enum Asker {
 /// Traefik's, Caddy's and HAProxy's question (`X-Forwarded-Method`, `-Proto`, `-Host`,
 /// `-Uri`): 200 with `Remote-User`, `Remote-Email`, `Remote-Groups`, `Remote-Name`; 302/303
 /// to sign in (a browser navigation) or 401; 403; 400.
-#[utoipa::path(method(get, head, post, put, patch, delete, options), path = "/authz/forward-auth", tag = "authz",
+#[utoipa::path(get, path = "/authz/forward-auth", operation_id = "authz_forward_auth", tag = "authz",
     responses(
         (status = 200, description = "Allowed: identity in the Remote-* headers (empty on a bypass)"),
         (status = 302, description = "Sign in first (a browser navigation, GET or HEAD)"),
@@ -56,7 +68,7 @@ async fn forward_auth(
 
 /// nginx `auth_request`'s question (`X-Original-URL` and `X-Original-Method`, or the
 /// `X-Forwarded-*` set): 200, 401 (with the sign-in URL in `Location`), 403, 400.
-#[utoipa::path(method(get, head, post, put, patch, delete, options), path = "/authz/auth-request", tag = "authz",
+#[utoipa::path(get, path = "/authz/auth-request", operation_id = "authz_auth_request", tag = "authz",
     responses(
         (status = 200, description = "Allowed: identity in the Remote-* headers (empty on a bypass)"),
         (status = 400, description = "The forwarded headers are missing or contradictory"),
@@ -118,6 +130,15 @@ fn original(headers: &HeaderMap, asker: Asker) -> Result<Original, &'static str>
         .map(|i| &after_scheme[i..])
         .unwrap_or("/")
         .to_owned();
+    // nginx may send the X-Forwarded-* set too: it must say the same.
+    if let Some(forwarded) = text(headers, "x-forwarded-host").filter(|h| !h.is_empty()) {
+        let same = |a: &str, b: &str| {
+            crate::domain::access::normalize_host(a) == crate::domain::access::normalize_host(b)
+        };
+        if !same(forwarded, &host) {
+            return Err("X-Forwarded-Host contradicts X-Original-URL");
+        }
+    }
     let method = text(headers, "x-original-method")
         .or_else(|| text(headers, "x-forwarded-method"))
         .filter(|m| !m.is_empty())

@@ -179,7 +179,10 @@ pub async fn guard(State(edge): State<Arc<Edge>>, mut req: Request, next: Next) 
     let cacheable = path == "/.well-known/jwks.json" || path.starts_with("/assets/");
     // The pages apply the cross-site rule themselves, answering with a page.
     let page = is_page(path);
-    let oauth = path.starts_with("/oauth2/") || path.starts_with("/api/v1/authz/");
+    // A proxy's question carries the app's own headers (its Bearer token too): the
+    // browser's cookies are what it is about, so they are kept.
+    let authz = path.starts_with("/api/v1/authz/");
+    let oauth = path.starts_with("/oauth2/") || authz;
     let mut from_trusted_proxy = false;
     if let Some(ConnectInfo(peer)) = req.extensions().get::<ConnectInfo<SocketAddr>>().copied() {
         from_trusted_proxy = edge.is_trusted(peer.ip());
@@ -193,7 +196,7 @@ pub async fn guard(State(edge): State<Arc<Edge>>, mut req: Request, next: Next) 
     // Only a Bearer token exempts a request from the cross-site rule: a browser never
     // adds one by itself (it does add Basic credentials it remembers). A request that
     // sends one is judged by it alone: its cookies are not read by anything after this.
-    let bearer = !page && bearer_token(req.headers()).is_some();
+    let bearer = !page && !authz && bearer_token(req.headers()).is_some();
     if bearer {
         req.headers_mut().remove(header::COOKIE);
     }

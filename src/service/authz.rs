@@ -5,48 +5,14 @@
 //! once on every instance. Nothing is written on this path: no token is issued or rotated,
 //! no audit row.
 
-use std::collections::HashMap;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
-
 use crate::crypto::token::TokenHasher;
+use crate::domain::access::two_factors;
 use crate::domain::access::{normalize_host, normalize_path, Policy, Rules, Target, Who};
-use crate::service::oidc::two_factors;
 use crate::service::AppState;
 use crate::store::oidc::HeldSession;
 
 /// Label of the native API's refresh-token hashes (the pages' refresh cookie).
 const REFRESH: &str = "refresh";
-
-/// How long a live session read from the database answers from memory: PROXY.md allows
-/// a short cache if a revocation still takes effect within one second on every instance.
-pub const LIVE_FOR: Duration = Duration::from_millis(500);
-/// Most sessions remembered; the memory is emptied when it is full.
-const LIVE_CAPACITY: usize = 16_384;
-
-/// Sessions found live in the last [`LIVE_FOR`], by id: a busy app's requests cost one
-/// database read per session every half second instead of one each.
-#[derive(Default)]
-pub struct LiveSessions {
-    map: Mutex<HashMap<String, (Instant, HeldSession)>>,
-}
-
-impl LiveSessions {
-    fn get(&self, sid: &str) -> Option<HeldSession> {
-        let map = self.map.lock().unwrap_or_else(|p| p.into_inner());
-        map.get(sid)
-            .filter(|(at, _)| at.elapsed() < LIVE_FOR)
-            .map(|(_, held)| held.clone())
-    }
-
-    fn put(&self, sid: &str, held: &HeldSession) {
-        let mut map = self.map.lock().unwrap_or_else(|p| p.into_inner());
-        if map.len() >= LIVE_CAPACITY {
-            map.clear();
-        }
-        map.insert(sid.to_owned(), (Instant::now(), held.clone()));
-    }
-}
 
 /// The request the proxy asks about, as its forwarded headers describe it.
 #[derive(Debug, Clone, Default)]

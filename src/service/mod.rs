@@ -24,6 +24,7 @@ mod guard;
 pub mod keyring;
 /// Key rotation, backups and imports (the CLI's use cases that touch keys).
 pub mod keys;
+mod live;
 /// Sending mail: the outbox's delivery, the messages, SMTP or files.
 pub mod mail;
 pub mod mfa;

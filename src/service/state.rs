@@ -43,7 +43,7 @@ pub struct AppState {
     /// Forward authentication's rules, checked at start (PROXY.md).
     pub access: Arc<crate::domain::access::Rules>,
     /// Sessions forward authentication found live less than half a second ago.
-    pub live_sessions: Arc<super::authz::LiveSessions>,
+    pub live_sessions: Arc<super::live::LiveSessions>,
 }
 
 /// Who is making a request, for the audit trail.

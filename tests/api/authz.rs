@@ -395,3 +395,30 @@ async fn a_bad_rule_stops_the_server_with_its_number() {
         .to_string()
         .contains("cookie_domain"));
 }
+
+/// A second review's findings: an app's own Bearer token does not hide the browser's
+/// session from the decision, and nginx's two descriptions of the host must agree.
+#[tokio::test]
+async fn the_apps_bearer_token_and_contradicting_headers() {
+    let app = proxied_app().await;
+    let user = app.user().await;
+    let resp = no_redirects()
+        .get(format!("{}/api/v1/authz/auth-request", app.address))
+        .header("x-original-url", "http://app.localhost/api/items")
+        .header("x-original-method", "POST")
+        .header("authorization", "Bearer the-apps-own-token")
+        .header(COOKIE, format!("twofold_at={}", user.access_token))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    let resp = no_redirects()
+        .post(format!("{}/api/v1/authz/auth-request", app.address))
+        .header("x-original-url", "http://app.localhost/public/x")
+        .header("x-original-method", "GET")
+        .header("x-forwarded-host", "admin.localhost")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::BAD_REQUEST);
+}

@@ -42,10 +42,7 @@ pub fn acr_of(amr: &[String]) -> &'static str {
     }
 }
 
-/// Whether the session proved two factors itself.
-pub fn two_factors(amr: &[String]) -> bool {
-    amr.iter().any(|a| a == "mfa") && !amr.iter().any(|a| a == "trusted")
-}
+pub use crate::domain::access::two_factors;
 
 /// What a code is bound to (stored as JSON with its hash).
 #[derive(Debug, Clone, Serialize, Deserialize)]

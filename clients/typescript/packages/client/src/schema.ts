@@ -534,6 +534,47 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/authz/auth-request": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * nginx `auth_request`'s question (`X-Original-URL` and `X-Original-Method`, or the
+         *     `X-Forwarded-*` set): 200, 401 (with the sign-in URL in `Location`), 403, 400.
+         */
+        get: operations["authz_auth_request"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/authz/forward-auth": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Traefik's, Caddy's and HAProxy's question (`X-Forwarded-Method`, `-Proto`, `-Host`,
+         *     `-Uri`): 200 with `Remote-User`, `Remote-Email`, `Remote-Groups`, `Remote-Name`; 302/303
+         *     to sign in (a browser navigation) or 401; 403; 400.
+         */
+        get: operations["authz_forward_auth"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/devices/{id}": {
         parameters: {
             query?: never;
@@ -5116,6 +5157,98 @@ export interface operations {
                         status: number;
                     };
                 };
+            };
+        };
+    };
+    authz_auth_request: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Allowed: identity in the Remote-* headers (empty on a bypass) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The forwarded headers are missing or contradictory */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Sign in first: Location is the sign-in URL */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Denied */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    authz_forward_auth: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Allowed: identity in the Remote-* headers (empty on a bypass) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Sign in first (a browser navigation, GET or HEAD) */
+            302: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Sign in first (a browser navigation, other methods) */
+            303: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The forwarded headers are missing or contradictory */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not signed in (Location says where), or not asked by a trusted proxy */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Denied */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
