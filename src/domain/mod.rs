@@ -10,6 +10,7 @@ pub mod codes;
 pub mod email;
 /// The attempt / lock / doubling policy.
 pub mod lockout;
+pub mod normalize;
 pub mod notice;
 /// OAuth 2.0 and OpenID Connect rules: redirect URIs, scopes, PKCE.
 pub mod oauth;

@@ -24,6 +24,7 @@ mod auth;
 mod authz;
 /// The compatibility surfaces (IdentSphere, SlugBase, RiverGen).
 pub mod compat;
+mod discovery;
 /// The edge: client IP, security headers, cross-site rule, rate limit, timeout.
 pub mod edge;
 /// Email: links, the forgotten password, the address, the notice setting.
@@ -43,6 +44,7 @@ pub(crate) mod me;
 pub mod metrics;
 mod mfa;
 mod oauth_admin;
+mod oauth_cors;
 mod oidc;
 /// The OpenAPI document and the `/docs` page.
 pub mod openapi;
@@ -86,6 +88,7 @@ fn native(edge: Option<&Arc<edge::Edge>>) -> OpenApiRouter<AppState> {
         .nest("/api/v1", api)
         .merge(jwks::router())
         .merge(oidc::router())
+        .merge(discovery::router())
 }
 
 /// The OpenAPI 3.1 document of the native API, as `/api/v1/openapi.json` serves it.
@@ -106,7 +109,7 @@ pub fn router(state: AppState, edge: Arc<edge::Edge>) -> Router {
         .method_not_allowed_fallback(|| async { ApiError::from(Refusal::MethodNotAllowed) });
     // Requests are counted and timed only when someone can scrape the figures.
     let router = if state.settings.oidc {
-        router.layer(from_fn_with_state(state.clone(), oidc::cors))
+        router.layer(from_fn_with_state(state.clone(), oauth_cors::cors))
     } else {
         router.layer(axum::middleware::from_fn(without_oidc))
     };

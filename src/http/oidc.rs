@@ -7,29 +7,24 @@
 use std::sync::Arc;
 
 use axum::body::Bytes;
-use axum::extract::{Request, State};
-use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
-use axum::middleware::Next;
+use axum::extract::State;
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use base64::Engine as _;
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Value};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::edge::{ClientIp, Edge};
 use super::extract::Meta;
-use crate::domain::oauth::{PAPE_MFA, SCOPES};
 use crate::service::oidc::tokens::{self, Credentials, Issued};
-use crate::service::oidc::{clients, issuer, OAuthError};
+use crate::service::oidc::{clients, OAuthError};
 use crate::service::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .routes(routes!(discovery))
-        .routes(routes!(authorization_server))
         .routes(routes!(token_endpoint))
         .routes(routes!(userinfo_get, userinfo_post))
         .routes(routes!(revoke_token))
@@ -81,76 +76,6 @@ fn oauth_error(e: OAuthError, basic: bool) -> Response {
             .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static(c));
     }
     response
-}
-
-/// The discovery document (OpenID Connect Discovery 1.0, RFC 8414).
-fn metadata(state: &AppState) -> Value {
-    let iss = issuer(state);
-    json!({
-        "issuer": iss,
-        "authorization_endpoint": format!("{iss}/oauth2/authorize"),
-        "token_endpoint": format!("{iss}/oauth2/token"),
-        "userinfo_endpoint": format!("{iss}/oauth2/userinfo"),
-        "jwks_uri": format!("{iss}/.well-known/jwks.json"),
-        "revocation_endpoint": format!("{iss}/oauth2/revoke"),
-        "introspection_endpoint": format!("{iss}/oauth2/introspect"),
-        "end_session_endpoint": format!("{iss}/oauth2/logout"),
-        "scopes_supported": SCOPES,
-        "response_types_supported": ["code"],
-        "response_modes_supported": ["query", "form_post"],
-        "grant_types_supported": ["authorization_code", "refresh_token"],
-        "subject_types_supported": ["public"],
-        "id_token_signing_alg_values_supported": tokens::algorithms(),
-        "userinfo_signing_alg_values_supported": ["none"],
-        "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "none"],
-        "revocation_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "none"],
-        "introspection_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "none"],
-        "code_challenge_methods_supported": ["S256"],
-        "claims_supported": [
-            "iss", "sub", "aud", "azp", "exp", "iat", "auth_time", "nonce", "acr", "amr", "sid",
-            "at_hash", "email", "email_verified", "name", "preferred_username", "groups",
-        ],
-        "acr_values_supported": ["pwd", "mfa", PAPE_MFA],
-        "prompt_values_supported": ["none", "login", "consent", "select_account"],
-        "claims_parameter_supported": false,
-        "request_parameter_supported": false,
-        "request_uri_parameter_supported": false,
-        "authorization_response_iss_parameter_supported": true,
-        "backchannel_logout_supported": true,
-        "backchannel_logout_session_supported": true,
-    })
-}
-
-/// OpenID Provider metadata.
-#[derive(ToSchema)]
-#[allow(dead_code)]
-struct Metadata {
-    issuer: String,
-    authorization_endpoint: String,
-    token_endpoint: String,
-    jwks_uri: String,
-}
-
-fn metadata_response(state: &AppState) -> Response {
-    (
-        [(header::CACHE_CONTROL, "public, max-age=300")],
-        Json(metadata(state)),
-    )
-        .into_response()
-}
-
-/// OpenID Connect Discovery 1.0.
-#[utoipa::path(get, path = "/.well-known/openid-configuration", tag = "oidc",
-    responses((status = 200, description = "Provider metadata", body = Metadata)))]
-async fn discovery(State(state): State<AppState>) -> Response {
-    metadata_response(&state)
-}
-
-/// RFC 8414 authorization server metadata (the same document).
-#[utoipa::path(get, path = "/.well-known/oauth-authorization-server", tag = "oidc",
-    responses((status = 200, description = "Authorization server metadata", body = Metadata)))]
-async fn authorization_server(State(state): State<AppState>) -> Response {
-    metadata_response(&state)
 }
 
 /// The token request's form (RFC 6749 4.1.3, 6).
@@ -517,72 +442,4 @@ async fn introspect_token(
         Ok(answer) => no_store(Json(answer).into_response()),
         Err(e) => oauth_error(e, false),
     }
-}
-
-/// CORS for browser apps (public clients): discovery, JWKS, token, userinfo, revocation
-/// and introspection answer the origins of public clients' redirect URIs, and nothing
-/// else; a preflight is answered here.
-pub async fn cors(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    let path = req.uri().path();
-    let covered = matches!(
-        path,
-        "/.well-known/openid-configuration"
-            | "/.well-known/oauth-authorization-server"
-            | "/.well-known/jwks.json"
-            | "/oauth2/token"
-            | "/oauth2/userinfo"
-            | "/oauth2/revoke"
-            | "/oauth2/introspect"
-    );
-    let origin = req
-        .headers()
-        .get(header::ORIGIN)
-        .and_then(|o| o.to_str().ok())
-        .map(str::to_owned);
-    let (true, Some(origin)) = (covered, origin) else {
-        return next.run(req).await;
-    };
-    let allowed = allowed_origin(&state, &origin).await;
-    let preflight = req.method() == Method::OPTIONS;
-    let mut response = if preflight {
-        StatusCode::NO_CONTENT.into_response()
-    } else {
-        next.run(req).await
-    };
-    if allowed {
-        let headers = response.headers_mut();
-        if let Ok(v) = HeaderValue::from_str(&origin) {
-            headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, v);
-        }
-        headers.append(header::VARY, HeaderValue::from_static("Origin"));
-        if preflight {
-            headers.insert(
-                header::ACCESS_CONTROL_ALLOW_METHODS,
-                HeaderValue::from_static("GET, POST"),
-            );
-            headers.insert(
-                header::ACCESS_CONTROL_ALLOW_HEADERS,
-                HeaderValue::from_static("authorization, content-type"),
-            );
-            headers.insert(
-                header::ACCESS_CONTROL_MAX_AGE,
-                HeaderValue::from_static("600"),
-            );
-        }
-    }
-    response
-}
-
-/// Whether `origin` is the origin of a public client's redirect URI.
-async fn allowed_origin(state: &AppState, origin: &str) -> bool {
-    let Ok(clients) = clients::list(state).await else {
-        return false;
-    };
-    clients
-        .iter()
-        .filter(|c| c.public)
-        .flat_map(|c| c.redirect_uris.iter())
-        .filter_map(|u| url::Url::parse(u).ok())
-        .filter(|u| matches!(u.scheme(), "http" | "https"))
-        .any(|u| u.origin().ascii_serialization() == origin)
 }

@@ -8,7 +8,9 @@
 pub mod authorize;
 pub mod clients;
 pub mod grants;
+mod inspect;
 pub mod logout;
+mod steps;
 pub mod tokens;
 
 use serde::{Deserialize, Serialize};

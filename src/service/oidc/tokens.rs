@@ -19,6 +19,8 @@ use crate::store::{SessionRecord, SessionUse};
 
 type Result<T> = std::result::Result<T, OAuthError>;
 
+pub use super::inspect::{id_token_hint, id_token_subject, introspect, revoke, userinfo, Hint};
+
 /// Lifetime of a client's access and ID tokens.
 const ACCESS_TTL: i64 = 15 * 60;
 
@@ -41,19 +43,19 @@ pub struct Issued {
 
 /// The claims of an access token (RFC 9068).
 #[derive(Debug, Clone, Serialize, Deserialize)]
-struct AccessClaims {
-    iss: String,
-    sub: String,
-    aud: String,
-    client_id: String,
-    scope: String,
-    jti: String,
-    iat: i64,
-    exp: i64,
-    auth_time: i64,
-    sid: String,
-    acr: String,
-    amr: Vec<String>,
+pub(super) struct AccessClaims {
+    pub(super) iss: String,
+    pub(super) sub: String,
+    pub(super) aud: String,
+    pub(super) client_id: String,
+    pub(super) scope: String,
+    pub(super) jti: String,
+    pub(super) iat: i64,
+    pub(super) exp: i64,
+    pub(super) auth_time: i64,
+    pub(super) sid: String,
+    pub(super) acr: String,
+    pub(super) amr: Vec<String>,
 }
 
 /// Authenticates a client: `client_secret_basic` or `_post` for a confidential one, none
@@ -321,7 +323,7 @@ fn issue(
 }
 
 /// The claims the scopes allow (ID token and userinfo alike).
-fn scope_claims(held: &HeldSession, scopes: &[String]) -> Map<String, Value> {
+pub(super) fn scope_claims(held: &HeldSession, scopes: &[String]) -> Map<String, Value> {
     let mut claims = Map::new();
     let has = |s: &str| scopes.iter().any(|x| x == s);
     let email = held.email.clone().unwrap_or_default();
@@ -338,165 +340,6 @@ fn scope_claims(held: &HeldSession, scopes: &[String]) -> Map<String, Value> {
         claims.insert("groups".into(), json!(groups));
     }
     claims
-}
-
-/// A live access token of a client: its claims and session. `None` when the signature,
-/// issuer, type, expiry or session says no.
-async fn live_access(state: &AppState, token: &str) -> Result<Option<(Value, HeldSession)>> {
-    let now = state.now();
-    let iss = issuer(state);
-    let ring = state.keys.ring.current();
-    let mut verified = ring.verify_as::<AccessClaims>(token, Some("at+jwt"), &iss);
-    if verified.is_err() && crate::service::keys::reload_for_unknown_kid(state, token).await {
-        verified = state
-            .keys
-            .ring
-            .current()
-            .verify_as::<AccessClaims>(token, Some("at+jwt"), &iss);
-    }
-    let Ok(claims) = verified else {
-        return Ok(None);
-    };
-    if claims.exp <= now {
-        return Ok(None);
-    }
-    let Some(held) = state.store.held_session(&claims.sid).await? else {
-        return Ok(None);
-    };
-    let live = held.session.revoked_at.is_none()
-        && held.session.expires_at > now
-        && held.session.user_id == claims.sub
-        && held.client_id.as_deref() == Some(claims.client_id.as_str());
-    Ok(live.then(|| (json!(claims), held)))
-}
-
-/// Userinfo: the claims the access token's scopes allow.
-pub async fn userinfo(state: &AppState, token: &str) -> Result<Value> {
-    let (claims, held) = live_access(state, token)
-        .await?
-        .ok_or(OAuthError::InvalidToken)?;
-    let scopes = parse_scopes(claims["scope"].as_str().unwrap_or_default());
-    let mut body = Map::new();
-    body.insert("sub".into(), json!(held.session.user_id));
-    body.extend(scope_claims(&held, &scopes));
-    Ok(Value::Object(body))
-}
-
-/// What a token of `client` is: a live access token's claims or a live refresh token's
-/// session. Tokens of other clients are not this client's to see.
-async fn find_token(
-    state: &AppState,
-    client: &Client,
-    token: &str,
-    hint: Option<&str>,
-) -> Result<Option<(Option<Value>, HeldSession)>> {
-    let as_refresh = || async {
-        if !TokenHasher::is_well_formed(token) {
-            return Ok::<_, OAuthError>(None);
-        }
-        let hash = state.keys.tokens.hash(REFRESH, token);
-        let held = state
-            .store
-            .session_of_live_refresh(&hash, state.now())
-            .await?;
-        Ok(held
-            .filter(|h| h.session.revoked_at.is_none() && h.session.expires_at > state.now())
-            .map(|h| (None, h)))
-    };
-    let found = if hint == Some("refresh_token") {
-        match as_refresh().await? {
-            Some(f) => Some(f),
-            None => live_access(state, token).await?.map(|(c, h)| (Some(c), h)),
-        }
-    } else {
-        match live_access(state, token).await? {
-            Some((c, h)) => Some((Some(c), h)),
-            None => as_refresh().await?,
-        }
-    };
-    Ok(found.filter(|(_, h)| h.client_id.as_deref() == Some(client.id.as_str())))
-}
-
-/// RFC 7009: revoking either token of a sign-in ends it (every token it issued).
-pub async fn revoke(
-    state: &AppState,
-    meta: &RequestMeta,
-    client: &Client,
-    token: &str,
-    hint: Option<&str>,
-) -> Result<()> {
-    if let Some((_, held)) = find_token(state, client, token, hint).await? {
-        let audit = state.event(
-            AuditKind::SessionRevoked,
-            Some(&held.session.user_id),
-            meta,
-            json!({ "sessionId": held.session.id, "clientId": client.id, "by": "revocation" }),
-        );
-        state
-            .store
-            .end_session(&held.session.id, state.now(), vec![audit])
-            .await?;
-    }
-    Ok(())
-}
-
-/// RFC 7662: `active` and, for a live token of this client, what it is.
-pub async fn introspect(
-    state: &AppState,
-    client: &Client,
-    token: &str,
-    hint: Option<&str>,
-) -> Result<Value> {
-    let Some((claims, held)) = find_token(state, client, token, hint).await? else {
-        return Ok(json!({ "active": false }));
-    };
-    Ok(match claims {
-        Some(c) => json!({
-            "active": true, "client_id": c["client_id"], "scope": c["scope"], "sub": c["sub"],
-            "exp": c["exp"], "iat": c["iat"], "iss": c["iss"], "aud": c["aud"], "jti": c["jti"],
-            "token_type": "Bearer", "username": held.email,
-        }),
-        None => json!({
-            "active": true, "client_id": client.id, "scope": held.scope, "sub": held.session.user_id,
-            "iss": issuer(state), "token_type": "refresh_token", "username": held.email,
-        }),
-    })
-}
-
-/// The `sub` of an ID token this issuer signed for `client_id` (expired or not: a hint
-/// names a person, it grants nothing).
-pub async fn id_token_subject(state: &AppState, token: &str, client_id: &str) -> Option<String> {
-    id_token_hint(state, token)
-        .await
-        .filter(|h| h.aud == client_id)
-        .map(|h| h.sub)
-}
-
-/// What an ID token hint says.
-#[derive(Debug, Clone, Deserialize)]
-pub struct Hint {
-    pub sub: String,
-    pub aud: String,
-    #[serde(default)]
-    pub sid: Option<String>,
-}
-
-/// Reads an ID token this issuer signed (signature and issuer checked, expiry not),
-/// reloading the keys once when it names one this instance does not know yet.
-pub async fn id_token_hint(state: &AppState, token: &str) -> Option<Hint> {
-    let read = || {
-        state
-            .keys
-            .ring
-            .current()
-            .verify_as::<Hint>(token, Some("JWT"), &issuer(state))
-            .ok()
-    };
-    match read() {
-        Some(hint) => Some(hint),
-        None if crate::service::keys::reload_for_unknown_kid(state, token).await => read(),
-        None => None,
-    }
 }
 
 /// Whether the algorithm is one an ID token may be signed with (for discovery).
