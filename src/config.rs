@@ -317,13 +317,19 @@ impl Settings {
             .map_err(Box::new)
     }
 
+    /// `cookie_domain` as compared and sent: trimmed, without a leading dot, lowercase;
+    /// `None` when unset or empty.
+    pub fn cookie_domain(&self) -> Option<String> {
+        self.cookie_domain
+            .as_deref()
+            .map(|d| d.trim().trim_start_matches('.').to_ascii_lowercase())
+            .filter(|d| !d.is_empty())
+    }
+
     /// The forward-authentication rules, checked (PROXY.md): an error names the rule.
     pub fn access_rules(&self) -> Result<crate::domain::access::Rules, String> {
         let specs: Vec<_> = self.access_rules.iter().map(Into::into).collect();
-        let cookie = self
-            .cookie_domain
-            .as_deref()
-            .map(|d| d.trim().trim_start_matches('.').to_ascii_lowercase());
+        let cookie = self.cookie_domain();
         crate::domain::access::Rules::parse(&specs, &self.default_policy, cookie.as_deref())
     }
 

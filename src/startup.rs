@@ -186,17 +186,17 @@ pub fn check_settings(settings: &Settings) -> anyhow::Result<()> {
 
 /// `cookie_domain` must be `public_url`'s host or a parent of it (PROXY.md).
 fn check_cookie_domain(settings: &Settings) -> anyhow::Result<()> {
-    let Some(domain) = settings.cookie_domain.as_deref() else {
+    if settings.cookie_domain.is_none() {
         return Ok(());
-    };
-    let domain = domain.trim().trim_start_matches('.').to_ascii_lowercase();
+    }
+    let domain = settings.cookie_domain().unwrap_or_default();
     let public = settings.effective_public_url(None);
     let host = url::Url::parse(&public)
         .ok()
         .and_then(|u| u.host_str().map(str::to_ascii_lowercase))
         .unwrap_or_default();
     anyhow::ensure!(
-        !domain.is_empty() && (host == domain || host.ends_with(&format!(".{domain}"))),
+        !domain.is_empty() && crate::domain::access::within(&host, &domain),
         "cookie_domain {domain:?} must be public_url's host ({host}) or a parent of it"
     );
     Ok(())

@@ -166,7 +166,7 @@ fn parse_rule(r: &RuleSetting, cookie_domain: Option<&str>) -> Result<Rule, Stri
                 return Err(format!("domain {d:?} is not a host name or *.domain"));
             }
             if let Some(cookie) = cookie_domain {
-                if bare != cookie && !bare.ends_with(&format!(".{cookie}")) {
+                if !within(bare, cookie) {
                     return Err(format!("domain {d:?} is outside cookie_domain {cookie:?}"));
                 }
             }
@@ -213,6 +213,14 @@ fn parse_rule(r: &RuleSetting, cookie_domain: Option<&str>) -> Result<Rule, Stri
     })
 }
 
+/// Whether `host` is `domain` or a subdomain of it (both normalized).
+pub fn within(host: &str, domain: &str) -> bool {
+    host == domain
+        || host
+            .strip_suffix(domain)
+            .is_some_and(|rest| rest.len() > 1 && rest.ends_with('.'))
+}
+
 /// Whether rule domain `pattern` (`host` or `*.suffix`) matches normalized `host`.
 fn domain_matches(pattern: &str, host: &str) -> bool {
     match pattern.strip_prefix("*.") {
@@ -254,6 +262,14 @@ mod tests {
             path: path.into(),
             method: method.into(),
         }
+    }
+
+    #[test]
+    fn within_a_domain_means_it_or_a_subdomain() {
+        assert!(within("example.com", "example.com"));
+        assert!(within("a.b.example.com", "example.com"));
+        assert!(!within("badexample.com", "example.com"));
+        assert!(!within("example.com.evil", "example.com"));
     }
 
     #[test]

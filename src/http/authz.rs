@@ -15,7 +15,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::edge::Edge;
-use super::extract::{cookie, ACCESS_COOKIE};
+use super::extract::{cookie, ACCESS_COOKIE, REFRESH_COOKIE};
 use crate::service::authz::{self, Cookies, Decision, Original};
 use crate::service::AppState;
 
@@ -35,9 +35,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .route("/authz/forward-auth", on(others(), forward_auth))
         .route("/authz/auth-request", on(others(), auth_request))
 }
-
-/// The pages' refresh cookie.
-const REFRESH_COOKIE: &str = "twofold_rt";
 
 /// Which proxy asks.
 #[derive(Clone, Copy, PartialEq, Eq)]

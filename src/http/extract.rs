@@ -19,6 +19,8 @@ use crate::service::{sessions, AppState, RequestMeta};
 
 /// Name of the access-token cookie.
 pub const ACCESS_COOKIE: &str = "twofold_at";
+/// The pages' refresh-token cookie (rotated by the pages, only read by forward auth).
+pub const REFRESH_COOKIE: &str = "twofold_rt";
 /// Name of the device-token cookie.
 pub const DEVICE_COOKIE: &str = "twofold_device";
 

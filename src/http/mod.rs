@@ -196,9 +196,9 @@ pub(crate) fn set_cookie(
         ""
     };
     // The session's cookies are shared with the apps under `cookie_domain` (PROXY.md).
-    let domain = match &state.settings.cookie_domain {
-        Some(d) if name == extract::ACCESS_COOKIE || name == "twofold_rt" => {
-            format!("; Domain={}", d.trim().trim_start_matches('.'))
+    let domain = match state.settings.cookie_domain() {
+        Some(d) if name == extract::ACCESS_COOKIE || name == extract::REFRESH_COOKIE => {
+            format!("; Domain={d}")
         }
         _ => String::new(),
     };

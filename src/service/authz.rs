@@ -8,11 +8,9 @@
 use crate::crypto::token::TokenHasher;
 use crate::domain::access::two_factors;
 use crate::domain::access::{normalize_host, normalize_path, Policy, Rules, Target, Who};
+use crate::service::sessions::REFRESH;
 use crate::service::AppState;
 use crate::store::oidc::HeldSession;
-
-/// Label of the native API's refresh-token hashes (the pages' refresh cookie).
-const REFRESH: &str = "refresh";
 
 /// The request the proxy asks about, as its forwarded headers describe it.
 #[derive(Debug, Clone, Default)]
@@ -197,11 +195,8 @@ fn page_url(state: &AppState, page: &str, back: &str) -> String {
 /// Whether `host` (normalized) is `cookie_domain` or under it; without `cookie_domain`,
 /// whether it is `public_url`'s host.
 pub fn on_cookie_domain(state: &AppState, host: &str) -> bool {
-    match state.settings.cookie_domain.as_deref() {
-        Some(domain) => {
-            let domain = domain.trim_start_matches('.').to_ascii_lowercase();
-            host == domain || host.ends_with(&format!(".{domain}"))
-        }
+    match state.settings.cookie_domain() {
+        Some(domain) => crate::domain::access::within(host, &domain),
         None => url::Url::parse(&state.settings.effective_public_url(None))
             .ok()
             .and_then(|u| u.host_str().map(str::to_ascii_lowercase))

@@ -16,7 +16,7 @@ use crate::store::{
 };
 
 /// Label of refresh-token hashes.
-const REFRESH: &str = "refresh";
+pub(super) const REFRESH: &str = "refresh";
 /// Label of device-token hashes.
 pub(super) const DEVICE: &str = "device";
 

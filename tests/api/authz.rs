@@ -35,13 +35,6 @@ async fn proxied_app() -> TestApp {
     .await
 }
 
-fn no_redirects() -> reqwest::Client {
-    reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap()
-}
-
 /// Traefik's question about `method https://host uri` from a browser with `token`.
 async fn ask(app: &TestApp, method: &str, host: &str, uri: &str, token: Option<&str>) -> Response {
     let mut req = no_redirects()

@@ -573,3 +573,11 @@ pub fn start_binary(
     std::thread::spawn(move || for _ in lines {});
     (child, format!("http://{address}/api/v1"))
 }
+
+/// A client that shows redirects instead of following them.
+pub fn no_redirects() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}

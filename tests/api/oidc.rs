@@ -50,13 +50,6 @@ fn challenge(verifier: &str) -> String {
     URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()))
 }
 
-fn no_redirects() -> reqwest::Client {
-    reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap()
-}
-
 /// `GET /oauth2/authorize` as the browser signed in with `token` (none: nobody).
 pub async fn authorize(app: &TestApp, token: Option<&str>, query: &[(&str, &str)]) -> Response {
     let mut req = no_redirects()
@@ -804,7 +797,9 @@ async fn the_end_of_a_session_posts_a_back_channel_logout_token() {
     let tokens = json_of(exchange(&app, &rp, &c).await).await;
     let sid = claims_of(tokens["id_token"].as_str().unwrap())["sid"].clone();
     app.logout(&user.access_token).await;
-    let token = wait_until(|| received.lock().unwrap().first().cloned()).await;
+    let token = crate::mailbox::wait_until(|| received.lock().unwrap().first().cloned())
+        .await
+        .expect("a logout token within 10 seconds");
     let header = header_of(&token);
     assert_eq!(header["typ"], "logout+jwt");
     let claims = claims_of(&token);
@@ -812,17 +807,6 @@ async fn the_end_of_a_session_posts_a_back_channel_logout_token() {
     assert_eq!(claims["aud"], rp.id.as_str());
     assert!(claims["events"]["http://schemas.openid.net/event/backchannel-logout"].is_object());
     assert!(claims.get("nonce").is_none());
-}
-
-/// Polls `f` until it gives a value (a background task's work), for up to 10 seconds.
-async fn wait_until<T>(mut f: impl FnMut() -> Option<T>) -> T {
-    for _ in 0..200 {
-        if let Some(v) = f() {
-            return v;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
-    panic!("nothing came in 10 seconds")
 }
 
 /// The README's settings for Grafana and Forgejo, as those apps send them: Grafana's

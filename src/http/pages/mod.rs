@@ -21,7 +21,7 @@ use base64::Engine as _;
 use subtle::ConstantTimeEq;
 
 use super::edge::Edge;
-use super::extract::{cookie, Meta, ACCESS_COOKIE};
+use super::extract::{cookie, Meta, ACCESS_COOKIE, REFRESH_COOKIE};
 use super::set_cookie;
 use crate::config::Settings;
 use crate::crypto::jwt::Claims;
@@ -50,8 +50,6 @@ use policy::{app_origins, content_security_policy, logo_origin};
 
 /// Name of the hidden field that carries the anti-CSRF token.
 pub const CSRF_FIELD: &str = "csrf_token";
-/// The refresh-token cookie of the pages.
-const REFRESH_COOKIE: &str = "twofold_rt";
 /// HMAC label of the anti-CSRF tokens.
 const CSRF_LABEL: &str = "csrf";
 

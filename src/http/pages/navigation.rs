@@ -83,12 +83,11 @@ pub fn safe_return_to(
 /// PROXY.md: a URL of an app protected on `cookie_domain` (the domain or under it),
 /// `https` unless the host is loopback.
 fn on_cookie_domain(settings: &Settings, url: &url::Url) -> bool {
-    let (Some(domain), Some(host)) = (settings.cookie_domain.as_deref(), url.host_str()) else {
+    let (Some(domain), Some(host)) = (settings.cookie_domain(), url.host_str()) else {
         return false;
     };
-    let domain = domain.trim().trim_start_matches('.').to_ascii_lowercase();
     let host = host.trim_end_matches('.').to_ascii_lowercase();
-    let inside = host == domain || host.ends_with(&format!(".{domain}"));
+    let inside = crate::domain::access::within(&host, &domain);
     let loopback = crate::service::authz::is_loopback(&host);
     inside && (url.scheme() == "https" || loopback)
 }

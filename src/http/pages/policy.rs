@@ -24,13 +24,10 @@ pub(super) fn content_security_policy(settings: &Settings, app_origins: &[String
     // A sign-in for an app ends with a redirect to the app, which `form-action` governs:
     // the OIDC clients' redirect origins, and the apps protected under `cookie_domain`.
     let protected = settings
-        .cookie_domain
-        .as_deref()
-        .map(|d| d.trim().trim_start_matches('.').to_ascii_lowercase())
+        .cookie_domain()
         .filter(|d| {
-            !d.is_empty()
-                && d.bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.')
+            d.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.')
         })
         .map(|d| {
             let mut sources = vec![format!("https://{d}"), format!("https://*.{d}")];
